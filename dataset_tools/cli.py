@@ -1,0 +1,5 @@
+"""Subcommands of the dataset layer (harvest, dataset)."""
+
+
+def register(subparsers) -> None:
+    pass

@@ -1,0 +1,1 @@
+"""The Flutter Tune language server (pygls, stdio) and the `flutter-tune` command line."""
