@@ -1,5 +1,8 @@
-"""Subcommands of the trainer layer (train, export, generate, eval, demo)."""
+"""Subcommands of the trainer layer: training/export (cli_train) and generation/evaluation/demo (cli_eval)."""
+
+from . import cli_eval, cli_train
 
 
 def register(subparsers) -> None:
-    pass
+    cli_train.register(subparsers)
+    cli_eval.register(subparsers)
