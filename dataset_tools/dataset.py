@@ -1,0 +1,140 @@
+"""Build a dataset folder from records: sort, dedup, augment, split, write atomically with a manifest.
+
+The folder holds ``train.jsonl``, ``validation.jsonl``, ``test.jsonl`` (loadable with
+``datasets.load_dataset("json", data_files=...)``) and ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .atomic_io import atomic_dir, jsonl_text
+from .dedup import TOKEN, DedupConfig, dedup
+from .errors import FlutterTuneError
+from .instructions import augment_instructions
+from .split import SPLITS, split_records
+
+_ORIGIN_RANK = {"manual": 0, "doc": 1, "synthesized": 2}
+PERCENTILES = (50, 90, 95, 99)
+
+
+@dataclass
+class DatasetConfig:
+    """How records become a dataset folder."""
+
+    seed: int = 0  # split seed
+    ratios: tuple[float, float, float] = (0.8, 0.1, 0.1)  # train/validation/test
+    augment: int = 0  # extra rephrased instructions per sample (0 = off)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+
+
+def check_output_dir(out_dir: Path) -> Path:
+    """Refuse an output path that is a file before any work is done."""
+    out_dir = Path(out_dir).expanduser()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise FlutterTuneError(f"The output folder {out_dir} is a file, not a folder. Choose another path with -o.")
+    return out_dir
+
+
+def sort_key(record: dict) -> tuple:
+    """Deterministic order; hand-written and documented samples first so dedup keeps them."""
+    return (_ORIGIN_RANK.get(record.get("instruction_source"), 3), str(record.get("project", "")),
+            str(record.get("source", "")), _int(record.get("line")), str(record.get("name", "")),
+            record["output"])
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def augment(records: list[dict], n: int) -> list[dict]:
+    """Each record followed by up to ``n`` copies with rephrased instructions (``augmented``)."""
+    if n <= 0:
+        return records
+    out = []
+    for record in records:
+        out.append(record)
+        for text in augment_instructions(record, n):
+            out.append({**record, "instruction": text, "instruction_source": "augmented"})
+    return out
+
+
+def token_lengths(records: list[dict], tokenizer: Callable | None = None) -> dict:
+    """Percentiles of instruction+output length in tokens (regex tokens, or ``tokenizer.encode``)."""
+    if tokenizer is not None:
+        encode = getattr(tokenizer, "encode", tokenizer)
+        lengths = sorted(len(encode(r["instruction"] + "\n" + r["output"])) for r in records)
+        counter = "tokenizer"
+    else:
+        lengths = sorted(len(TOKEN.findall(r["instruction"])) + len(TOKEN.findall(r["output"])) for r in records)
+        counter = "regex"
+    stats: dict = {"counter": counter}
+    if lengths:
+        for p in PERCENTILES:
+            stats[f"p{p}"] = lengths[min(len(lengths) - 1, max(0, -(-p * len(lengths) // 100) - 1))]
+        stats["max"] = lengths[-1]
+    return stats
+
+
+def _counts(records: list[dict], key: str) -> dict:
+    return dict(sorted(Counter(str(r.get(key, "")) for r in records).items()))
+
+
+def build_manifest(splits: dict[str, list[dict]], config: DatasetConfig, dedup_stats: dict,
+                   extra: dict, tokenizer=None) -> dict:
+    everything = [r for s in SPLITS for r in splits[s]]
+    return {
+        "tool": "flutter-tune",
+        "version": __version__,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "seed": config.seed,
+        "ratios": list(config.ratios),
+        "counts": {**{s: len(splits[s]) for s in SPLITS}, "total": len(everything)},
+        "kinds": _counts(everything, "kind"),
+        "kinds_per_split": {s: _counts(splits[s], "kind") for s in SPLITS},
+        "instruction_sources": _counts(everything, "instruction_source"),
+        "dedup": dedup_stats,
+        "augment": config.augment,
+        "token_lengths": token_lengths(everything, tokenizer),
+        **extra,
+    }
+
+
+def write_dataset(out_dir: Path, splits: dict[str, list[dict]], manifest: dict) -> None:
+    """Write the split files and the manifest into a temp folder, then swap it in."""
+    with atomic_dir(out_dir) as tmp:
+        for name in SPLITS:
+            (tmp / f"{name}.jsonl").write_text(jsonl_text(splits[name]), encoding="utf-8")
+        _write_manifest(tmp, manifest)
+
+
+def _write_manifest(folder: Path, manifest: dict) -> None:
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                          encoding="utf-8")
+
+
+def build_dataset(records: list[dict], out_dir: Path, config: DatasetConfig | None = None, *,
+                  extra: dict | None = None, tokenizer=None) -> dict:
+    """Dedup, augment, split and write ``records`` to ``out_dir``; returns the manifest.
+
+    ``extra`` is merged into the manifest (skip counts, sources, files seen, ...).
+    """
+    config = config or DatasetConfig()
+    out_dir = check_output_dir(out_dir)
+    if not records:
+        raise FlutterTuneError("No samples to write: nothing was harvested or loaded.")
+    ordered = sorted(records, key=sort_key)
+    kept, dedup_stats = dedup(ordered, config.dedup)
+    splits = split_records(augment(kept, config.augment), config.seed, config.ratios)
+    manifest = build_manifest(splits, config, dedup_stats, extra or {}, tokenizer)
+    write_dataset(out_dir, splits, manifest)
+    return manifest

@@ -1,0 +1,138 @@
+"""Harvest: walk project roots → read → parse → extract (pass 1, per file) → classify (pass 2).
+
+Pass 1 runs in a multiprocessing pool when ``jobs`` ≠ 1 (``jobs=0`` means all cores); each file is
+read and parsed exactly once. Pass 2 resolves superclass chains per project in this process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Iterable
+
+from .classify import Project, project_records
+from .errors import FlutterTuneError
+from .extract import FileDecls, extract_source
+from .progress import NULL_PROGRESS, Progress
+from .source import read_source
+from .walk import walk
+
+
+class HarvestCancelled(FlutterTuneError):
+    """The user cancelled a harvest (progress.cancel()); nothing was written."""
+
+
+@dataclass
+class HarvestConfig:
+    """Knobs of a harvest run."""
+
+    max_file_kb: int = 512  # files bigger than this are skipped as `too_large`
+    jobs: int = 1  # worker processes for parsing; 0 = all cores
+    chunksize: int = 8  # files per task sent to a worker
+
+
+@dataclass
+class HarvestResult:
+    """What a harvest found: the records, the skip counts by reason, and what was looked at."""
+
+    samples: list[dict] = field(default_factory=list)
+    skips: Counter = field(default_factory=Counter)
+    files_seen: int = 0  # candidate .dart files read (after walk-level skips)
+    files_harvested: int = 0  # files that parsed into at least one sample
+    roots: list[str] = field(default_factory=list)
+    projects: list[str] = field(default_factory=list)
+
+
+def process_file(path: str, max_bytes: int | None = None) -> tuple[str | None, FileDecls | None]:
+    """Read, clean, parse and extract one file: ``(skip_reason, None)`` or ``(None, decls)``."""
+    source = read_source(path, max_bytes)
+    if source.skip:
+        return source.skip, None
+    return None, extract_source(source.data)
+
+
+def _project_names(roots: list[Path]) -> list[str]:
+    """A readable, unique name per root (its folder name, suffixed when two roots share one)."""
+    names, used = [], Counter()
+    for root in roots:
+        base = (root.parent.name if root.is_file() else root.name) or "project"
+        used[base] += 1
+        names.append(base if used[base] == 1 else f"{base}-{used[base]}")
+    return names
+
+
+def check_roots(roots: Iterable[Path | str]) -> list[Path]:
+    """Resolve roots; a missing one raises FlutterTuneError naming it."""
+    resolved = []
+    for root in roots:
+        path = Path(root).expanduser()
+        if not path.exists():
+            raise FlutterTuneError(f"Project folder {path} does not exist. Pass the root of a Flutter project.")
+        if path.is_file() and path.suffix != ".dart":
+            raise FlutterTuneError(f"{path} is a file, not a project folder or a .dart file.")
+        resolved.append(path.resolve())
+    if not resolved:
+        raise FlutterTuneError("No project folder given. Pass at least one Flutter project root.")
+    return resolved
+
+
+def harvest(roots: Iterable[Path | str], config: HarvestConfig | None = None,
+            progress: Progress = NULL_PROGRESS) -> HarvestResult:
+    """Harvest every root; never raises for bad files (they are counted skips)."""
+    config = config or HarvestConfig()
+    paths = check_roots(roots)
+    result = HarvestResult(roots=[str(p) for p in paths], projects=_project_names(paths))
+    walks = []
+    for path in paths:
+        walked = walk(path)
+        result.skips.update(walked.skips)
+        walks.append(walked)
+    jobs_list = [(i, c) for i, w in enumerate(walks) for c in w.candidates]
+    result.files_seen = len(jobs_list)
+    progress.start("Harvesting", total=len(jobs_list))
+    per_project: list[dict[str, FileDecls]] = [{} for _ in paths]
+    for (index, cand), (skip, decls) in zip(jobs_list, _run(jobs_list, config, progress)):
+        if skip:
+            result.skips[skip] += 1
+        else:
+            per_project[index][cand.rel] = decls
+    for name, files in zip(result.projects, per_project):
+        records = project_records(Project(name, files), result.skips)
+        result.samples.extend(records)
+    result.files_harvested = len({(r["project"], r["source"]) for r in result.samples})
+    result.skips = Counter({k: v for k, v in result.skips.items() if v})
+    progress.finish(f"{len(result.samples)} samples from {result.files_harvested} files",
+                    samples=len(result.samples))
+    return result
+
+
+def _run(jobs_list, config: HarvestConfig, progress: Progress):
+    """Yield ``process_file`` results in input order, advancing progress and honouring cancel."""
+    files = [c.path for _, c in jobs_list]
+    max_bytes = config.max_file_kb * 1024
+    jobs = config.jobs if config.jobs > 0 else (os.cpu_count() or 1)
+    jobs = min(jobs, max(1, len(files)))
+    if jobs == 1:
+        for path, (_, cand) in zip(files, jobs_list):
+            if progress.is_cancelled:
+                raise HarvestCancelled("Harvest cancelled; no dataset was written.")
+            outcome = process_file(path, max_bytes)
+            progress.advance(1, cand.rel)
+            yield outcome
+        return
+    import multiprocessing
+
+    # Not "fork": the language server calls this from a thread, and forking a threaded process can hang.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    work = partial(process_file, max_bytes=max_bytes)
+    with context.Pool(jobs) as pool:
+        for (_, cand), outcome in zip(jobs_list, pool.imap(work, files, config.chunksize)):
+            if progress.is_cancelled:
+                pool.terminate()
+                raise HarvestCancelled("Harvest cancelled; no dataset was written.")
+            progress.advance(1, cand.rel)
+            yield outcome
