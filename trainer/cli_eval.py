@@ -1,5 +1,113 @@
-"""Placeholder until this layer lands."""
+"""Subcommands `generate` (one widget from a description) and `eval` (base vs tuned report).
+
+Heavy imports (torch, transformers) happen inside the handlers so `flutter-tune --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _model_options(parser: argparse.ArgumentParser, adapter_default: str | None, adapter_help: str) -> None:
+    parser.add_argument("--base", default=None,
+                        help="base model: 'default' (embedded SmolLM2-135M), a local folder or a hub id "
+                             "(default: the adapter's own base, else 'default')")
+    parser.add_argument("--adapter", default=adapter_default, help=adapter_help)
+    parser.add_argument("--adapters-dir", default=None, metavar="DIR",
+                        help="where adapters live (default: <FLUTTER_TUNE_HOME or user data dir>/adapters)")
+    parser.add_argument("--quantization", choices=("8bit", "4bit", "none"), default="8bit")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--max-new-tokens", type=int, default=384, metavar="N")
+    parser.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
+    parser.add_argument("--top-p", type=float, default=0.95)
+    parser.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
+                        help="stop one generation after this many seconds (default 120)")
+    parser.add_argument("--seed", type=int, default=None, help="random seed for sampling")
 
 
 def register(subparsers) -> None:
-    pass
+    g = subparsers.add_parser("generate", help="write a widget from a description (prints code only)",
+                              description="Generate one Flutter widget with the base model and an adapter.")
+    g.add_argument("description", help='what the widget should be, e.g. "A card showing a hike\'s name"')
+    g.add_argument("--input", default="", help="optional extra context for the request")
+    _model_options(g, "latest", "adapter folder or name, 'latest' (default; base only if none is trained) "
+                                "or 'none'")
+    g.set_defaults(handler=run_generate)
+
+    e = subparsers.add_parser("eval", help="evaluate base vs tuned on the test split and write a report",
+                              description="Loss, parse validity, chrF, exact match, style and widget "
+                                          "vocabulary for the base model and base + adapter.")
+    _model_options(e, "latest", "adapter folder or name, 'latest' (default) or 'none' (base only)")
+    e.add_argument("--data", default=None, metavar="DIR",
+                   help="dataset folder with train/test.jsonl (default: <FLUTTER_TUNE_HOME or user data dir>/dataset)")
+    e.add_argument("--limit", type=int, default=None, metavar="N", help="evaluate only the first N test samples")
+    e.add_argument("-o", "--output", default="eval-report", metavar="REPORT_DIR",
+                   help="folder for eval.json, report.md, report.html and plots (default ./eval-report)")
+    e.add_argument("--progress-json", action="store_true",
+                   help="report progress as JSON lines on stderr instead of a bar")
+    e.set_defaults(handler=run_eval)
+
+
+def settings_from_args(args):
+    from .generate import GenerationSettings
+
+    settings = GenerationSettings(max_new_tokens=args.max_new_tokens, temperature=args.temperature,
+                                  top_p=args.top_p, time_limit_s=args.time_limit, seed=args.seed)
+    settings.validate()
+    return settings
+
+
+def resolve_adapter_arg(args) -> Path | None:
+    from dataset_tools.paths import default_data_home
+
+    from .adapters import resolve_adapter
+
+    root = Path(args.adapters_dir).expanduser() if args.adapters_dir else default_data_home() / "adapters"
+    return resolve_adapter(root, args.adapter)
+
+
+def run_generate(args) -> int:
+    from .generate import generate_code, validate_description
+    from .models import load_for_inference
+
+    settings = settings_from_args(args)
+    validate_description(args.description)  # fail before spending time on loading the model
+    adapter = resolve_adapter_arg(args)
+    if adapter is None and str(args.adapter).lower() == "latest":
+        print("flutter-tune: no trained adapter found; generating with the base model only.", file=sys.stderr)
+    model, tokenizer, _info = load_for_inference(base=args.base, adapter=adapter,
+                                                 quantization=args.quantization, device=args.device)
+    result = generate_code(model, tokenizer, args.description, input=args.input, settings=settings)
+    print(result.code)
+    print(f"flutter-tune: {result.new_tokens} tokens in {result.seconds:.1f}s (stop: {result.stop_reason})",
+          file=sys.stderr)
+    return 0
+
+
+def run_eval(args) -> int:
+    from dataset_tools.paths import default_dataset_dir
+    from dataset_tools.progress import JsonLinesProgress, TqdmProgress
+
+    from .adapters import read_metadata
+    from .evaluate import evaluate
+    from .report import write_report
+
+    settings = settings_from_args(args)
+    data_dir = Path(args.data).expanduser() if args.data else default_dataset_dir()
+    adapter = resolve_adapter_arg(args)
+    if adapter is None and str(args.adapter).lower() == "latest":
+        print("flutter-tune: no trained adapter found; evaluating the base model only.", file=sys.stderr)
+    progress = JsonLinesProgress(sys.stderr) if args.progress_json else TqdmProgress()
+    results = evaluate(args.base, adapter, data_dir, limit=args.limit, settings=settings,
+                       quantization=args.quantization, device=args.device, progress=progress)
+    history = read_metadata(adapter).get("loss_history") if adapter is not None else None
+    paths = write_report(results, args.output, loss_history=history)
+    for system in results["systems"]:
+        m = system["metrics"]
+        print(f"{system['name']:>20}: loss {m.get('loss', float('nan')):.3f}  "
+              f"parse-valid {100 * m['parse_valid_rate']:.0f}%  chrF {m['chrf']:.1f}  "
+              f"style {100 * (m['style_score'] or 0):.0f}%  widgets {100 * m['widget_overlap']:.0f}%")
+    print(f"Report: {paths['markdown']}")
+    return 0

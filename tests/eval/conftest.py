@@ -1,0 +1,139 @@
+"""Fixtures for the evaluation tests: the tiny model loaded, a tiny dataset, a model that learned one answer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+STATELESS = """class TrailBadge extends StatelessWidget {
+  const TrailBadge({super.key, required this.label});
+
+  final String label;
+
+  @override
+  Widget build(BuildContext context) {
+    return Padding(
+      padding: const EdgeInsets.all(8),
+      child: Text(
+        label,
+        style: const TextStyle(fontSize: 12),
+      ),
+    );
+  }
+}"""
+
+STATEFUL = """class Counter extends StatefulWidget {
+  const Counter({super.key});
+
+  @override
+  State<Counter> createState() => _CounterState();
+}
+
+class _CounterState extends State<Counter> {
+  int _count = 0;
+
+  @override
+  Widget build(BuildContext context) {
+    return TextButton(
+      onPressed: () => setState(() => _count++),
+      child: Text('Tapped $_count times'),
+    );
+  }
+}"""
+
+FUNCTION = """Widget buildSectionTitle(String title) {
+  return Padding(
+    padding: const EdgeInsets.symmetric(horizontal: 16),
+    child: Text(
+      title,
+      style: const TextStyle(fontWeight: FontWeight.w600),
+    ),
+  );
+}"""
+
+
+def record(name: str, instruction: str, output: str) -> dict:
+    return {"instruction": instruction, "input": "", "output": output, "source": f"lib/{name}.dart",
+            "project": "demo", "line": 1, "kind": "stateless", "name": name, "instruction_source": "manual"}
+
+
+@pytest.fixture(scope="session")
+def tiny(tiny_model_dir):
+    """(model, tokenizer) of the tiny random Llama, loaded plainly."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    model.eval()
+    return model, AutoTokenizer.from_pretrained(tiny_model_dir)
+
+
+def write_dataset(folder: Path) -> Path:
+    """Write a dataset folder with three training and two test samples."""
+    train = [record("TrailBadge", "A small badge showing a trail label.", STATELESS),
+             record("Counter", "A button that counts taps.", STATEFUL),
+             record("buildSectionTitle", "A bold section title.", FUNCTION)]
+    test = [record("TrailBadge", "A padded badge with a label.", STATELESS),
+            record("buildSectionTitle", "A section title with padding.", FUNCTION)]
+    for split, rows in (("train", train), ("validation", train[:1]), ("test", test)):
+        (folder / f"{split}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return folder
+
+
+@pytest.fixture()
+def dataset_dir(tmp_path) -> Path:
+    return write_dataset(tmp_path)
+
+
+class ScriptedLM:
+    """A causal LM whose output we control: it writes ``script`` (token ids) one token per step.
+
+    It follows the interface generate_code uses (``model(input_ids=, cache=, use_cache=,
+    logits_to_keep=)`` returning ``.logits`` and ``.cache``), so the real decoding loop, stop
+    rules and code extraction run on a known token stream. ``calls`` counts forward passes.
+    """
+
+    def __init__(self, script: list[int], vocab_size: int, eos_token_id: int) -> None:
+        import torch
+        from types import SimpleNamespace
+
+        self.script, self.vocab_size = list(script), vocab_size
+        self.config = SimpleNamespace(max_position_embeddings=2048, eos_token_id=eos_token_id)
+        self.generation_config = SimpleNamespace(eos_token_id=eos_token_id)
+        self.embedding = torch.nn.Embedding(1, 1)
+        self.training = False
+        self.calls = 0
+
+    def get_input_embeddings(self):
+        return self.embedding
+
+    def eval(self):
+        return self
+
+    def train(self, mode: bool = True):
+        return self
+
+    def __call__(self, input_ids, cache=None, use_cache=True, logits_to_keep=0, **_):
+        import torch
+        from types import SimpleNamespace
+
+        self.calls += 1
+        written = 0 if cache is None else cache + input_ids.shape[1]  # tokens generated so far
+        step = min(written, len(self.script) - 1)
+        logits = torch.zeros(1, 1, self.vocab_size)
+        logits[0, 0, self.script[step]] = 1.0
+        return SimpleNamespace(logits=logits, cache=0 if cache is None else written)
+
+
+@pytest.fixture()
+def scripted(smollm_tokenizer):
+    """``scripted(text, eos=False)`` → a ScriptedLM that writes ``text`` (then EOS, or repeats the last token)."""
+
+    def make(text: str, eos: bool = False) -> ScriptedLM:
+        ids = smollm_tokenizer(text, add_special_tokens=False)["input_ids"]
+        if eos:
+            ids.append(smollm_tokenizer.eos_token_id)
+        return ScriptedLM(ids, len(smollm_tokenizer), smollm_tokenizer.eos_token_id)
+
+    return make

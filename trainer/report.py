@@ -1,0 +1,206 @@
+"""Write an evaluation as files a person can read: eval.json, report.md, report.html and PNG plots.
+
+``write_report(results, out_dir, loss_history=...)`` takes the dict from ``trainer.evaluate`` and
+writes (each file atomically): ``eval.json`` (everything, per sample), ``report.md`` and
+``report.html`` (a systems × metrics table, the style profile, sample generations),
+``metrics.png`` (bar charts per system) and ``loss_curve.png`` (training/eval loss by step, from
+the adapter's metadata ``loss_history``; skipped when there is none).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from pathlib import Path
+
+from dataset_tools.atomic_io import ensure_dir, write_bytes_atomic, write_json_atomic, write_text_atomic
+
+from .evaluate import METRICS
+
+RATE_METRICS = ("parse_valid_rate", "exact_match", "style_score", "widget_overlap")
+
+
+def _fmt(name: str, value) -> str:
+    if value is None:
+        return "–"
+    if name in RATE_METRICS:
+        return f"{100 * value:.1f}%"
+    if name == "perplexity":
+        return f"{value:.2f}"
+    if name == "loss":
+        return f"{value:.3f}"
+    return f"{value:.1f}"
+
+
+def metric_table(results: dict) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the systems × metrics table (plus the real test code as a reference column)."""
+    systems = results["systems"]
+    header = ["Metric"] + [s["name"] for s in systems] + ["reference code"]
+    rows = []
+    for name, (label, higher) in METRICS.items():
+        values = [s["metrics"].get(name) for s in systems]
+        known = [v for v in values if v is not None]
+        best = (max(known) if higher else min(known)) if len(set(known)) > 1 else None
+        cells = [("**%s**" % _fmt(name, v)) if best is not None and v == best else _fmt(name, v) for v in values]
+        arrow = "↑" if higher else "↓"
+        rows.append([f"{label} {arrow}"] + cells + [_fmt(name, results.get("reference", {}).get(name))])
+    rows.append(["Tokens / second"] + [_fmt("", s["metrics"].get("tokens_per_second")) for s in systems] + [""])
+    rows.append(["Stop reasons"] + [", ".join(f"{k} {v}" for k, v in sorted(s["metrics"].get("stop_reasons", {}).items()))
+                                    for s in systems] + [""])
+    return header, rows
+
+
+def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _profile_rows(results: dict) -> list[list[str]]:
+    rules = results.get("style_profile", {}).get("rules", {})
+    return [[name, str(r["majority"]), f"{100 * r['share']:.0f}%", str(sum(r["counts"].values()))]
+            for name, r in rules.items()]
+
+
+def _png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def plot_metrics(results: dict) -> bytes:
+    """Grouped bars of the 0–1 metrics (chrF scaled to 0–1) and a panel of the loss, per system."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    systems = results["systems"]
+    names = ["parse_valid_rate", "chrf", "exact_match", "style_score", "widget_overlap"]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 1]})
+    width = 0.8 / max(len(systems), 1)
+    for i, system in enumerate(systems):
+        values = [(system["metrics"].get(n) or 0.0) / (100.0 if n == "chrf" else 1.0) for n in names]
+        left.bar([x + i * width for x in range(len(names))], values, width, label=system["name"])
+    left.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(names))])
+    left.set_xticklabels([METRICS[n][0].replace(" rate", "") + (" /100" if n == "chrf" else "") for n in names],
+                         rotation=15)
+    left.set_ylim(0, 1.05)
+    left.set_title("Generated code vs your test code (higher is better)")
+    left.legend()
+    losses = [s["metrics"].get("loss") or 0.0 for s in systems]
+    right.bar([s["name"] for s in systems], losses, color=[f"C{i}" for i in range(len(systems))])
+    right.set_title("Loss on response tokens (lower is better)")
+    right.tick_params(axis="x", rotation=15)
+    data = _png(fig)
+    plt.close(fig)
+    return data
+
+
+def plot_loss_curve(loss_history: list[dict]) -> bytes | None:
+    """Training (and eval) loss by step; None when the history has no points."""
+    train = [(h["step"], h["loss"]) for h in loss_history or () if "loss" in h and "step" in h]
+    held_out = [(h["step"], h["eval_loss"]) for h in loss_history or () if "eval_loss" in h and "step" in h]
+    if not train and not held_out:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for points, label, style in ((train, "training loss", "-"), (held_out, "validation loss", "o--")):
+        if points:
+            ax.plot([p[0] for p in points], [p[1] for p in points], style, label=label)
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.set_title("Training loss (adapter metadata)")
+    ax.legend()
+    data = _png(fig)
+    plt.close(fig)
+    return data
+
+
+def _samples_markdown(results: dict, count: int) -> str:
+    parts = []
+    systems = results["systems"]
+    for i in range(min(count, results.get("n_samples", 0))):
+        first = systems[0]["samples"][i]
+        parts.append(f"### {first.get('name') or 'Sample %d' % (i + 1)}\n\n> {first['instruction']}\n")
+        for system in systems:
+            sample = system["samples"][i]
+            parts.append(f"**{system['name']}** (chrF {sample['chrf']:.1f}, "
+                         f"{'parses' if sample['parse_valid'] else 'does not parse'}, stop: {sample['stop_reason']})"
+                         f"\n\n```dart\n{sample['generated'] or '// (nothing)'}\n```\n")
+    return "\n".join(parts)
+
+
+def render_markdown(results: dict, has_loss_curve: bool, samples: int = 3) -> str:
+    header, rows = metric_table(results)
+    profile = _profile_rows(results)
+    text = [
+        "# Flutter Tune evaluation",
+        "",
+        f"Test split: {results['n_samples']} samples from `{results.get('data_dir', '?')}`; "
+        f"style profile learned from {results.get('n_train', 0)} training samples. "
+        f"Base `{results.get('base') or 'the adapter’s base'}`, adapter `{results.get('adapter')}`.",
+        "",
+        _markdown_table(header, rows),
+        "",
+        "Best value per row in bold. Style score: share of your style rules the generated code follows "
+        "(code where no rule applies counts 0). Reference code: the real test widgets scored the same way.",
+        "",
+        "![metrics](metrics.png)",
+        "",
+    ]
+    if has_loss_curve:
+        text += ["![training loss](loss_curve.png)", ""]
+    if profile:
+        text += ["## Your style profile", "", _markdown_table(["Rule", "Your majority", "Share", "Occurrences"],
+                                                               profile), ""]
+    text += ["## Sample generations", "", _samples_markdown(results, samples)]
+    return "\n".join(text) + "\n"
+
+
+def render_html(results: dict, has_loss_curve: bool, samples: int = 3) -> str:
+    header, rows = metric_table(results)
+    esc = html.escape
+
+    def table(head, body):
+        cells = lambda row, tag: "".join(f"<{tag}>{esc(c).replace('**', '')}</{tag}>" for c in row)  # noqa: E731
+        return (f"<table><tr>{cells(head, 'th')}</tr>"
+                + "".join(f"<tr>{cells(r, 'td')}</tr>" for r in body) + "</table>")
+
+    parts = ["<!doctype html><meta charset='utf-8'><title>Flutter Tune evaluation</title>",
+             "<style>body{font-family:sans-serif;max-width:60em;margin:auto}td,th{padding:4px 10px;"
+             "border-bottom:1px solid #ddd;text-align:left}pre{background:#f6f8fa;padding:8px;overflow:auto}</style>",
+             "<h1>Flutter Tune evaluation</h1>",
+             f"<p>Test split: {results['n_samples']} samples; style profile from {results.get('n_train', 0)} "
+             "training samples.</p>", table(header, rows), "<img src='metrics.png' alt='metrics'>"]
+    if has_loss_curve:
+        parts.append("<img src='loss_curve.png' alt='training loss'>")
+    profile = _profile_rows(results)
+    if profile:
+        parts += ["<h2>Your style profile</h2>", table(["Rule", "Your majority", "Share", "Occurrences"], profile)]
+    parts.append("<h2>Sample generations</h2>")
+    for i in range(min(samples, results.get("n_samples", 0))):
+        parts.append(f"<h3>{esc(results['systems'][0]['samples'][i]['instruction'])}</h3>")
+        for system in results["systems"]:
+            parts.append(f"<p><b>{esc(system['name'])}</b></p><pre>{esc(system['samples'][i]['generated'])}</pre>")
+    return "\n".join(parts) + "\n"
+
+
+def write_report(results: dict, out_dir, *, loss_history: list[dict] | None = None) -> dict[str, Path]:
+    """Write every report file into ``out_dir``; return their paths by kind."""
+    out = ensure_dir(Path(out_dir), "report folder")
+    paths = {"json": out / "eval.json", "markdown": out / "report.md", "html": out / "report.html",
+             "metrics_plot": out / "metrics.png"}
+    write_json_atomic(paths["json"], dict(results, loss_history=loss_history or []))
+    write_bytes_atomic(paths["metrics_plot"], plot_metrics(results))
+    curve = plot_loss_curve(loss_history or [])
+    if curve is not None:
+        paths["loss_plot"] = out / "loss_curve.png"
+        write_bytes_atomic(paths["loss_plot"], curve)
+    write_text_atomic(paths["markdown"], render_markdown(results, curve is not None))
+    write_text_atomic(paths["html"], render_html(results, curve is not None))
+    return paths
