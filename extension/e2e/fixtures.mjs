@@ -1,0 +1,104 @@
+// Test fixtures for the end-to-end run: a copy of the example project, a tiny model, editor settings.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/** Copy examples/ (or, if it is missing, write one small Dart file) into `dest`; returns the Dart file to open. */
+export function makeWorkspace(repoRoot, dest) {
+  const examples = path.join(repoRoot, "examples");
+  mkdirSync(dest, { recursive: true });
+  if (existsSync(examples) && readdirSync(examples).length) {
+    cpSync(examples, dest, { recursive: true });
+  }
+  const preferred = path.join(dest, "trail_journal", "lib", "widgets", "stat_tile.dart");
+  if (existsSync(preferred)) {
+    return preferred;
+  }
+  const fallback = path.join(dest, "lib", "hello.dart");
+  mkdirSync(path.dirname(fallback), { recursive: true });
+  writeFileSync(
+    fallback,
+    [
+      "import 'package:flutter/material.dart';",
+      "",
+      "/// Greets the user by name.",
+      "class Hello extends StatelessWidget {",
+      "  const Hello({super.key, required this.name});",
+      "",
+      "  final String name;",
+      "",
+      "  @override",
+      "  Widget build(BuildContext context) => Text('Hello $name');",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  return fallback;
+}
+
+const TINY_MODEL_SCRIPT = `
+import os, sys
+from pathlib import Path
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+sys.path.insert(0, str(root))
+from tests.conftest import GGUF_NAME, build_tiny_model, gguf_dir
+from transformers import AutoTokenizer
+tokenizer_dir = out / "tokenizer"
+AutoTokenizer.from_pretrained(gguf_dir(), gguf_file=GGUF_NAME).save_pretrained(tokenizer_dir)
+build_tiny_model(out / "tiny-llama", tokenizer_dir)
+`;
+
+/** Build the 2-layer random Llama with the SmolLM2 tokenizer (tests/conftest.py) under `dest`; returns its folder. */
+export function buildTinyModel(python, repoRoot, dest) {
+  const result = spawnSync(python, ["-c", TINY_MODEL_SCRIPT, repoRoot, dest], {
+    encoding: "utf8",
+    timeout: 300_000,
+    env: { ...process.env, HF_HUB_OFFLINE: "1", TRANSFORMERS_OFFLINE: "1" },
+  });
+  if (result.status !== 0) {
+    throw new Error(`building the tiny model failed:\n${result.stdout}\n${result.stderr}`);
+  }
+  return path.join(dest, "tiny-llama");
+}
+
+/** Write the editor's user settings: Flutter Tune on the tiny model, and a quiet workbench. */
+export function writeUserSettings(userDataDir, { python, model, dataHome }) {
+  const settings = {
+    "flutterTune.pythonPath": python,
+    "flutterTune.baseModel": model,
+    "flutterTune.adapter": "",
+    "flutterTune.quantization": "none",
+    "flutterTune.device": "cpu",
+    "flutterTune.maxNewTokens": 24,
+    "flutterTune.temperature": 1,
+    "flutterTune.topP": 1,
+    "flutterTune.datasetDir": path.join(dataHome, "dataset"),
+    "flutterTune.adaptersDir": path.join(dataHome, "adapters"),
+    "flutterTune.retrieval.enabled": false,
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": false,
+    "workbench.enableExperiments": false,
+    "security.workspace.trust.enabled": false,
+    "telemetry.telemetryLevel": "off",
+    "extensions.autoCheckUpdates": false,
+    "extensions.autoUpdate": false,
+    "extensions.ignoreRecommendations": true,
+    "update.mode": "none",
+    "editor.formatOnType": false,
+    "editor.autoClosingBrackets": "never",
+    "editor.acceptSuggestionOnEnter": "off",
+    "editor.quickSuggestions": { other: false, comments: false, strings: false },
+    "editor.suggestOnTriggerCharacters": false,
+    "editor.lightbulb.enabled": "on",
+    "editor.stickyScroll.enabled": false,
+    "editor.minimap.enabled": false,
+    "files.autoSave": "off",
+    "window.restoreWindows": "none",
+    "chat.disableAIFeatures": true,
+  };
+  const file = path.join(userDataDir, "User", "settings.json");
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(settings, null, 2));
+  return file;
+}

@@ -1,0 +1,93 @@
+// Playwright helpers for driving the VS Code workbench that code-server serves.
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** Chromium flags for a headless run in a container (from issue 7). */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
+
+/** Wait until the workbench and its status bar are on screen. */
+export async function waitForWorkbench(page, timeout = 120_000) {
+  await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout });
+  await page.locator("#workbench\\.parts\\.statusbar").waitFor({ state: "visible", timeout });
+}
+
+/** Open the quick input with `key`, type `text`, and accept the row whose label contains `rowText`. */
+async function quickPick(page, key, text, rowText, timeout) {
+  const input = page.locator(".quick-input-widget input.input");
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.keyboard.press(key);
+    try {
+      await input.waitFor({ state: "visible", timeout: 5000 });
+      break;
+    } catch {
+      await page.locator(".monaco-workbench").click({ position: { x: 400, y: 5 } }).catch(() => undefined);
+    }
+  }
+  await input.fill(text);
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: rowText }).first();
+  await row.waitFor({ state: "visible", timeout });
+  await row.click();
+}
+
+/** Run a palette command by its full title ("Flutter Tune: Restart Server"). */
+export async function runCommand(page, title, timeout = 30_000) {
+  await quickPick(page, "F1", `>${title}`, title, timeout);
+}
+
+/** Open a workspace file with Quick Open and wait for its editor tab. */
+export async function openFile(page, relativePath, timeout = 60_000) {
+  const name = relativePath.split("/").pop();
+  await quickPick(page, "Control+P", relativePath, name, timeout);
+  await page.locator(".tab.active", { hasText: name }).waitFor({ state: "visible", timeout });
+  await page.locator(".monaco-editor .view-lines").first().waitFor({ state: "visible", timeout });
+}
+
+/** Focus the active text editor (through the palette: clicks can land on overlays). */
+export async function focusEditor(page) {
+  await runCommand(page, "View: Focus Active Editor Group");
+  await page.locator(".editor-group-container.active .monaco-editor.focused").waitFor({ state: "visible", timeout: 10_000 });
+}
+
+/** Answer an input box (showInputBox) with `text`. */
+export async function answerInputBox(page, text, timeout = 30_000) {
+  const input = page.locator(".quick-input-widget input.input");
+  await input.waitFor({ state: "visible", timeout });
+  await input.fill(text);
+  await page.keyboard.press("Enter");
+}
+
+/** The text of the Flutter Tune status bar item. */
+export async function statusBarText(page) {
+  const item = page.locator('[id="flutter-tune.flutter-tune.flutterTune.status"]');
+  if (!(await item.count())) {
+    return "";
+  }
+  return (await item.innerText()).trim();
+}
+
+/** Poll `probe` until it returns a truthy value; throw `message` (with the last value) on timeout. */
+export async function waitUntil(probe, message, timeout = 120_000, interval = 500) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) {
+      return last;
+    }
+    await sleep(interval);
+  }
+  throw new Error(`${message} (waited ${timeout / 1000}s; last: ${JSON.stringify(last)})`);
+}
+
+/** Texts of the notification toasts on screen. */
+export async function notificationTexts(page) {
+  return page.locator(".notification-toast .notification-list-item-message").allInnerTexts();
+}

@@ -1,0 +1,150 @@
+/**
+ * Editor settings (`contributes.configuration`, section `flutterTune`) → the server's settings object.
+ *
+ * The server receives the same object as `initializationOptions` at start and as
+ * `workspace/didChangeConfiguration` `{settings: {flutterTune: ...}}` on every change. Every key is sent
+ * every time (the server merges onto its current settings, so a setting reset to its default must be
+ * sent too); the defaults in package.json match server/settings.py. Empty folder settings are sent as
+ * null ("use the default folder" / "no adapter"). `pythonPath` is the client's business (which
+ * interpreter runs the server) and is never sent.
+ */
+import * as os from "node:os";
+import * as path from "node:path";
+import * as vscode from "vscode";
+
+export const SECTION = "flutterTune";
+
+/** Keys the server understands (docs/ARCHITECTURE.md), in their `flutterTune.` form. */
+export const SERVER_KEYS = [
+  "baseModel",
+  "adapter",
+  "quantization",
+  "device",
+  "maxNewTokens",
+  "temperature",
+  "topP",
+  "datasetDir",
+  "adaptersDir",
+  "autoSwitch",
+  "retrieval.enabled",
+  "retrieval.k",
+  "retrieval.tokenBudget",
+] as const;
+
+/** Settings whose values are paths: `~` and `${workspaceFolder}` are expanded before sending. */
+const PATH_KEYS = new Set(["baseModel", "adapter", "datasetDir", "adaptersDir"]);
+
+/** Settings where an empty string means "none / the default folder", sent as null. */
+const NULLABLE_KEYS = new Set(["adapter", "datasetDir", "adaptersDir"]);
+
+/** Values that name something other than a path, left as they are. */
+const NOT_PATHS = new Set(["latest", "default"]);
+
+/** The settings object sent to the server: flat keys plus a nested `retrieval` object. */
+export interface ServerSettings {
+  baseModel?: string;
+  adapter?: string | null;
+  quantization?: string;
+  device?: string;
+  maxNewTokens?: number;
+  temperature?: number;
+  topP?: number;
+  datasetDir?: string | null;
+  adaptersDir?: string | null;
+  autoSwitch?: boolean;
+  retrieval?: { enabled?: boolean; k?: number; tokenBudget?: number };
+}
+
+/** The part of `vscode.WorkspaceConfiguration` this module reads (lets tests pass a plain fake). */
+export interface ConfigurationLike {
+  inspect<T>(key: string):
+    | { globalValue?: T; workspaceValue?: T; workspaceFolderValue?: T; defaultValue?: T }
+    | undefined;
+}
+
+/**
+ * Settings a workspace may not choose until it is trusted (mirrors `restrictedConfigurations` in
+ * package.json): an untrusted folder must not pick the interpreter or the files the server reads.
+ */
+export const RESTRICTED_KEYS = new Set(["pythonPath", "baseModel", "adapter", "datasetDir", "adaptersDir"]);
+
+/**
+ * The effective value of `key`: folder beats workspace beats user beats the declared default.
+ * In an untrusted workspace, restricted keys skip the workspace's values.
+ */
+export function effectiveValue<T>(config: ConfigurationLike, key: string, trusted = true): T | undefined {
+  const info = config.inspect<T>(key);
+  if (!info) {
+    return undefined;
+  }
+  if (!trusted && RESTRICTED_KEYS.has(key)) {
+    return info.globalValue ?? info.defaultValue;
+  }
+  return info.workspaceFolderValue ?? info.workspaceValue ?? info.globalValue ?? info.defaultValue;
+}
+
+/** Expand a leading `~` and `${workspaceFolder}` in a path-like setting. */
+export function expandPath(value: string, workspaceFolder: string | undefined): string {
+  let result = value;
+  if (workspaceFolder) {
+    result = result.split("${workspaceFolder}").join(workspaceFolder);
+  }
+  if (result === "~" || result.startsWith("~/")) {
+    result = path.join(os.homedir(), result.slice(1));
+  }
+  return result;
+}
+
+/** Build the server's settings object (every key) from `config`. */
+export function toServerSettings(
+  config: ConfigurationLike,
+  workspaceFolder?: string,
+  trusted = true,
+): ServerSettings {
+  const settings: Record<string, unknown> = {};
+  for (const key of SERVER_KEYS) {
+    let value = effectiveValue<unknown>(config, key, trusted);
+    if (value === undefined) {
+      continue;
+    }
+    if (typeof value === "string") {
+      value = value.trim();
+      if (value === "" && NULLABLE_KEYS.has(key)) {
+        value = null;
+      } else if (value === "" && key === "baseModel") {
+        value = "default";
+      } else if (PATH_KEYS.has(key) && !NOT_PATHS.has(value as string)) {
+        value = expandPath(value as string, workspaceFolder);
+      }
+    }
+    const [head, tail] = key.split(".");
+    if (tail) {
+      const group = (settings[head] ??= {}) as Record<string, unknown>;
+      group[tail] = value;
+    } else {
+      settings[head] = value;
+    }
+  }
+  return settings as ServerSettings;
+}
+
+/** The first workspace folder's path, used to expand `${workspaceFolder}`. */
+function firstWorkspaceFolder(): string | undefined {
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+}
+
+/** The current server settings read from VS Code. */
+export function currentServerSettings(): ServerSettings {
+  return toServerSettings(
+    vscode.workspace.getConfiguration(SECTION),
+    firstWorkspaceFolder(),
+    vscode.workspace.isTrusted,
+  );
+}
+
+/** The `flutterTune.pythonPath` setting, expanded; empty string when unset. */
+export function configuredPythonPath(): string {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const value = effectiveValue<string>(config, "pythonPath", vscode.workspace.isTrusted) ?? "";
+  return value.trim() ? expandPath(value.trim(), firstWorkspaceFolder()) : "";
+}

@@ -1,0 +1,73 @@
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkFlutterTune, chooseInterpreter, DEFAULT_PYTHON, describeSource, notInstalledMessage } from "../../src/python";
+
+describe("chooseInterpreter", () => {
+  it("prefers the flutterTune.pythonPath setting", () => {
+    expect(chooseInterpreter("/venv/bin/python", "/other/python")).toEqual({ command: "/venv/bin/python", source: "setting" });
+  });
+
+  it("falls back to the Python extension's interpreter", () => {
+    expect(chooseInterpreter("  ", "/selected/python")).toEqual({ command: "/selected/python", source: "pythonExtension" });
+    expect(chooseInterpreter(undefined, "/selected/python").source).toBe("pythonExtension");
+  });
+
+  it("falls back to python3 when neither is set", () => {
+    expect(chooseInterpreter("", undefined)).toEqual({ command: DEFAULT_PYTHON, source: "default" });
+    expect(DEFAULT_PYTHON).toBe("python3");
+  });
+
+  it("describes each source in words", () => {
+    expect(describeSource("setting")).toContain("flutterTune.pythonPath");
+    expect(describeSource("pythonExtension")).toContain("Python extension");
+    expect(describeSource("default")).toContain("python3");
+  });
+});
+
+describe("checkFlutterTune", () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "ft-python-"));
+
+  /** A fake interpreter: a shell script that prints `stdout` / `stderr` and exits with `code`. */
+  function fakePython(name: string, body: string): string {
+    const file = path.join(tmp, name);
+    writeFileSync(file, `#!/bin/sh\n${body}\n`);
+    chmodSync(file, 0o755);
+    return file;
+  }
+
+  it("reports the installed version", async () => {
+    const python = fakePython("ok", 'echo "0.1.0"');
+    expect(await checkFlutterTune(python, tmp)).toEqual({ ok: true, version: "0.1.0" });
+  });
+
+  it("reports the import error's last line when Flutter Tune is missing", async () => {
+    const python = fakePython("missing", "echo 'Traceback...' >&2; echo \"ModuleNotFoundError: No module named 'server'\" >&2; exit 1");
+    expect(await checkFlutterTune(python, tmp)).toEqual({ ok: false, reason: "ModuleNotFoundError: No module named 'server'" });
+  });
+
+  it("says when the interpreter does not exist", async () => {
+    const result = await checkFlutterTune(path.join(tmp, "nope"), tmp);
+    expect(result).toEqual({ ok: false, reason: `${path.join(tmp, "nope")} was not found`, missing: true });
+  });
+});
+
+describe("notInstalledMessage", () => {
+  it("names the interpreter, where it came from, and what to do", () => {
+    const message = notInstalledMessage(
+      { command: "/usr/bin/python3", source: "default" },
+      { reason: "ModuleNotFoundError: No module named 'server'" },
+    );
+    expect(message).toBe(
+      "Flutter Tune is not installed in /usr/bin/python3 (python3 on PATH (flutterTune.pythonPath is not set)): " +
+        "ModuleNotFoundError: No module named 'server'. " +
+        "Install Flutter Tune (scripts/setup.sh) and set flutterTune.pythonPath to that environment's Python.",
+    );
+  });
+
+  it("says plainly when the interpreter does not exist", () => {
+    const message = notInstalledMessage({ command: "/nope/python", source: "setting" }, { reason: "x", missing: true });
+    expect(message).toMatch(/^Flutter Tune: the Python interpreter \/nope\/python \(the flutterTune.pythonPath setting\) was not found\./);
+  });
+});

@@ -1,0 +1,118 @@
+import * as os from "node:os";
+import * as path from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import * as vscode from "vscode";
+import {
+  configuredPythonPath,
+  currentServerSettings,
+  expandPath,
+  RESTRICTED_KEYS,
+  SERVER_KEYS,
+  toServerSettings,
+} from "../../src/settings";
+import { configLike, fakeConfiguration, manifest } from "./helpers";
+
+const mock = vscode as unknown as {
+  workspace: { isTrusted: boolean; configuration: Record<string, unknown>; workspaceFolders?: { uri: { fsPath: string } }[] };
+};
+
+describe("toServerSettings", () => {
+  it("sends every server key with the declared defaults, retrieval nested", () => {
+    expect(toServerSettings(configLike())).toEqual({
+      baseModel: "default",
+      adapter: "latest",
+      quantization: "8bit",
+      device: "auto",
+      maxNewTokens: 384,
+      temperature: 0.2,
+      topP: 0.95,
+      datasetDir: null,
+      adaptersDir: null,
+      autoSwitch: true,
+      retrieval: { enabled: true, k: 2, tokenBudget: 768 },
+    });
+  });
+
+  it("never sends the interpreter path", () => {
+    const settings = toServerSettings(configLike({ pythonPath: "/venv/bin/python" }));
+    expect(JSON.stringify(settings)).not.toContain("pythonPath");
+  });
+
+  it("workspace values beat user values, and nested retrieval keys map into the retrieval object", () => {
+    const settings = toServerSettings(
+      configLike({ maxNewTokens: 100, "retrieval.k": 5 }, { maxNewTokens: 64, "retrieval.enabled": false }),
+    );
+    expect(settings.maxNewTokens).toBe(64);
+    expect(settings.retrieval).toEqual({ enabled: false, k: 5, tokenBudget: 768 });
+  });
+
+  it("maps empty folders and adapter to null and an empty base model to the default", () => {
+    const settings = toServerSettings(configLike({ adapter: "  ", datasetDir: "", baseModel: "" }));
+    expect(settings.adapter).toBeNull();
+    expect(settings.datasetDir).toBeNull();
+    expect(settings.baseModel).toBe("default");
+  });
+
+  it("expands ~ and ${workspaceFolder} in path settings but not 'latest'", () => {
+    const settings = toServerSettings(
+      configLike({ datasetDir: "~/ft/dataset", adaptersDir: "${workspaceFolder}/adapters", adapter: "latest" }),
+      "/home/me/app",
+    );
+    expect(settings.datasetDir).toBe(path.join(os.homedir(), "ft/dataset"));
+    expect(settings.adaptersDir).toBe("/home/me/app/adapters");
+    expect(settings.adapter).toBe("latest");
+  });
+
+  it("ignores workspace values of restricted settings in an untrusted workspace", () => {
+    const config = configLike({ baseModel: "/models/mine" }, { baseModel: "/evil/model", maxNewTokens: 50 });
+    expect(toServerSettings(config, undefined, false).baseModel).toBe("/models/mine");
+    expect(toServerSettings(config, undefined, false).maxNewTokens).toBe(50);
+    expect(toServerSettings(config, undefined, true).baseModel).toBe("/evil/model");
+  });
+});
+
+describe("manifest and settings agree", () => {
+  it("declares every server key and the interpreter under contributes.configuration", () => {
+    const declared = Object.keys(manifest.contributes.configuration.properties).map((k) => k.replace("flutterTune.", ""));
+    expect(new Set(declared)).toEqual(new Set([...SERVER_KEYS, "pythonPath"]));
+  });
+
+  it("restricts the same settings in untrusted workspaces as the client does", () => {
+    const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.map((k) => k.replace("flutterTune.", ""));
+    expect(new Set(restricted)).toEqual(RESTRICTED_KEYS);
+    expect(manifest.capabilities.untrustedWorkspaces.supported).toBe("limited");
+  });
+});
+
+describe("reading VS Code's configuration", () => {
+  beforeEach(() => {
+    mock.workspace.isTrusted = true;
+    mock.workspace.workspaceFolders = [{ uri: { fsPath: "/work/app" } }];
+  });
+
+  it("currentServerSettings reads the live configuration", () => {
+    mock.workspace.configuration = fakeConfiguration({ device: "cpu", datasetDir: "${workspaceFolder}/data" });
+    const settings = currentServerSettings();
+    expect(settings.device).toBe("cpu");
+    expect(settings.datasetDir).toBe("/work/app/data");
+  });
+
+  it("configuredPythonPath takes the workspace interpreter only when trusted", () => {
+    mock.workspace.configuration = fakeConfiguration({ pythonPath: "/user/python" }, { pythonPath: "./.venv/bin/python" });
+    expect(configuredPythonPath()).toBe("./.venv/bin/python");
+    mock.workspace.isTrusted = false;
+    expect(configuredPythonPath()).toBe("/user/python");
+  });
+
+  it("configuredPythonPath is empty when unset", () => {
+    mock.workspace.configuration = fakeConfiguration();
+    expect(configuredPythonPath()).toBe("");
+  });
+});
+
+describe("expandPath", () => {
+  it("leaves other paths alone", () => {
+    expect(expandPath("/abs/path", "/w")).toBe("/abs/path");
+    expect(expandPath("rel/~/x", undefined)).toBe("rel/~/x");
+  });
+});
