@@ -1,0 +1,100 @@
+"""The language server object: pygls' ``LanguageServer`` plus the state every feature shares.
+
+Each feature lives in its own module with a ``register(server)`` function (settings/lifecycle,
+code actions, one module per group of commands). ``build_server()`` wires them together.
+Work happens in background threads; anything sent to the client from a thread goes through
+``call_soon`` so that messages are written by the event loop thread only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from dataset_tools import __version__
+
+from .protocol import FlutterTuneProtocol
+from .settings import ServerSettings
+
+logger = logging.getLogger(__name__)
+NAME = "flutter-tune"
+
+
+class FlutterTuneServer(LanguageServer):
+    """Holds: ``settings`` (ServerSettings), ``status`` (StatusReporter), ``models`` (ModelHost),
+    ``engine`` (GenerationEngine, one request at a time), ``jobs`` (JobRegistry, cancellable work)."""
+
+    protocol: FlutterTuneProtocol
+
+    def __init__(self) -> None:
+        super().__init__(NAME, __version__, protocol_cls=FlutterTuneProtocol, max_workers=8)
+        from .engine import GenerationEngine
+        from .jobs import JobRegistry
+        from .model_host import ModelHost
+        from .status import StatusReporter
+
+        self.settings = ServerSettings()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self.status = StatusReporter(self)
+        self.models = ModelHost(self)
+        self.engine = GenerationEngine(self)
+        self.jobs = JobRegistry()
+
+    # --- talking to the client from any thread -------------------------------------------
+    def bind_loop(self) -> None:
+        """Remember the event loop (called from a handler running on it)."""
+        self.loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+
+    def call_soon(self, fn, *args) -> None:
+        """Run ``fn(*args)`` on the event loop thread (now, if already there)."""
+        if self.loop is None or threading.get_ident() == self._loop_thread:
+            fn(*args)
+        elif not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(fn, *args)
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        """A ``window/showMessage`` the user sees (also logged)."""
+        logger.info("%s: %s", kind.name, message)
+        self.call_soon(self.window_show_message, types.ShowMessageParams(type=kind, message=message))
+
+    def warn(self, message: str) -> None:
+        self.show(message, types.MessageType.Warning)
+
+    def error(self, message: str) -> None:
+        self.show(message, types.MessageType.Error)
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        self.call_soon(self.window_log_message, types.LogMessageParams(type=kind, message=message))
+
+    def notify_client(self, method: str, params) -> None:
+        self.call_soon(self.protocol.notify, method, params)
+
+    @property
+    def supports_progress(self) -> bool:
+        try:
+            window = self.client_capabilities.window
+        except (AttributeError, RuntimeError):
+            return False
+        return bool(window and window.work_done_progress)
+
+    def shutdown(self):
+        self.jobs.cancel_all()
+        self.engine.stop()
+        super().shutdown()
+
+
+def build_server() -> FlutterTuneServer:
+    from . import (code_actions, commands_adapters, commands_data, commands_generate, commands_jobs,
+                   commands_train, lifecycle)
+
+    server = FlutterTuneServer()
+    for feature in (lifecycle, code_actions, commands_generate, commands_train, commands_data,
+                    commands_adapters, commands_jobs):
+        feature.register(server)
+    return server

@@ -1,0 +1,63 @@
+"""``flutterTune.listAdapters`` and ``flutterTune.useAdapter``: see and switch adapters without a restart.
+
+listAdapters → ``[{path, name, created, base, validationLoss, active}]`` (newest first).
+useAdapter ``{adapter: folder | name | "latest" | null}`` (or the value alone) → loads it and
+returns ``{base, adapter}`` as now active (the base alone when it had to fall back, with a warning).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from dataset_tools.errors import FlutterTuneError
+
+from .app import FlutterTuneServer
+from .errors import RequestFailed, command_options, invalid_params
+from .model_host import adapters_dir
+
+LIST_ADAPTERS = "flutterTune.listAdapters"
+USE_ADAPTER = "flutterTune.useAdapter"
+
+
+def register(server: FlutterTuneServer) -> None:
+    @server.command(LIST_ADAPTERS)
+    def list_adapters(ls: FlutterTuneServer, *args):
+        from trainer.adapters import list_adapters as find
+
+        folder = adapters_dir(ls.settings)
+        try:
+            adapters = find(folder)
+        except (FlutterTuneError, OSError) as exc:
+            raise RequestFailed(f"Cannot list adapters in {folder}: {exc}") from exc
+        active = ls.models.current_adapter()
+        active = active.resolve() if active else None
+        return [{"path": str(a.path), "name": a.name, "created": a.created, "base": a.base,
+                 "validationLoss": a.best_validation_loss, "active": active == a.path.resolve()}
+                for a in adapters]
+
+    @server.command(USE_ADAPTER)
+    async def use_adapter(ls: FlutterTuneServer, *args):
+        from trainer.adapters import resolve_adapter
+
+        options = command_options(USE_ADAPTER, args, positional=("adapter",))
+        if "adapter" not in options:
+            raise invalid_params(f"{USE_ADAPTER}: missing 'adapter' (a folder, a name, \"latest\" or null).")
+        spec = options["adapter"]
+        if spec is not None and not isinstance(spec, str):
+            raise invalid_params(f"{USE_ADAPTER}: 'adapter' should be a string or null, got {spec!r:.100}.")
+        if spec:
+            try:
+                path = resolve_adapter(adapters_dir(ls.settings), spec)
+            except FlutterTuneError as exc:
+                raise RequestFailed(str(exc)) from exc
+            choice = spec if spec.strip().lower() == "latest" else str(path)
+        else:
+            choice = None
+        try:
+            loaded = await asyncio.wrap_future(ls.models.use_adapter(choice))
+        except FlutterTuneError as exc:
+            raise RequestFailed(str(exc)) from exc
+        adapter = loaded.info.get("adapter")
+        return {"base": loaded.info.get("base"), "adapter": adapter,
+                "name": Path(adapter).name if adapter else None}

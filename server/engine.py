@@ -1,0 +1,145 @@
+"""The generation engine: one model, one request at a time, each cancellable between tokens.
+
+``submit(GenerationRequest)`` queues a request and returns its Future (a trainer
+``GenerationResult``). A single worker thread takes requests in order, waits for the model
+(``ModelHost.request()``), adds the user's nearest widgets as examples when retrieval is on,
+and calls ``trainer.generate.generate_code`` with the request's cancel event and time limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from dataset_tools.errors import FlutterTuneError
+
+if TYPE_CHECKING:
+    from .app import FlutterTuneServer
+
+logger = logging.getLogger(__name__)
+WAIT_POLL_S = 0.1
+
+
+class GenerationCancelled(Exception):
+    """The request was cancelled before the model started writing."""
+
+
+@dataclass
+class GenerationRequest:
+    """What to write (``instruction``, optional ``input`` code), how (``max_new_tokens`` overrides the
+    setting), and the hooks: ``cancel`` (set to stop between tokens), ``on_token(count, text)``."""
+
+    instruction: str
+    input: str = ""
+    context_code: str = ""
+    max_new_tokens: int | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+    on_token: Callable[[int, str], None] | None = None
+    on_start: Callable[[], None] | None = None
+    future: Future = field(default_factory=Future)
+
+
+def generation_settings(settings, max_new_tokens: int | None = None):
+    from trainer.generate import GenerationSettings
+
+    return GenerationSettings(max_new_tokens=max_new_tokens or settings.max_new_tokens,
+                              temperature=settings.temperature, top_p=settings.top_p,
+                              time_limit_s=settings.time_limit_s, stop_at_widget_end=True)
+
+
+class GenerationEngine:
+    def __init__(self, server: "FlutterTuneServer") -> None:
+        self.server = server
+        self._queue: queue.Queue[GenerationRequest | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._retrieval_warned = False
+
+    def submit(self, request: GenerationRequest) -> Future:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._work, name="flutter-tune-generate", daemon=True)
+                self._thread.start()
+        self._queue.put(request)
+        return request.future
+
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def stop(self) -> None:
+        self._queue.put(None)
+
+    # --- worker ------------------------------------------------------------------------------
+    def _work(self) -> None:
+        while True:
+            request = self._queue.get()
+            if request is None:
+                return
+            if request.future.set_running_or_notify_cancel():
+                try:
+                    request.future.set_result(self._run(request))
+                except BaseException as exc:  # noqa: BLE001 - reported to the waiting handler
+                    request.future.set_exception(exc)
+
+    def _wait_for_model(self, request: GenerationRequest):
+        fut = self.server.models.request()
+        while True:
+            if request.cancel.is_set():
+                raise GenerationCancelled("cancelled while the model was loading")
+            try:
+                return fut.result(timeout=WAIT_POLL_S)
+            except TimeoutError:
+                continue
+
+    def _run(self, request: GenerationRequest):
+        from trainer.generate import generate_code
+
+        if request.cancel.is_set():
+            raise GenerationCancelled("cancelled before it started")
+        loaded = self._wait_for_model(request)
+        if request.cancel.is_set():
+            raise GenerationCancelled("cancelled before it started")
+        status = self.server.status
+        status.update(generating=1, message="Generating")
+        try:
+            if request.on_start is not None:
+                request.on_start()
+            examples = self._examples(loaded.tokenizer, request)
+            return generate_code(loaded.model, loaded.tokenizer, request.instruction, input=request.input,
+                                 examples=examples,
+                                 settings=generation_settings(self.server.settings, request.max_new_tokens),
+                                 cancel=request.cancel, on_token=request.on_token)
+        finally:
+            status.update(generating=0, message="")
+
+    # --- retrieval ---------------------------------------------------------------------------
+    def _examples(self, tokenizer, request: GenerationRequest) -> list:
+        """The user's nearest widgets (trainer.retrieval caches the index per dataset folder)."""
+        options = self.server.settings.retrieval
+        if not options.enabled or options.k <= 0:
+            return []
+        from trainer import retrieval
+
+        settings = retrieval.RetrievalSettings(enabled=True, k=options.k, token_budget=options.token_budget)
+        try:
+            return retrieval.examples_for(settings, dataset_dir(self.server.settings), tokenizer,
+                                          request.instruction, context_code=request.context_code,
+                                          input=request.input)
+        except (FlutterTuneError, OSError, ValueError) as exc:
+            if not self._retrieval_warned:
+                self._retrieval_warned = True
+                self.server.warn(f"Retrieval of your own widgets is off for now: {exc}")
+            return []
+
+
+def dataset_dir(settings) -> Path:
+    if settings.dataset_dir:
+        return Path(settings.dataset_dir).expanduser()
+    from dataset_tools.paths import default_dataset_dir
+
+    return default_dataset_dir()

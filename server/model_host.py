@@ -1,0 +1,209 @@
+"""The one model the server generates with: loaded lazily, in a background thread, swapped on change.
+
+``request()`` returns a Future of the ``LoadedModel`` matching the current settings, starting a
+load when needed (with work-done progress and ``loading`` status). Requests that arrive during
+a load wait on the same future. A missing adapter, or one trained on another base, falls back
+to the base model with a warning; out-of-memory and other load failures become a shown error
+and a failed future; the server stays up and tries again on the next request.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dataset_tools.errors import FlutterTuneError
+
+from .progress_bridge import WorkDone
+
+if TYPE_CHECKING:
+    from .app import FlutterTuneServer
+
+logger = logging.getLogger(__name__)
+UNSET = object()
+
+
+@dataclass
+class LoadedModel:
+    """A model ready to generate: ``info`` holds base, adapter (path or None), quantization, device."""
+
+    model: Any
+    tokenizer: Any
+    info: dict
+    key: tuple
+
+
+def default_adapters_dir() -> Path:
+    from dataset_tools.paths import default_data_home
+
+    return default_data_home() / "adapters"
+
+
+def adapters_dir(settings) -> Path:
+    return Path(settings.adapters_dir).expanduser() if settings.adapters_dir else default_adapters_dir()
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    if isinstance(exc, MemoryError):
+        return True
+    try:
+        import torch
+
+        if isinstance(exc, torch.OutOfMemoryError):
+            return True
+    except (ImportError, AttributeError):
+        pass
+    text = str(exc).lower()
+    return isinstance(exc, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text)
+
+
+class ModelHost:
+    def __init__(self, server: "FlutterTuneServer") -> None:
+        self.server = server
+        self._lock = threading.Lock()
+        self._load_lock = threading.Lock()
+        self.loaded: LoadedModel | None = None
+        self._future: Future | None = None
+        self._future_key: tuple | None = None
+        self.adapter_override: Any = UNSET  # set by useAdapter / auto-switch; None means base only
+
+    # --- what should be loaded -------------------------------------------------------------
+    def adapter_choice(self) -> str | None:
+        if self.adapter_override is not UNSET:
+            return self.adapter_override
+        return self.server.settings.adapter
+
+    def wanted_key(self) -> tuple:
+        s = self.server.settings
+        return (s.base_model, self.adapter_choice(), s.quantization, s.device, str(adapters_dir(s)))
+
+    def use_adapter(self, choice: str | None) -> Future:
+        """Switch the adapter ("latest", a folder, or None for the base model) and load it."""
+        self.adapter_override = choice
+        return self.request()
+
+    def settings_changed(self, old, new) -> None:
+        """A new configured adapter replaces any adapter picked with useAdapter."""
+        if old.adapter != new.adapter:
+            self.adapter_override = UNSET
+
+    # --- state for the status bar ----------------------------------------------------------
+    def is_loaded(self) -> bool:
+        return self.loaded is not None
+
+    def active_names(self) -> tuple[str, str | None]:
+        loaded = self.loaded
+        if loaded is not None:
+            adapter = loaded.info.get("adapter")
+            return str(loaded.key[0]), (Path(adapter).name if adapter else None)
+        choice = self.adapter_choice()
+        return self.server.settings.base_model, (Path(choice).name if choice and choice != "latest" else choice)
+
+    def active_adapter_path(self) -> Path | None:
+        loaded = self.loaded
+        adapter = loaded.info.get("adapter") if loaded else None
+        return Path(adapter) if adapter else None
+
+    def current_adapter(self) -> Path | None:
+        """The adapter in use: the loaded one, or the one the settings would load (None: base only)."""
+        if self.loaded is not None and self.loaded.key == self.wanted_key():
+            return self.active_adapter_path()
+        choice = self.adapter_choice()
+        if not choice:
+            return None
+        from trainer.adapters import resolve_adapter
+
+        try:
+            path = resolve_adapter(adapters_dir(self.server.settings), choice)
+        except FlutterTuneError:
+            return None
+        return Path(path) if path else None
+
+    # --- loading ------------------------------------------------------------------------------
+    def request(self) -> Future:
+        """The LoadedModel for the current settings (done at once when already loaded)."""
+        key = self.wanted_key()
+        with self._lock:
+            fut = self._future
+            if fut is not None and self._future_key == key:
+                if not fut.done() or fut.exception() is None:
+                    return fut
+            fut = Future()
+            self._future, self._future_key = fut, key
+        threading.Thread(target=self._load, args=(key, fut), name="flutter-tune-load", daemon=True).start()
+        return fut
+
+    def _resolve_adapter(self, choice: str | None, folder: Path) -> Path | None:
+        if not choice:
+            return None
+        from trainer.adapters import resolve_adapter
+
+        try:
+            path = resolve_adapter(folder, choice)
+        except FlutterTuneError as exc:
+            self.server.warn(f"{exc} Using the base model without an adapter.")
+            return None
+        if path is None:
+            if choice != "latest":
+                self.server.warn(f"Adapter '{choice}' was not found. Using the base model without an adapter.")
+            return None
+        return Path(path)
+
+    def _load(self, key: tuple, fut: Future) -> None:
+        base, choice, quantization, device, folder = key
+        status = self.server.status
+        status.update(loading=True, loading_percent=None, error=None, message=f"Loading {base}")
+        work = WorkDone(self.server, "Flutter Tune: loading model", cancellable=False,
+                        on_event=lambda e: e.percent is not None and status.update(loading_percent=e.percent))
+        work.begin(f"{base}")
+        try:
+            from .imports import HEAVY_LOCK, warm
+
+            warm("inference")
+            with self._load_lock, HEAVY_LOCK:
+                loaded = self._load_locked(key, work)
+        except BaseException as exc:  # noqa: BLE001 - every failure must reach the waiting requests
+            message = self._describe_failure(exc, base, quantization, device)
+            logger.error("model load failed: %s", message, exc_info=not isinstance(exc, FlutterTuneError))
+            status.update(loading=False, error=message)
+            self.server.error(message)  # shown before the waiting requests fail
+            fut.set_exception(FlutterTuneError(message))
+        else:
+            self.loaded = loaded
+            fut.set_result(loaded)
+            adapter = loaded.info.get("adapter")
+            status.update(loading=False, error=None,
+                          message=f"Ready: {base}" + (f" + {Path(adapter).name}" if adapter else ""))
+        finally:
+            work.end()
+
+    def _load_locked(self, key: tuple, work: WorkDone) -> LoadedModel:
+        from trainer.models import load_for_inference
+
+        base, choice, quantization, device, folder = key
+        adapter = self._resolve_adapter(choice, Path(folder))
+        if adapter is not None:
+            try:
+                model, tokenizer, info = load_for_inference(base, adapter, quantization=quantization,
+                                                            device=device, progress=work.progress)
+                return LoadedModel(model, tokenizer, info, key)
+            except FlutterTuneError as exc:
+                self.server.warn(f"{exc} Using the base model without an adapter.")
+        model, tokenizer, info = load_for_inference(base, None, quantization=quantization, device=device,
+                                                    progress=work.progress)
+        return LoadedModel(model, tokenizer, info, key)
+
+    @staticmethod
+    def _describe_failure(exc: BaseException, base: str, quantization: str, device: str) -> str:
+        if isinstance(exc, FlutterTuneError):
+            return str(exc)
+        if is_out_of_memory(exc):
+            hint = "Set flutterTune.quantization to '8bit' or '4bit'" if quantization == "none" else \
+                "Close other programs, use a smaller base model"
+            return (f"Out of memory while loading base model '{base}' ({quantization}, device {device}). "
+                    f"{hint}, or set flutterTune.device to 'cpu'.")
+        return f"Loading base model '{base}' failed: {type(exc).__name__}: {exc}"

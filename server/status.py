@@ -1,0 +1,68 @@
+"""The ``flutterTune/status`` notification: what the server is doing and which model is active.
+
+``{state, percent?, base, adapter, message?}`` with state one of idle / loading / ready /
+generating / training / error (docs/ARCHITECTURE.md). The state is derived from what is going
+on, most visible first: generating, loading, training, error, ready, idle.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .app import FlutterTuneServer
+
+METHOD = "flutterTune/status"
+STATES = ("idle", "loading", "ready", "generating", "training", "error")
+
+
+class StatusReporter:
+    """Collects the activity flags and sends a status notification whenever they change."""
+
+    def __init__(self, server: "FlutterTuneServer") -> None:
+        self.server = server
+        self._lock = threading.Lock()
+        self.loading_percent: int | None = None
+        self.loading = False
+        self.generating = 0
+        self.training_percent: int | None = None
+        self.training = False
+        self.error: str | None = None
+        self.message: str | None = None
+        self.last: dict | None = None
+
+    def update(self, message: str | None = None, **flags) -> None:
+        """Set any of the activity attributes (``loading=True``, ``training_percent=40`` ...) and notify."""
+        with self._lock:
+            for name, value in flags.items():
+                if not hasattr(self, name):
+                    raise AttributeError(name)
+                setattr(self, name, value)
+            if message is not None:
+                self.message = message
+            payload = self._payload()
+            self.last = payload
+        self.server.notify_client(METHOD, payload)
+
+    def _payload(self) -> dict:
+        active = self.server.models.active_names()
+        if self.generating:
+            state, percent = "generating", None
+        elif self.loading:
+            state, percent = "loading", self.loading_percent
+        elif self.training:
+            state, percent = "training", self.training_percent
+        elif self.error:
+            state, percent = "error", None
+        elif self.server.models.is_loaded():
+            state, percent = "ready", None
+        else:
+            state, percent = "idle", None
+        payload = {"state": state, "base": active[0], "adapter": active[1]}
+        if percent is not None:
+            payload["percent"] = percent
+        message = self.error if state == "error" else self.message
+        if message:
+            payload["message"] = message
+        return payload
