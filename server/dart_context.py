@@ -347,7 +347,10 @@ def analyze(source: str, offset: int) -> DartContext:
     if node is None:
         return DartContext()
     comment = None
-    for candidate in (node, node.parent):
+    # At the very end of a comment line (where the cursor sits after typing it) the node at the
+    # cursor is whatever follows, so the byte just before the cursor is looked at too.
+    before = tree.root_node.descendant_for_byte_range(byte - 1, byte - 1) if byte > 0 else None
+    for candidate in (node, node.parent, before):
         if candidate is not None and candidate.type in COMMENT_TYPES:
             comment = _comment_block(candidate, offsets)
             break
