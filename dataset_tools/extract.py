@@ -25,12 +25,16 @@ WIDGET_TYPES = frozenset({b"Widget", b"PreferredSizeWidget"})
 BODY_TYPES = frozenset({"class_body", "extension_body"})
 CONTAINER_TYPES = frozenset({"class_definition", "mixin_declaration", "extension_declaration"})
 CONSTRUCTOR_TYPES = frozenset({"constructor_signature", "constant_constructor_signature"})
+# Parameter lists that name nothing (BuildContext parameters are left out), recognised by their bytes.
+_NO_NAMES = frozenset({b"()", b"(BuildContext context)", b"(BuildContext ctx)"})
 
 # Constructor calls `Foo(`, `Foo.named(`, `Foo<T>(` (so also `const Foo(`, `new Foo(`). Each match
 # first skips a run of uninteresting characters, then consumes a string literal, a comment, a call
-# (group 1) or one character; only group 1 is kept. Twice as fast as a plain alternation.
-_CALLS = re.compile(r"""[^'"/A-Z]*(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?\*/"""
-                    r"""|(?<!\w)([A-Z]\w*)(?:\.[a-z]\w*)?(?:<[\w<>?, ]*>)?\(|.)""", re.S)
+# (group 1), a capitalised name that is not a call (whole, so one match per name rather than one per
+# capital: capitals inside a name never start a call) or one character; only group 1 is kept.
+# Twice as fast as a plain alternation.
+_CALLS = re.compile(r"""[^'"/A-Z]*(?:'[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|//[^\n]*"""
+                    r"""|/\*.*?\*/|(?<!\w)([A-Z]\w*)(?:\.[a-z]\w*)?(?:<[\w<>?, ]*>)?\(|[A-Z]\w*|.)""", re.S)
 
 # Value classes and helpers called like constructors that are not widgets worth naming.
 NOT_WIDGETS = frozenset("""
@@ -108,21 +112,21 @@ def extract_tree(root: Node, data: bytes) -> FileDecls:
         children = parent.children
         for i, node in enumerate(children):
             kind = node.type
-            if kind == "class" and parent.type == "ERROR":
-                broken = _broken_class(children, i, data)
-                if broken is not None:
-                    out.classes.append(broken)
-            elif kind in CONTAINER_TYPES:
+            if kind in CONTAINER_TYPES:
                 decl = _class_decl(node, data, children, i)
                 if decl is not None:
                     out.classes.append(decl)  # errors are counted in pass 2, once we know it is a widget
-            elif kind in ("function_signature", "getter_signature"):
+            elif kind == "function_signature" or kind == "getter_signature":
                 func = _function(node, children, i, data, "getter" if kind == "getter_signature" else "function")
                 if func is not None:
                     if func.has_error:
                         out.syntax_errors += 1
                     else:
                         out.functions.append(func)
+            elif kind == "class" and parent.type == "ERROR":
+                broken = _broken_class(children, i, data)
+                if broken is not None:
+                    out.classes.append(broken)
     return out
 
 
@@ -132,11 +136,12 @@ def _top_levels(root: Node):
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(c for c in node.children if c.type == "ERROR")
+        if node.has_error:  # an ERROR child implies has_error: clean trees skip this scan
+            stack.extend([c for c in node.children if c.type == "ERROR"])
 
 
-def _text(node: Node, data: bytes, start: int | None = None) -> str:
-    return data[node.start_byte if start is None else start:node.end_byte].decode("utf-8", "replace")
+def _text(node: Node, data: bytes) -> str:
+    return data[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
 
 def _doc_and_start(siblings: list[Node], i: int, data: bytes) -> tuple[str, Node]:
@@ -146,15 +151,17 @@ def _doc_and_start(siblings: list[Node], i: int, data: bytes) -> tuple[str, Node
     j = i - 1
     while j >= 0:
         prev = siblings[j]
-        if prev.type == "annotation" and not docs:
-            first = prev
-        elif prev.type == "documentation_comment":
-            docs.append(_text(prev, data))
-        elif prev.type == "comment" or (prev.type == "annotation" and docs):
-            pass
-        else:
+        t = prev.type
+        if t == "annotation":
+            if not docs:
+                first = prev
+        elif t == "documentation_comment":
+            docs.append(data[prev.start_byte:prev.end_byte].decode("utf-8", "replace"))
+        elif t != "comment":
             break
         j -= 1
+    if not docs:
+        return "", first
     return "\n".join(reversed(docs)), first
 
 
@@ -164,8 +171,9 @@ def _class_decl(node: Node, data: bytes, siblings: list[Node], i: int) -> ClassD
     body = None
     for child in node.children:
         t = child.type
-        if t == "identifier" and name_node is None:
-            name_node = child
+        if t == "identifier":
+            if name_node is None:
+                name_node = child
         elif t == "superclass":
             superclass, type_arg = _superclass(child, data)
         elif t in BODY_TYPES:
@@ -203,13 +211,14 @@ def _superclass(node: Node, data: bytes) -> tuple[str | None, str | None]:
     for child in node.children:
         t = child.type
         if t == "type_identifier":
-            name = _text(child, data)  # the last one wins: `p.StatelessWidget`
-        elif t == "type_arguments" and type_arg is None:
-            for arg in child.named_children:
-                if arg.type == "type_identifier":
-                    type_arg = _text(arg, data)
-                    break
-        elif t in ("mixins", "interfaces"):
+            name = data[child.start_byte:child.end_byte].decode("utf-8", "replace")  # last wins: `p.Base`
+        elif t == "type_arguments":
+            if type_arg is None:
+                for arg in child.named_children:
+                    if arg.type == "type_identifier":
+                        type_arg = _text(arg, data)
+                        break
+        elif t == "mixins" or t == "interfaces":
             break
     return name, type_arg
 
@@ -223,7 +232,10 @@ def _scan_body(body: Node, data: bytes, want_params: bool) -> tuple[list[FuncDec
     for i, child in enumerate(children):
         t = child.type
         if t == "method_signature":
-            sig = child.child(child.child_count - 1)
+            # Cheap byte test first: a Widget-returning member names Widget in its signature.
+            if data.find(b"Widget", child.start_byte, child.end_byte) < 0:
+                continue
+            sig = child.children[-1]
             st = sig.type
             if st == "function_signature" or st == "getter_signature":
                 func = _function(sig, children, i, data, "getter" if st == "getter_signature" else "method", child)
@@ -246,30 +258,41 @@ def _constructor_params(sig: Node, data: bytes) -> tuple[bool, list[str]] | None
     idents = 0
     plist = None
     for c in sig.children:
-        if c.type == "identifier":
+        t = c.type
+        if t == "identifier":
             idents += 1
-        elif c.type == "formal_parameter_list":
+        elif t == "formal_parameter_list":
             plist = c
     if plist is None:
         return None
     return idents == 1, [p for p in _param_names(plist, data) if p != "key"]
 
 
-def _is_widget_type(sig: Node, data: bytes) -> bool:
-    """Whether the return type of a function/getter signature is exactly Widget/PreferredSizeWidget(?)."""
-    first = sig.child(0)
-    if first is None or first.type != "type_identifier" or data[first.start_byte:first.end_byte] not in WIDGET_TYPES:
-        return False
-    second = first.next_sibling
-    if second is not None and second.type == "nullable_type":
-        second = second.next_sibling
-    return second is not None and second.type in ("identifier", "get")
+def _widget_signature(sig: Node, data: bytes) -> list[Node] | None:
+    """The children of a function/getter signature whose return type is exactly
+    Widget/PreferredSizeWidget(?), else None. Tested on the source bytes before any node is built."""
+    start = sig.start_byte  # == the start of its first child
+    if not (data.startswith(b"Widget", start) or data.startswith(b"PreferredSizeWidget", start)):
+        return None
+    kids = sig.children
+    first = kids[0]
+    if first.type != "type_identifier" or data[start:first.end_byte] not in WIDGET_TYPES:
+        return None
+    n = 1
+    if len(kids) > n and kids[n].type == "nullable_type":
+        n += 1
+    if len(kids) > n and kids[n].type in ("identifier", "get"):
+        return kids
+    return None
 
 
 def _function(sig: Node, siblings: list[Node], i: int, data: bytes, kind: str,
               outer: Node | None = None) -> FuncDecl | None:
     """A Widget-returning function/method/getter whose body is ``siblings[i + 1]``, else None."""
-    if i + 1 >= len(siblings) or not _is_widget_type(sig, data):
+    if i + 1 >= len(siblings):
+        return None
+    kids = _widget_signature(sig, data)
+    if kids is None:
         return None
     body = siblings[i + 1]
     if body.type != "function_body":
@@ -278,7 +301,7 @@ def _function(sig: Node, siblings: list[Node], i: int, data: bytes, kind: str,
     if name_node is None:
         return None
     doc, first = _doc_and_start(siblings, i, data)
-    params_node = sig.child(sig.child_count - 1)  # getters have none
+    params_node = kids[-1]  # getters have none
     head = outer if outer is not None else sig
     return FuncDecl(
         name=_text(name_node, data), kind=kind, line=first.start_point[0] + 1,
@@ -290,6 +313,8 @@ def _function(sig: Node, siblings: list[Node], i: int, data: bytes, kind: str,
 
 def _param_names(plist: Node, data: bytes) -> list[str]:
     """Names of the parameters in a ``formal_parameter_list``; BuildContext ones left out."""
+    if data[plist.start_byte:plist.end_byte] in _NO_NAMES:  # `build(BuildContext context)`: no node needed
+        return []
     names = []
     for child in plist.named_children:
         group = child.named_children if child.type == "optional_formal_parameters" else (child,)
@@ -298,13 +323,17 @@ def _param_names(plist: Node, data: bytes) -> list[str]:
                 continue
             # The name is the last child: `Type name`, `this.name`, `super.name`, `void Function() name`.
             last = param.child(param.child_count - 1)
-            if last.type in ("constructor_param", "super_formal_parameter"):
+            t = last.type
+            if t == "constructor_param" or t == "super_formal_parameter":
                 last = last.child(last.child_count - 1)
-            if last.type != "identifier":
+                t = last.type
+            if t != "identifier":
                 continue
-            first = param.child(0)
-            if first.type == "type_identifier" and data[first.start_byte:first.end_byte] == b"BuildContext":
-                continue
+            start = param.start_byte  # == the start of its first child
+            if data.startswith(b"BuildContext", start):
+                first = param.child(0)
+                if first.type == "type_identifier" and first.end_byte - start == 12:
+                    continue
             names.append(data[last.start_byte:last.end_byte].decode())
     return names
 
