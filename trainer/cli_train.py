@@ -1,5 +1,149 @@
-"""Placeholder until this layer lands."""
+"""`flutter-tune train`, `flutter-tune export` and `flutter-tune adapters` subcommands.
+
+Flags override the config file (JSON/TOML, the guide's config.json keys accepted), which
+overrides TrainConfig's defaults. Heavy imports happen inside the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+# CLI flag → TrainConfig field (flags left unset do not override the config file).
+FLAG_FIELDS = {
+    "data": "data_dir", "train_file": "train_file", "eval_file": "eval_file", "base": "base",
+    "adapters_dir": "adapters_dir", "quantization": "quantization", "device": "device",
+    "epochs": "epochs", "max_steps": "max_steps", "batch_size": "batch_size", "grad_accum": "grad_accum",
+    "learning_rate": "learning_rate", "lora_r": "lora_r", "lora_alpha": "lora_alpha",
+    "lora_dropout": "lora_dropout", "max_length": "max_length", "overlong": "overlong", "packing": "packing",
+    "eval_steps": "eval_steps", "early_stopping": "early_stopping_patience", "max_minutes": "max_minutes",
+    "resume": "resume", "gradient_checkpointing": "gradient_checkpointing", "seed": "seed",
+    "warmup_ratio": "warmup_ratio", "max_eval_samples": "max_eval_samples",
+}
 
 
-def register(subparsers) -> None:
-    pass
+def _add_train(subparsers) -> None:
+    p = subparsers.add_parser("train", help="fine-tune a LoRA adapter on a harvested dataset",
+                              description="Train a LoRA adapter on a harvested dataset (8-bit base by default).")
+    p.add_argument("--config", metavar="FILE", help="JSON/TOML settings (the guide's config.json keys work)")
+    p.add_argument("--data", metavar="DIR", help="dataset folder with train.jsonl/validation.jsonl")
+    p.add_argument("--train-file", metavar="FILE", help="explicit train file (JSONL or JSON array)")
+    p.add_argument("--eval-file", metavar="FILE", help="explicit validation file")
+    p.add_argument("--base", metavar="NAME", help="'default', a local model folder or a hub id")
+    p.add_argument("--adapters-dir", metavar="DIR", help="where versioned adapters are written")
+    p.add_argument("--quantization", choices=["8bit", "4bit", "none"])
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--epochs", type=float)
+    p.add_argument("--max-steps", type=int)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--grad-accum", type=int)
+    p.add_argument("--learning-rate", "--lr", type=float)
+    p.add_argument("--lora-r", type=int)
+    p.add_argument("--lora-alpha", type=int)
+    p.add_argument("--lora-dropout", type=float)
+    p.add_argument("--max-length", type=int)
+    p.add_argument("--overlong", choices=["truncate", "drop"], help="what to do with samples over max length")
+    p.add_argument("--packing", action="store_true", default=None, help="pack samples into full sequences")
+    p.add_argument("--eval-steps", type=int, help="validate every N steps (default: every epoch)")
+    p.add_argument("--max-eval-samples", type=int)
+    p.add_argument("--early-stopping", type=int, metavar="PATIENCE",
+                   help="stop after PATIENCE validations without improvement")
+    p.add_argument("--max-minutes", type=float, help="time budget; the best adapter so far is saved")
+    p.add_argument("--resume", action="store_true", default=None, help="continue the interrupted run")
+    p.add_argument("--gradient-checkpointing", action="store_true", default=None,
+                   help="trade ~1/3 more time for much less memory on long samples")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--warmup-ratio", type=float)
+    p.add_argument("--progress-json", action="store_true", help="machine-readable progress on stdout")
+    p.set_defaults(handler=run_train)
+
+
+def _progress(args):
+    from dataset_tools.progress import JsonLinesProgress, TqdmProgress
+
+    return JsonLinesProgress(sys.stdout) if getattr(args, "progress_json", False) else TqdmProgress()
+
+
+def run_train(args) -> int:
+    from .config import load_train_config
+    from .train import train
+
+    overrides = {field: getattr(args, flag, None) for flag, field in FLAG_FIELDS.items()}
+    config = load_train_config(args.config, overrides)
+    info = train(config, _progress(args))
+    best = info.best_validation_loss
+    if args.progress_json:
+        return 0
+    print(f"Adapter saved to {info.path}" + (f" (best validation loss {best:.4f})" if best is not None else ""))
+    metrics = info.metrics
+    if metrics.get("truncated") or metrics.get("dropped"):
+        print(f"Samples over max length: {metrics.get('truncated', 0)} truncated, {metrics.get('dropped', 0)} dropped.")
+    return 0
+
+
+def _add_export(subparsers) -> None:
+    p = subparsers.add_parser("export", help="merge an adapter into its base model",
+                              description="Merge a LoRA adapter into a full-precision copy of its base model.")
+    p.add_argument("--adapter", default="latest", help="adapter folder, or 'latest' (default)")
+    p.add_argument("--adapters-dir", metavar="DIR", help="where versioned adapters live")
+    p.add_argument("--base", help="base model (default: the one the adapter was trained on)")
+    p.add_argument("--merge", action="store_true", required=True, help="merge LoRA weights into the base")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the merged model")
+    p.set_defaults(handler=run_export)
+
+
+def _adapters_dir(args):
+    from pathlib import Path
+
+    if getattr(args, "adapters_dir", None):
+        return Path(args.adapters_dir)
+    from dataset_tools.paths import default_data_home
+
+    return default_data_home() / "adapters"
+
+
+def run_export(args) -> int:
+    from dataset_tools.errors import FlutterTuneError
+    from dataset_tools.progress import TqdmProgress
+
+    from .adapters import resolve_adapter
+    from .export import merge_adapter
+
+    adapter = resolve_adapter(_adapters_dir(args), args.adapter)
+    if adapter is None:
+        raise FlutterTuneError(f"No adapter found in {_adapters_dir(args)}. Train one with `flutter-tune train`.")
+    out = merge_adapter(adapter, args.output, base=args.base, progress=TqdmProgress())
+    print(f"Merged model saved to {out}")
+    return 0
+
+
+def _add_adapters(subparsers) -> None:
+    p = subparsers.add_parser("adapters", help="list trained adapters, newest first")
+    p.add_argument("--adapters-dir", metavar="DIR")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=run_adapters)
+
+
+def run_adapters(args) -> int:
+    from .adapters import latest_name, list_adapters
+
+    root = _adapters_dir(args)
+    adapters = list_adapters(root)
+    if args.json:
+        print(json.dumps([a.to_dict() for a in adapters], indent=2))
+        return 0
+    if not adapters:
+        print(f"No adapters in {root}. Train one with `flutter-tune train`.")
+    latest = latest_name(root)
+    for a in adapters:
+        loss = f"{a.best_validation_loss:.4f}" if a.best_validation_loss is not None else "-"
+        mark = "*" if a.name == latest else " "
+        print(f"{mark} {a.name}  base={a.base}  best_val_loss={loss}  created={a.created}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    _add_train(subparsers)
+    _add_export(subparsers)
+    _add_adapters(subparsers)

@@ -1,0 +1,117 @@
+"""TrainerCallbacks: progress events, cancellation (Ctrl-C / server), and the time budget.
+
+A stop request never kills a step halfway: the callback asks the Trainer to save a checkpoint
+(and, for the time budget, to validate first) at the end of the current step, then to stop.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from contextlib import contextmanager
+
+from transformers import TrainerCallback
+
+from dataset_tools.progress import Progress
+
+
+class StopRequest:
+    """Why training should stop early: None, "interrupt" (Ctrl-C / cancel) or "time" (budget spent)."""
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+        self.event = threading.Event()
+
+    def set(self, reason: str) -> None:
+        if self.reason is None:
+            self.reason = reason
+        self.event.set()
+
+
+@contextmanager
+def sigint_requests_stop(stop: StopRequest):
+    """While active, the first Ctrl-C asks for a clean stop (checkpoint); a second one aborts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        if stop.reason == "interrupt":
+            raise KeyboardInterrupt
+        stop.set("interrupt")
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class StopCallback(TrainerCallback):
+    """Turns a stop request, a server cancellation or a spent time budget into save-and-stop."""
+
+    def __init__(self, stop: StopRequest, progress: Progress, max_minutes: float = 0.0, has_eval: bool = False):
+        self.stop = stop
+        self.progress = progress
+        self.budget_s = max_minutes * 60.0
+        self.has_eval = has_eval
+        self.started = None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        self.started = time.monotonic()
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.progress.is_cancelled:
+            self.stop.set("interrupt")
+        if self.budget_s and self.started is not None and time.monotonic() - self.started >= self.budget_s:
+            self.stop.set("time")
+        if self.stop.reason is not None:
+            control.should_training_stop = True
+            control.should_save = True
+            if self.stop.reason == "time" and self.has_eval:
+                control.should_evaluate = True
+        return control
+
+
+class ProgressCallback(TrainerCallback):
+    """Sends step/loss/ETA events to a dataset_tools Progress (tqdm bar, JSON lines, LSP)."""
+
+    def __init__(self, progress: Progress, title: str = "Training"):
+        self.progress = progress
+        self.title = title
+        self.started = None
+        self.first_step = 0
+        self.last_loss: float | None = None
+        self.last_eval_loss: float | None = None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        self.started = time.monotonic()
+        self.first_step = state.global_step
+        self.progress.start(self.title, state.max_steps)
+        if state.global_step:
+            self.progress.advance(state.global_step, f"resumed at step {state.global_step}",
+                                  step=state.global_step, total_steps=state.max_steps)
+
+    def _eta(self, state) -> float | None:
+        done = state.global_step - self.first_step
+        if not done or self.started is None:
+            return None
+        per_step = (time.monotonic() - self.started) / done
+        return round(per_step * max(0, state.max_steps - state.global_step), 1)
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        logs = logs or {}
+        if "loss" in logs:
+            self.last_loss = float(logs["loss"])
+        if "eval_loss" in logs:
+            self.last_eval_loss = float(logs["eval_loss"])
+            self.progress.advance(0, f"validation loss {self.last_eval_loss:.4f}", step=state.global_step,
+                                  total_steps=state.max_steps, eval_loss=self.last_eval_loss,
+                                  epoch=round(state.epoch or 0, 3))
+
+    def on_step_end(self, args, state, control, **kwargs):
+        message = f"loss {self.last_loss:.4f}" if self.last_loss is not None else ""
+        self.progress.advance(state.global_step - self.progress.done, message, step=state.global_step,
+                              total_steps=state.max_steps, loss=self.last_loss,
+                              epoch=round(state.epoch or 0, 3), eta_seconds=self._eta(state))

@@ -1,0 +1,118 @@
+"""Training settings: one defaulted dataclass, filled from a JSON/TOML config file and CLI flags.
+
+Defaults follow the guide's recipe (LoRA r=8, alpha=16, dropout 0.05 on q/k/v/o projections,
+lr 2e-4, batch 4, 3 epochs, max length 1024). The guide's ``config.json`` keys are accepted
+unchanged through ``GUIDE_KEYS``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+from dataset_tools.errors import FlutterTuneError
+from dataset_tools.settings import apply_overrides, load_config_file
+
+# The guide's config.json keys → TrainConfig fields.
+GUIDE_KEYS = {
+    "model_name": "base",
+    "output_dir": "adapters_dir",
+    "train_data_path": "train_file",
+    "eval_data_path": "eval_file",
+    "lora_r": "lora_r",
+    "lora_alpha": "lora_alpha",
+    "lora_dropout": "lora_dropout",
+    "learning_rate": "learning_rate",
+    "batch_size": "batch_size",
+    "num_epochs": "epochs",
+    "max_seq_length": "max_length",
+}
+
+
+@dataclass
+class TrainConfig:
+    """Everything one training run needs. Paths left as None take the project defaults."""
+
+    # what to train on and where results go
+    base: str = "default"                      # "default", a local model folder, or a hub id
+    data_dir: str | None = None                # dataset folder (train/validation/test.jsonl); default: harvest's
+    train_file: str | None = None              # or an explicit train file (JSONL, or the guide's JSON array)
+    eval_file: str | None = None               # explicit validation file (default: data_dir/validation.jsonl)
+    adapters_dir: str | None = None            # versioned adapter folders; default: <data home>/adapters
+    # model loading
+    quantization: Literal["8bit", "4bit", "none"] = "8bit"
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    # LoRA
+    lora_r: int = 8
+    lora_alpha: int = 16
+    lora_dropout: float = 0.05
+    target_modules: list[str] = field(default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"])
+    # optimisation
+    learning_rate: float = 2e-4
+    batch_size: int = 4
+    grad_accum: int = 1
+    epochs: float = 3.0
+    max_steps: int = 0                         # >0 caps the number of optimizer steps
+    warmup_ratio: float = 0.05
+    weight_decay: float = 0.0
+    lr_scheduler: str = "linear"
+    seed: int = 42
+    # sequences
+    max_length: int = 1024
+    overlong: Literal["truncate", "drop"] = "truncate"
+    packing: bool = False
+    gradient_checkpointing: bool = False       # recompute activations: ~1/3 slower, far less memory on long batches
+    # evaluation, checkpoints, stopping
+    eval_steps: int = 0                        # 0: validate once per epoch; N: every N steps
+    max_eval_samples: int = 0                  # 0: the whole validation split
+    early_stopping_patience: int = 0           # 0: off; N: stop after N validations without improvement
+    save_total_limit: int = 2
+    max_minutes: float = 0.0                   # 0: no time budget
+    resume: bool = False
+    logging_steps: int = 1
+
+    def validate(self) -> "TrainConfig":
+        checks = [
+            (self.lora_r > 0, "lora_r must be > 0"),
+            (self.lora_alpha > 0, "lora_alpha must be > 0"),
+            (0 <= self.lora_dropout < 1, "lora_dropout must be in [0, 1)"),
+            (self.learning_rate > 0, "learning_rate must be > 0"),
+            (self.batch_size > 0, "batch_size must be > 0"),
+            (self.grad_accum > 0, "grad_accum must be > 0"),
+            (self.epochs > 0 or self.max_steps > 0, "epochs (or max_steps) must be > 0"),
+            (self.max_length >= 16, "max_length must be at least 16 tokens"),
+            (self.overlong in ("truncate", "drop"), "overlong must be 'truncate' or 'drop'"),
+            (self.quantization in ("8bit", "4bit", "none"), "quantization must be 8bit, 4bit or none"),
+            (self.max_minutes >= 0, "max_minutes must be >= 0"),
+            (bool(self.target_modules), "target_modules must name at least one module"),
+        ]
+        problems = [msg for ok, msg in checks if not ok]
+        if problems:
+            raise FlutterTuneError("Invalid training settings: " + "; ".join(problems) + ".")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def load_train_config(path: str | Path | None = None, overrides: Mapping[str, Any] | None = None) -> TrainConfig:
+    """Defaults ← config file (JSON/TOML, guide keys accepted, unknown keys are errors) ← ``overrides``.
+
+    ``overrides`` are CLI flags already converted to field names; None values are skipped.
+    Relative paths in the config file are taken relative to the file's folder.
+    """
+    config = TrainConfig()
+    if path is not None:
+        path = Path(path)
+        values = load_config_file(path)
+        config, _ = apply_overrides(config, values, source=str(path), strict=True, aliases=GUIDE_KEYS)
+        for name in ("data_dir", "train_file", "eval_file", "adapters_dir"):
+            value = getattr(config, name)
+            if value and not Path(value).expanduser().is_absolute():
+                config = dataclasses.replace(config, **{name: str(path.parent / value)})
+    if overrides:
+        given = {k: v for k, v in overrides.items() if v is not None}
+        config, _ = apply_overrides(config, given, source="command line", strict=True)
+    return config.validate()

@@ -1,0 +1,152 @@
+"""Dataset splits → prompt/completion datasets for TRL, with overlong samples counted and handled.
+
+Input is either a dataset folder (``train.jsonl``, ``validation.jsonl``, ``manifest.json`` from
+`flutter-tune harvest`) or explicit files: our JSONL, or the guide's JSON array of
+``{instruction, input, output}`` objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from dataset_tools.atomic_io import read_jsonl
+from dataset_tools.errors import FlutterTuneError
+
+from .prompt import to_prompt_completion
+
+
+@dataclass
+class Splits:
+    """The records to train and validate on, and where they came from."""
+
+    train: list[dict]
+    validation: list[dict]
+    source: str                      # folder or file the training records came from
+    manifest_hash: str               # sha256 of manifest.json (or of the train file)
+
+
+@dataclass
+class LengthStats:
+    """Token lengths of one split after formatting with the prompt template."""
+
+    samples: int = 0                 # records kept
+    overlong: int = 0                # records longer than max_length
+    truncated: int = 0               # overlong records kept, cut to max_length
+    dropped: int = 0                 # records removed (overlong with policy "drop", or prompt alone too long)
+    total_tokens: int = 0            # prompt+completion tokens of kept records (after truncation)
+    completion_tokens: int = 0       # response tokens that carry loss (after truncation)
+    max_tokens: int = 0
+    mean_tokens: float = 0.0
+    lengths: list[int] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("lengths")
+        return data
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _nonblank_line_numbers(path: Path) -> list[int]:
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return [n for n, line in enumerate(handle, 1) if line.strip()]
+
+
+def read_records(path: str | Path) -> list[dict]:
+    """Records from a JSONL file or a JSON array file, each checked for instruction/output text."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise FlutterTuneError(f"Dataset file {path} does not exist. Run `flutter-tune harvest` or fix the path.")
+    head = path.read_text(encoding="utf-8", errors="replace").lstrip()[:1]
+    if head == "[":
+        try:
+            records = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise FlutterTuneError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}).") from None
+        where = [f"{path}: item {i + 1}" for i in range(len(records))]
+    else:
+        records = read_jsonl(path)
+        where = [f"{path}:{n}" for n in _nonblank_line_numbers(path)]
+    for i, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise FlutterTuneError(f"{where[i]}: expected an object with 'instruction' and 'output'.")
+        for key in ("instruction", "output"):
+            if not isinstance(record.get(key), str) or not record[key].strip():
+                raise FlutterTuneError(
+                    f"{where[i]}: unknown dataset format: each record needs a non-empty text '{key}' "
+                    "(fields: instruction, input, output). Re-harvest with `flutter-tune harvest`."
+                )
+        if not isinstance(record.get("input", ""), str):
+            raise FlutterTuneError(f"{where[i]}: 'input' must be text.")
+    return records
+
+
+def load_splits(data_dir: str | Path | None = None, train_file: str | Path | None = None,
+                eval_file: str | Path | None = None) -> Splits:
+    """Training and validation records from a dataset folder or explicit files."""
+    if train_file:
+        train_path = Path(train_file).expanduser()
+        train = read_records(train_path)
+        validation = read_records(eval_file) if eval_file else []
+        source, digest = str(train_path), _sha256(train_path)
+    else:
+        if data_dir is None:
+            from dataset_tools.paths import default_dataset_dir
+
+            data_dir = default_dataset_dir()
+        folder = Path(data_dir).expanduser()
+        train_path = folder / "train.jsonl"
+        if not train_path.is_file():
+            raise FlutterTuneError(f"No dataset in {folder} (train.jsonl is missing). "
+                                   "Run `flutter-tune harvest PROJECT` first or pass --data DIR.")
+        train = read_records(train_path)
+        val_path = Path(eval_file).expanduser() if eval_file else folder / "validation.jsonl"
+        validation = read_records(val_path) if val_path.is_file() else []
+        manifest = folder / "manifest.json"
+        source, digest = str(folder), _sha256(manifest if manifest.is_file() else train_path)
+    if not train:
+        raise FlutterTuneError(f"The training data in {source} is empty. Harvest a project with Flutter widgets first.")
+    return Splits(train=train, validation=validation, source=source, manifest_hash=digest)
+
+
+def prepare(tokenizer, records: list[dict], max_length: int, overlong: str = "truncate"):
+    """Format records with the one prompt format; count, truncate-or-drop overlong ones.
+
+    Returns ``(rows, stats)`` where rows are ``{"prompt", "completion"}`` dicts ready for
+    SFTTrainer (which truncates kept overlong rows to max_length, keeping the start).
+    """
+    rows = [to_prompt_completion(tokenizer, r) for r in records]
+    stats = LengthStats()
+    if not rows:
+        return rows, stats
+    prompt_lens = [len(x) for x in tokenizer([r["prompt"] for r in rows], add_special_tokens=False)["input_ids"]]
+    full_lens = [len(x) for x in tokenizer([r["prompt"] + r["completion"] for r in rows],
+                                           add_special_tokens=False)["input_ids"]]
+    kept = []
+    for row, p_len, f_len in zip(rows, prompt_lens, full_lens):
+        if f_len > max_length:
+            stats.overlong += 1
+            if overlong == "drop" or p_len >= max_length - 1:
+                stats.dropped += 1
+                continue
+            stats.truncated += 1
+            f_len = max_length
+        kept.append(row)
+        stats.lengths.append(f_len)
+        stats.total_tokens += f_len
+        stats.completion_tokens += max(0, f_len - p_len)
+    stats.samples = len(kept)
+    stats.max_tokens = max(stats.lengths, default=0)
+    stats.mean_tokens = round(stats.total_tokens / max(1, stats.samples), 1)
+    return kept, stats
+
+
+def to_dataset(rows: list[dict]):
+    from datasets import Dataset
+
+    return Dataset.from_list(rows)

@@ -1,0 +1,216 @@
+"""Base model resolution and loading (8-bit by default), with or without a LoRA adapter.
+
+Names a user can give as a base model:
+- ``"default"``: the embedded SmolLM2-135M-Instruct, converted once to safetensors (trainer.default_model);
+- a local model folder (holding config.json + safetensors);
+- a model-hub id, when online or already in the local hub cache.
+Loading never runs remote code and reads safetensors only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+
+from dataset_tools.errors import FlutterTuneError
+from dataset_tools.progress import NULL_PROGRESS, Progress
+
+DEFAULT_BASE = "default"
+QUANTIZATIONS = ("8bit", "4bit", "none")
+DEVICES = ("auto", "cpu", "cuda")
+
+
+
+class _DropBnbNoise(logging.Filter):
+    """bitsandbytes logs, on every 8-bit matmul, that float32 inputs are cast (expected on CPU), and at
+    import that an optional 4-bit CPU kernel package is absent (it falls back by itself): both hidden."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return "will be cast from" not in message and "kernels-community" not in message
+
+
+logging.getLogger("bitsandbytes.autograd._functions").addFilter(_DropBnbNoise())
+logging.getLogger("bitsandbytes.backends.cpu.ops").addFilter(_DropBnbNoise())
+
+
+def _offline() -> bool:
+    return any(os.environ.get(k, "").strip().lower() in ("1", "true", "yes", "on")
+               for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
+def resolve_base(name: str) -> str:
+    """Turn a base-model name into something ``from_pretrained`` can load without surprises.
+
+    ``"default"`` → the converted SmolLM2 folder (converting it on first use); an existing local
+    folder → its absolute path; anything else is treated as a hub id and returned unchanged,
+    or a FlutterTuneError when offline and not in the local hub cache.
+    """
+    name = (name or DEFAULT_BASE).strip()
+    if name == DEFAULT_BASE:
+        from .default_model import ensure_default_model
+
+        return str(ensure_default_model())
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise FlutterTuneError(f"The base model folder {path} has no config.json. "
+                                   "Point --base at a transformers model folder, or use 'default'.")
+        return str(path.resolve())
+    if path.exists():
+        raise FlutterTuneError(f"The base model {path} is a file, not a model folder.")
+    if not HUB_ID.match(name):
+        raise FlutterTuneError(
+            f"Unknown base model '{name}': no such folder, and it is not a hub id (owner/name). "
+            "Use 'default', a local model folder, or a hub id such as HuggingFaceTB/SmolLM2-135M-Instruct."
+        )
+    if _offline():
+        from huggingface_hub import try_to_load_from_cache
+
+        cached = try_to_load_from_cache(name, "config.json")
+        if not isinstance(cached, str):
+            raise FlutterTuneError(
+                f"The base model '{name}' is neither a local folder nor in the local hub cache, and the hub "
+                "is offline (HF_HUB_OFFLINE is set). Download it while online, pass a local folder, or use 'default'."
+            )
+    return name
+
+
+def pick_device(device: str = "auto") -> str:
+    """``"cuda"`` when asked for (or on auto) and available, else ``"cpu"``."""
+    import torch
+
+    device = (device or "auto").lower()
+    if device not in DEVICES:
+        raise FlutterTuneError(f"Unknown device '{device}'. Use one of: {', '.join(DEVICES)}.")
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise FlutterTuneError("device 'cuda' was requested but no CUDA GPU is available. Use 'auto' or 'cpu'.")
+    return device
+
+
+def compute_dtype(device: str):
+    """float32 on CPU (fastest there); bfloat16 on GPUs that support it, else float16."""
+    import torch
+
+    if device == "cpu":
+        return torch.float32
+    return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+
+
+def quantization_config(quantization: str, device: str):
+    """The BitsAndBytesConfig for ``quantization`` (None for ``"none"``)."""
+    from transformers import BitsAndBytesConfig
+
+    if quantization not in QUANTIZATIONS:
+        raise FlutterTuneError(f"Unknown quantization '{quantization}'. Use one of: {', '.join(QUANTIZATIONS)}.")
+    if quantization == "8bit":
+        return BitsAndBytesConfig(load_in_8bit=True)
+    if quantization == "4bit":
+        return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
+                                  bnb_4bit_compute_dtype=compute_dtype(device))
+    return None
+
+
+def load_tokenizer(path: str):
+    """The model's tokenizer, with a pad token (EOS when the model has none)."""
+    from transformers import AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=False)
+    except (OSError, ValueError) as exc:
+        raise FlutterTuneError(f"Cannot load the tokenizer of base model '{path}': {exc}") from exc
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def load_base(name: str = DEFAULT_BASE, quantization: str = "8bit", device: str = "auto",
+              for_training: bool = False, progress: Progress = NULL_PROGRESS):
+    """Load a base model and its tokenizer → ``(model, tokenizer)``.
+
+    Quantized with bitsandbytes unless ``quantization="none"``; with ``for_training`` a quantized
+    model is prepared for k-bit training (norms in float32, input grads on, no gradient checkpointing).
+    """
+    from transformers import AutoModelForCausalLM
+
+    path = resolve_base(name)
+    device = pick_device(device)
+    qconfig = quantization_config(quantization, device)
+    progress.start(f"Loading {name}", None)
+    tokenizer = load_tokenizer(path)
+    try:
+        model = AutoModelForCausalLM.from_pretrained(
+            path, quantization_config=qconfig, dtype=compute_dtype(device), device_map={"": device},
+            use_safetensors=True, trust_remote_code=False,
+        )
+    except (OSError, ValueError) as exc:
+        raise FlutterTuneError(f"Cannot load base model '{name}' ({path}): {exc}") from exc
+    if model.config.pad_token_id is None:
+        model.config.pad_token_id = tokenizer.pad_token_id
+    if for_training and qconfig is not None:
+        from peft import prepare_model_for_kbit_training
+
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
+    if not for_training:
+        model.eval()
+    progress.finish("loaded")
+    return model, tokenizer
+
+
+def same_base(a_name: str, a_path: str | None, b_name: str, b_path: str | None) -> bool:
+    """Whether two (name, resolved path) pairs denote the same base model."""
+    if a_name == b_name:
+        return True
+    return bool(a_path and b_path and os.path.normpath(a_path) == os.path.normpath(b_path))
+
+
+def load_for_inference(base: str | None = DEFAULT_BASE, adapter: str | Path | None = None,
+                       quantization: str = "8bit", device: str = "auto", progress: Progress = NULL_PROGRESS):
+    """Load a base model (+ optional LoRA adapter folder) for generation → ``(model, tokenizer, info)``.
+
+    ``base=None`` means "the adapter's own base" (or the default model when there is no adapter).
+    An adapter trained on another base raises FlutterTuneError naming both. ``info`` holds
+    ``base``, ``base_path``, ``adapter`` (str or None), ``quantization``, ``device``, ``metadata``.
+    """
+    from .adapters import adapter_base, read_metadata
+
+    metadata: dict = {}
+    adapter_path = None
+    if adapter is not None:
+        adapter_path = Path(adapter).expanduser()
+        if not (adapter_path / "adapter_config.json").is_file():
+            raise FlutterTuneError(f"{adapter_path} is not a LoRA adapter folder (no adapter_config.json). "
+                                   "Train one with `flutter-tune train` or pick another folder.")
+        metadata = read_metadata(adapter_path)
+        trained_name, trained_path = adapter_base(adapter_path)
+        if base is None:
+            base = trained_name or DEFAULT_BASE
+        base_path = resolve_base(base)
+        if trained_name and not same_base(trained_name, trained_path, base, base_path):
+            raise FlutterTuneError(
+                f"The adapter {adapter_path} was trained on base model '{trained_name}', "
+                f"but the base model in use is '{base}'. Switch the base model to '{trained_name}' "
+                "or choose an adapter trained on this base."
+            )
+    base = base or DEFAULT_BASE
+    model, tokenizer = load_base(base, quantization=quantization, device=device, progress=progress)
+    if adapter_path is not None:
+        from peft import PeftModel
+
+        try:
+            model = PeftModel.from_pretrained(model, str(adapter_path), is_trainable=False)
+        except (OSError, ValueError, RuntimeError, KeyError) as exc:
+            raise FlutterTuneError(f"Cannot load the adapter {adapter_path} on base '{base}': {exc}") from exc
+        model.eval()
+    info = {
+        "base": base, "base_path": resolve_base(base), "adapter": str(adapter_path) if adapter_path else None,
+        "quantization": quantization, "device": pick_device(device), "metadata": metadata,
+    }
+    return model, tokenizer, info

@@ -1,0 +1,260 @@
+"""LoRA fine-tuning with TRL's SFTTrainer, tuned for CPUs, into a versioned adapter folder.
+
+``train(config)`` loads the base (8-bit by default), formats the dataset with the one prompt
+format (prompt/completion, so SFTTrainer masks prompt tokens with -100), trains with dynamic
+padding and length-grouped batches, validates every epoch (or N steps), keeps the best adapter,
+and writes it atomically as ``<adapters_dir>/<UTC time>-<hash>/`` before moving ``LATEST``.
+Checkpoints live in ``<adapters_dir>/.checkpoints`` until the run completes, so ``resume``
+continues a killed or interrupted run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import shutil
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from dataset_tools.atomic_io import ensure_dir, write_json_atomic
+from dataset_tools.errors import FlutterTuneError
+from dataset_tools.progress import NULL_PROGRESS, Progress
+
+from .adapters import AdapterInfo, save_adapter
+from .config import TrainConfig
+from .data import LengthStats, Splits, load_splits, prepare, to_dataset
+
+# PEFT/TRL still call the deprecated name; the notice means nothing to a user.
+warnings.filterwarnings("ignore", message=r".*is_gradient_checkpointing.*", category=FutureWarning)
+
+CHECKPOINTS = ".checkpoints"
+RUN_FILE = "run.json"
+
+
+def adapters_home(config: TrainConfig) -> Path:
+    if config.adapters_dir:
+        return Path(config.adapters_dir).expanduser()
+    from dataset_tools.paths import default_data_home
+
+    return default_data_home() / "adapters"
+
+
+@dataclass
+class TrainingRun:
+    """A ready-to-train SFTTrainer and what it was built from."""
+
+    config: TrainConfig
+    trainer: object
+    tokenizer: object
+    splits: Splits
+    train_stats: LengthStats
+    eval_stats: LengthStats
+    base_path: str
+    checkpoint_dir: Path
+    resume_from: str | None
+
+
+def sft_config(config: TrainConfig, device: str, output_dir: Path, has_eval: bool):
+    """SFTConfig tuned for small CPU runs: fp32, no gradient checkpointing, length-grouped batches."""
+    from trl import SFTConfig
+
+    per_steps = config.eval_steps > 0
+    strategy = ("steps" if per_steps else "epoch") if has_eval else "no"
+    save_strategy = ("steps" if per_steps else "epoch")
+    on_gpu = device == "cuda"
+    import torch
+
+    bf16 = on_gpu and torch.cuda.is_bf16_supported()
+    return SFTConfig(
+        output_dir=str(output_dir),
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=config.batch_size,
+        gradient_accumulation_steps=config.grad_accum,
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps if config.max_steps > 0 else -1,
+        learning_rate=config.learning_rate,
+        warmup_steps=config.warmup_ratio,          # a float < 1 is a ratio of the total steps
+        weight_decay=config.weight_decay,
+        lr_scheduler_type=config.lr_scheduler,
+        seed=config.seed,
+        data_seed=config.seed,
+        logging_strategy="steps",
+        logging_steps=config.logging_steps,
+        eval_strategy=strategy,
+        eval_steps=config.eval_steps if per_steps else None,
+        save_strategy=save_strategy,
+        save_steps=config.eval_steps if per_steps else 500,
+        save_total_limit=config.save_total_limit,
+        load_best_model_at_end=has_eval,
+        metric_for_best_model="eval_loss" if has_eval else None,
+        greater_is_better=False if has_eval else None,
+        # CPU tuning: full precision math (bf16 autocast is slow on most CPUs), no recomputation by default.
+        bf16=bf16,
+        fp16=on_gpu and not bf16,
+        use_cpu=device == "cpu",
+        activation_checkpointing=config.gradient_checkpointing,
+        dataloader_num_workers=0,
+        dataloader_pin_memory=on_gpu,
+        train_sampling_strategy="group_by_length",
+        # TRL: prompt/completion → loss on the completion only; dynamic padding, truncation at max_length.
+        max_length=config.max_length,
+        truncation_mode="keep_start",
+        completion_only_loss=True,
+        packing=config.packing,
+        pad_to_multiple_of=None,
+        report_to="none",
+        disable_tqdm=True,
+        save_only_model=False,
+    )
+
+
+def run_fingerprint(config: TrainConfig, manifest_hash: str) -> str:
+    keys = {k: v for k, v in config.to_dict().items() if k not in ("resume", "max_minutes", "adapters_dir")}
+    return hashlib.sha256(json.dumps([keys, manifest_hash], sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _checkpoint_to_resume(checkpoint_dir: Path, config: TrainConfig, progress: Progress) -> str | None:
+    from transformers.trainer_utils import get_last_checkpoint
+
+    if not config.resume:
+        shutil.rmtree(checkpoint_dir, ignore_errors=True)   # a new run starts clean
+        return None
+    last = get_last_checkpoint(str(checkpoint_dir)) if checkpoint_dir.is_dir() else None
+    if last is None:
+        progress.start("Training", None, f"nothing to resume in {checkpoint_dir}; starting a new run")
+    return last
+
+
+def resumed_config(config: TrainConfig) -> TrainConfig:
+    """With ``resume``, the interrupted run's saved settings (keeping this call's time budget)."""
+    run_file = adapters_home(config) / CHECKPOINTS / RUN_FILE
+    if not config.resume or not run_file.is_file():
+        return config
+    saved = json.loads(run_file.read_text(encoding="utf-8"))["config"]
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    saved = {k: v for k, v in saved.items() if k in fields}
+    return dataclasses.replace(TrainConfig(**saved), resume=True, max_minutes=config.max_minutes)
+
+
+def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks=()) -> TrainingRun:
+    """Load data and model and assemble the SFTTrainer, without training yet."""
+    from peft import LoraConfig
+    from trl import SFTTrainer
+
+    from .models import load_base, pick_device, resolve_base
+
+    config = resumed_config(config).validate()
+    splits = load_splits(config.data_dir, config.train_file, config.eval_file)
+    base_path = resolve_base(config.base)
+    device = pick_device(config.device)
+    model, tokenizer = load_base(config.base, config.quantization, device, for_training=True, progress=progress)
+
+    train_rows, train_stats = prepare(tokenizer, splits.train, config.max_length, config.overlong)
+    if not train_rows:
+        raise FlutterTuneError(f"All {len(splits.train)} training samples in {splits.source} are longer than "
+                               f"max_length={config.max_length}; raise max_length or use overlong='truncate'.")
+    eval_records = splits.validation[: config.max_eval_samples or None]
+    eval_rows, eval_stats = prepare(tokenizer, eval_records, config.max_length, config.overlong)
+    # Validation order does not matter: sorted by length, its batches carry almost no padding.
+    eval_rows = [r for _, r in sorted(zip(eval_stats.lengths, eval_rows), key=lambda t: t[0])]
+    has_eval = bool(eval_rows)
+
+    checkpoint_dir = adapters_home(config) / CHECKPOINTS
+    resume_from = _checkpoint_to_resume(checkpoint_dir, config, progress)
+    ensure_dir(checkpoint_dir, "checkpoint folder")
+    write_json_atomic(checkpoint_dir / RUN_FILE, {"config": config.to_dict(), "manifest_hash": splits.manifest_hash})
+
+    lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
+                      target_modules=list(config.target_modules), bias="none", task_type="CAUSAL_LM")
+    trainer = SFTTrainer(
+        model=model,
+        args=sft_config(config, device, checkpoint_dir, has_eval),
+        train_dataset=to_dataset(train_rows),
+        eval_dataset=to_dataset(eval_rows) if has_eval else None,
+        processing_class=tokenizer,
+        peft_config=lora,
+        callbacks=list(callbacks),
+    )
+    from transformers import PrinterCallback
+
+    trainer.remove_callback(PrinterCallback)  # it prints raw log dicts to stdout; progress goes through `progress`
+    return TrainingRun(config, trainer, tokenizer, splits, train_stats, eval_stats, base_path,
+                       checkpoint_dir, resume_from)
+
+
+def _loss_history(log_history: list[dict]) -> list[dict]:
+    keep = ("step", "epoch", "loss", "eval_loss", "learning_rate", "num_tokens")
+    return [{k: e[k] for k in keep if k in e} for e in log_history if "loss" in e or "eval_loss" in e]
+
+
+def train(config: TrainConfig, progress: Progress = NULL_PROGRESS) -> AdapterInfo:
+    """Train a LoRA adapter and save it as a new versioned folder; returns its AdapterInfo.
+
+    Ctrl-C or ``progress.cancel()`` saves a resumable checkpoint and raises FlutterTuneError
+    telling how to resume. ``max_minutes`` stops at the budget and still saves the best adapter.
+    """
+    from transformers import EarlyStoppingCallback
+
+    from .callbacks import ProgressCallback, StopCallback, StopRequest, sigint_requests_stop
+
+    stop = StopRequest()
+    config = resumed_config(config)
+    callbacks = [ProgressCallback(progress)]
+    run = build_run(config, progress, callbacks)
+    config = run.config
+    trainer = run.trainer
+    has_eval = trainer.eval_dataset is not None
+    trainer.add_callback(StopCallback(stop, progress, config.max_minutes, has_eval))
+    if has_eval and config.early_stopping_patience > 0:
+        trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
+
+    started = time.monotonic()
+    try:
+        with sigint_requests_stop(stop):
+            result = trainer.train(resume_from_checkpoint=run.resume_from)
+    except OSError as exc:
+        raise FlutterTuneError(f"Training failed while writing checkpoints to {run.checkpoint_dir}: "
+                               f"{exc.strerror or exc}. Free disk space and run again with --resume; "
+                               "earlier adapters are unchanged.") from exc
+    seconds = time.monotonic() - started
+    state = trainer.state
+    if stop.reason == "interrupt":
+        progress.finish("interrupted; checkpoint saved")
+        raise FlutterTuneError(f"Training stopped at step {state.global_step}/{state.max_steps}; a checkpoint is in "
+                               f"{run.checkpoint_dir}. Run `flutter-tune train --resume` to continue.")
+
+    history = _loss_history(state.log_history)
+    eval_losses = [e["eval_loss"] for e in history if "eval_loss" in e]
+    metrics = {
+        "best_validation_loss": state.best_metric if has_eval else None,
+        "last_validation_loss": eval_losses[-1] if eval_losses else None,
+        "train_loss": result.training_loss,
+        "steps": state.global_step,
+        "max_steps": state.max_steps,
+        "epochs": round(state.epoch or 0.0, 3),
+        "train_seconds": round(seconds, 1),
+        "stopped_by": stop.reason or ("early_stopping" if state.global_step < state.max_steps else "completed"),
+        "train_completion_tokens_per_second": round(
+            run.train_stats.completion_tokens * (state.epoch or 0.0) / max(seconds, 1e-9), 1),
+        "train_samples": run.train_stats.to_dict(),
+        "validation_samples": run.eval_stats.to_dict(),
+        "truncated": run.train_stats.truncated + run.eval_stats.truncated,
+        "dropped": run.train_stats.dropped + run.eval_stats.dropped,
+    }
+    metadata = {
+        "base": config.base,
+        "base_path": run.base_path,
+        "dataset": run.splits.source,
+        "dataset_manifest_hash": run.splits.manifest_hash,
+        "config": config.to_dict(),
+        "metrics": metrics,
+        "loss_history": history,
+    }
+    info = save_adapter(trainer.model, run.tokenizer, adapters_home(config), metadata,
+                        fingerprint=run_fingerprint(config, run.splits.manifest_hash))
+    shutil.rmtree(run.checkpoint_dir, ignore_errors=True)
+    progress.finish(f"saved {info.path}", adapter=str(info.path), best_validation_loss=metrics["best_validation_loss"])
+    return info
