@@ -25,6 +25,14 @@ def _model_options(parser: argparse.ArgumentParser, adapter_default: str | None,
     parser.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
                         help="stop one generation after this many seconds (default 120)")
     parser.add_argument("--seed", type=int, default=None, help="random seed for sampling")
+    parser.add_argument("--data", default=None, metavar="DIR",
+                        help="dataset folder (train/test.jsonl; its train split is the retrieval index) "
+                             "(default: <FLUTTER_TUNE_HOME or user data dir>/dataset)")
+    parser.add_argument("--no-retrieval", dest="retrieval", action="store_false",
+                        help="do not show the nearest training widgets as examples in the prompt")
+    parser.add_argument("--retrieval-k", type=int, default=2, metavar="K", help="how many examples (default 2)")
+    parser.add_argument("--retrieval-budget", type=int, default=1024, metavar="TOKENS",
+                        help="most prompt tokens the examples may take (default 1024)")
 
 
 def register(subparsers) -> None:
@@ -40,8 +48,6 @@ def register(subparsers) -> None:
                               description="Loss, parse validity, chrF, exact match, style and widget "
                                           "vocabulary for the base model and base + adapter.")
     _model_options(e, "latest", "adapter folder or name, 'latest' (default) or 'none' (base only)")
-    e.add_argument("--data", default=None, metavar="DIR",
-                   help="dataset folder with train/test.jsonl (default: <FLUTTER_TUNE_HOME or user data dir>/dataset)")
     e.add_argument("--limit", type=int, default=None, metavar="N", help="evaluate only the first N test samples")
     e.add_argument("-o", "--output", default="eval-report", metavar="REPORT_DIR",
                    help="folder for eval.json, report.md, report.html and plots (default ./eval-report)")
@@ -59,6 +65,15 @@ def settings_from_args(args):
     return settings
 
 
+def retrieval_from_args(args):
+    from dataset_tools.paths import default_dataset_dir
+
+    from .retrieval import RetrievalSettings
+
+    retrieval, data_dir = retrieval_from_args(args)
+    return RetrievalSettings(enabled=args.retrieval, k=args.retrieval_k, token_budget=args.retrieval_budget), data_dir
+
+
 def resolve_adapter_arg(args) -> Path | None:
     from dataset_tools.paths import default_data_home
 
@@ -71,6 +86,7 @@ def resolve_adapter_arg(args) -> Path | None:
 def run_generate(args) -> int:
     from .generate import generate_code, validate_description
     from .models import load_for_inference
+    from .retrieval import examples_for
 
     settings = settings_from_args(args)
     validate_description(args.description)  # fail before spending time on loading the model
@@ -79,20 +95,24 @@ def run_generate(args) -> int:
         print("flutter-tune: no trained adapter found; generating with the base model only.", file=sys.stderr)
     model, tokenizer, _info = load_for_inference(base=args.base, adapter=adapter,
                                                  quantization=args.quantization, device=args.device)
-    result = generate_code(model, tokenizer, args.description, input=args.input, settings=settings)
+    retrieval, data_dir = retrieval_from_args(args)
+    examples = examples_for(retrieval, data_dir, tokenizer, args.description, input=args.input)
+    result = generate_code(model, tokenizer, args.description, input=args.input, examples=examples,
+                           settings=settings)
     print(result.code)
-    print(f"flutter-tune: {result.new_tokens} tokens in {result.seconds:.1f}s (stop: {result.stop_reason})",
+    print(f"flutter-tune: {result.new_tokens} tokens in {result.seconds:.1f}s (stop: {result.stop_reason}; "
+          f"{len(examples)} retrieved examples)",
           file=sys.stderr)
     return 0
 
 
 def run_eval(args) -> int:
-    from dataset_tools.paths import default_dataset_dir
     from dataset_tools.progress import JsonLinesProgress, TqdmProgress
 
     from .adapters import read_metadata
     from .evaluate import evaluate
     from .report import write_report
+    from .retrieval import examples_fn_for
 
     settings = settings_from_args(args)
     data_dir = Path(args.data).expanduser() if args.data else default_dataset_dir()
@@ -101,7 +121,8 @@ def run_eval(args) -> int:
         print("flutter-tune: no trained adapter found; evaluating the base model only.", file=sys.stderr)
     progress = JsonLinesProgress(sys.stderr) if args.progress_json else TqdmProgress()
     results = evaluate(args.base, adapter, data_dir, limit=args.limit, settings=settings,
-                       quantization=args.quantization, device=args.device, progress=progress)
+                       quantization=args.quantization, device=args.device, progress=progress,
+                       examples_fn=examples_fn_for(retrieval, data_dir))
     history = read_metadata(adapter).get("loss_history") if adapter is not None else None
     paths = write_report(results, args.output, loss_history=history)
     for system in results["systems"]:

@@ -27,14 +27,15 @@ class DemoConfig:
     out_dir: str = "demo_output"
     base: str = "default"
     quantization: str = "8bit"
-    train_minutes: float = 8.0
+    train_minutes: float = 7.0
     epochs: float = 6.0
     learning_rate: float = 1e-3
     lora_r: int = 16
     lora_alpha: int = 32
     max_length: int = 1024
     eval_limit: int = 0            # 0 = the whole test split
-    max_new_tokens: int = 320
+    max_new_tokens: int = 256
+    generation_seconds: float = 30.0   # per generated sample
     retrieval: bool = True
     description: str = SAMPLE_DESCRIPTION
 
@@ -68,7 +69,7 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
     from .generate import GenerationSettings, generate_code
     from .models import load_for_inference
     from .report import write_report
-    from .retrieval import RetrievalSettings, load_or_build, select_examples
+    from .retrieval import RetrievalSettings, examples_fn_for
     from .train import train
 
     examples = Path(config.examples)
@@ -104,9 +105,8 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
 
     _say("\n== 3. Evaluate base vs tuned on the held-out test split ==")
     t = time.monotonic()
-    settings = GenerationSettings(max_new_tokens=config.max_new_tokens)
-    retrieval = RetrievalSettings(enabled=config.retrieval)
-    index = load_or_build(out / "dataset") if retrieval.enabled else None
+    settings = GenerationSettings(max_new_tokens=config.max_new_tokens, time_limit_s=config.generation_seconds)
+    examples_fn = examples_fn_for(RetrievalSettings(enabled=config.retrieval), out / "dataset")
     cache: dict = {}
 
     def loader(adapter):
@@ -116,12 +116,7 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
                                                 quantization=config.quantization)
         return cache[adapter]
 
-    def examples_fn(record):
-        tokenizer = next(iter(cache.values()))[1]
-        return select_examples(index, tokenizer, record["instruction"], k=retrieval.k,
-                               token_budget=retrieval.token_budget, exclude=record)
-
-    systems = default_systems(info.path, examples_fn if index is not None else None)
+    systems = default_systems(info.path, examples_fn)
     results = evaluate(config.base, info.path, out / "dataset", limit=config.eval_limit or None,
                        settings=settings, quantization=config.quantization, progress=progress,
                        systems=systems, loader=loader)

@@ -1,7 +1,7 @@
 """Held-out evaluation: base vs tuned (and more "systems") side by side on the test split.
 
 A *system* is a named way to answer a request: a model (base, or base + adapter) and optionally
-an ``examples_fn(record) -> [Example]`` that puts retrieved examples in the prompt. For each
+an ``examples_fn(record, tokenizer) -> [Example]`` that puts retrieved examples in the prompt. For each
 system and each test record we measure the loss on the response tokens (prompt masked) and
 generate the widget, then score it: parse validity, chrF, exact match, style agreement with a
 profile learned from the train split, and widget vocabulary overlap.
@@ -28,7 +28,7 @@ from .generate import GenerationSettings, context_length, generate_code
 from .prompt import Example, format_completion, format_prompt
 from .style import StyleProfile, learn_profile, style_score
 
-ExamplesFn = Callable[[dict], Sequence[Example]]
+ExamplesFn = Callable[[dict, object], Sequence[Example]]  # (record, tokenizer) -> examples
 Loader = Callable[[object], tuple]  # adapter (or None) -> (model, tokenizer, ...)
 
 METRICS = {  # name -> (label, higher is better)
@@ -133,7 +133,7 @@ def evaluate_system(system: System, model, tokenizer, records: list[dict], profi
     """Loss and generation for every record with one loaded model."""
     samples = []
     for record in records:
-        examples = list(system.examples_fn(record)) if system.examples_fn else []
+        examples = list(system.examples_fn(record, tokenizer)) if system.examples_fn else []
         loss_sum, loss_tokens = response_loss(model, tokenizer, record, examples)
         result = generate_code(model, tokenizer, record["instruction"], input=record.get("input", ""),
                                examples=examples, settings=settings, cancel=progress.cancelled)

@@ -187,6 +187,24 @@ def select_examples(index: RetrievalIndex | None, tokenizer, query: str, *, k: i
     return chosen
 
 
+def examples_fn_for(settings: RetrievalSettings, dataset_dir: Path | str | None):
+    """An ``evaluate`` examples function ``(record, tokenizer) -> [Example]`` over the train split.
+
+    The record being evaluated is never its own example. None when retrieval is off or there is
+    no dataset (then evaluation has no "+ retrieval" columns).
+    """
+    index = load_or_build(dataset_dir) if settings.enabled else None
+    if index is None:
+        return None
+
+    def examples_fn(record: dict, tokenizer) -> list[Example]:
+        return select_examples(index, tokenizer, record["instruction"], k=settings.k,
+                               token_budget=settings.token_budget, exclude=record,
+                               input=str(record.get("input", "") or ""))
+
+    return examples_fn
+
+
 def examples_for(settings: RetrievalSettings, dataset_dir: Path | str | None, tokenizer, instruction: str, *,
                  context_code: str = "", exclude=None, input: str = "") -> list[Example]:
     """One call for callers: the examples ``settings`` asks for ([] when off or no dataset)."""

@@ -51,8 +51,10 @@ def test_eval_writes_the_report(tiny_model_dir, lora_adapter, dataset_dir, home,
     out, err = capsys.readouterr()
     assert code == 0, err
     results = json.loads((out_dir / "eval.json").read_text())
-    base, tuned = results["systems"]
-    assert (base["name"], tuned["name"]) == ("base", "tuned")
+    names = [system["name"] for system in results["systems"]]
+    assert names == ["base", "tuned", "base + retrieval", "tuned + retrieval"]  # four columns by default
+    base, tuned = results["systems"][:2]
+    assert not base["retrieval"] and results["systems"][3]["retrieval"]
     assert base["metrics"]["loss"] != pytest.approx(tuned["metrics"]["loss"])  # the adapter is really applied
     assert tuned["info"]["adapter"] == str(lora_adapter)
     assert (out_dir / "report.md").is_file() and (out_dir / "metrics.png").is_file()
@@ -63,3 +65,22 @@ def test_eval_with_an_empty_test_split(dataset_dir, home, tmp_path, capsys):
     (dataset_dir / "test.jsonl").write_text("\n")
     assert main(["eval", "--adapter", "none", "--data", str(dataset_dir), "-o", str(tmp_path / "r")]) == 2
     assert "no samples" in capsys.readouterr().err
+
+
+def test_eval_without_retrieval_has_two_columns(tiny_model_dir, lora_adapter, dataset_dir, home, tmp_path):
+    out_dir = tmp_path / "report"
+    assert main(["eval", "--adapter", str(lora_adapter), "--data", str(dataset_dir), "--limit", "1",
+                 "--quantization", "none", "--device", "cpu", "--max-new-tokens", "2", "-o", str(out_dir),
+                 "--no-retrieval"]) == 0
+    results = json.loads((out_dir / "eval.json").read_text())
+    assert [system["name"] for system in results["systems"]] == ["base", "tuned"]
+
+
+def test_generate_uses_retrieved_examples_from_the_dataset(tiny_model_dir, dataset_dir, home, capsys):
+    args = ["generate", "A card with a title", "--base", str(tiny_model_dir), "--adapter", "none",
+            "--quantization", "none", "--device", "cpu", "--max-new-tokens", "2", "--data", str(dataset_dir)]
+    assert main(args) == 0
+    with_examples = capsys.readouterr().err
+    assert main(args + ["--no-retrieval"]) == 0
+    assert "0 retrieved examples" in capsys.readouterr().err
+    assert "0 retrieved examples" not in with_examples and "retrieved examples" in with_examples

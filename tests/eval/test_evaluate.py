@@ -48,7 +48,7 @@ def test_retrieval_systems_get_examples(tiny, dataset_dir):
     model, tokenizer = tiny
     asked = []
 
-    def examples_fn(record):
+    def examples_fn(record, tokenizer):
         asked.append(record["instruction"])
         return [Example("A small badge.", "Widget f() => Text('a');")]
 
