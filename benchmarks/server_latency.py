@@ -190,10 +190,10 @@ def main() -> None:
     print(f"model: {args.base} on CPU; widget request: {args.tokens} new tokens max")
     print(f"code-action listing      : median {med:.1f} ms, p95 {p95:.1f} ms over {args.actions} requests "
           f"(target < 50 ms)")
+    q = args.quantization
     first = eight["first_s"]
     print(f"first token (warm, {q}): {first:.3f} s (target < 1 s)" if first is not None else
           "first token: no token report seen")
-    q = args.quantization
     print(f"server widget ({q})    : {eight['total_s']:.2f} s for {eight['tokens']} tokens "
           f"(stop: {eight['stop']}), edit applied")
     print(f"guide path ({q})       : {guide['total_s']:.2f} s for {guide['tokens']} tokens "

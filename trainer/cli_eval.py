@@ -70,7 +70,7 @@ def retrieval_from_args(args):
 
     from .retrieval import RetrievalSettings
 
-    retrieval, data_dir = retrieval_from_args(args)
+    data_dir = Path(args.data).expanduser() if args.data else default_dataset_dir()
     return RetrievalSettings(enabled=args.retrieval, k=args.retrieval_k, token_budget=args.retrieval_budget), data_dir
 
 
@@ -115,7 +115,7 @@ def run_eval(args) -> int:
     from .retrieval import examples_fn_for
 
     settings = settings_from_args(args)
-    data_dir = Path(args.data).expanduser() if args.data else default_dataset_dir()
+    retrieval, data_dir = retrieval_from_args(args)
     adapter = resolve_adapter_arg(args)
     if adapter is None and str(args.adapter).lower() == "latest":
         print("flutter-tune: no trained adapter found; evaluating the base model only.", file=sys.stderr)

@@ -1,6 +1,5 @@
 """The embedded SmolLM2-135M: GGUF → safetensors cache conversion, 8-bit load, one training step."""
 
-import dataclasses
 import json
 
 import pytest
