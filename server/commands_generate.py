@@ -24,6 +24,7 @@ def result_payload(result, applied: bool) -> dict:
         "applied": applied, "cancelled": False, "code": result.code, "stopReason": result.stop_reason,
         "newTokens": result.new_tokens, "seconds": round(result.seconds, 3),
         "firstTokenSeconds": None if result.first_token_seconds is None else round(result.first_token_seconds, 3),
+        "examples": result.examples,
     }
 
 

@@ -60,6 +60,7 @@ class GenerationResult:
     stop_reason: str  # "eos" | "widget_end" | "max_tokens" | "time_limit" | "cancelled"
     seconds: float
     first_token_seconds: float | None
+    examples: int = 0  # retrieved examples that were in the prompt
 
 
 def context_length(model) -> int:
@@ -79,8 +80,8 @@ def validate_description(instruction: str) -> str:
 
 
 def build_prompt_ids(model, tokenizer, instruction: str, input: str, examples: Sequence[Example],
-                     max_new_tokens: int) -> tuple[str, list[int]]:
-    """Prompt text and ids that fit the model's context with room for ``max_new_tokens``.
+                     max_new_tokens: int) -> tuple[str, list[int], int]:
+    """Prompt text, ids and the number of examples kept, so that they fit the model's context with room for ``max_new_tokens``.
 
     Retrieved examples are dropped (last first) until the prompt fits; if the bare request
     does not fit, that is the user's to fix.
@@ -91,7 +92,7 @@ def build_prompt_ids(model, tokenizer, instruction: str, input: str, examples: S
         prompt = format_prompt(tokenizer, instruction, input, examples)
         ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
         if len(ids) <= budget:
-            return prompt, ids
+            return prompt, ids, len(examples)
         if not examples:
             raise FlutterTuneError(
                 f"The prompt is {len(ids)} tokens but only {max(budget, 0)} fit in the model's context "
@@ -151,7 +152,7 @@ def generate_code(model, tokenizer, instruction: str, *, input: str = "", exampl
     settings = settings or GenerationSettings()
     settings.validate()
     instruction = validate_description(instruction)
-    prompt, prompt_ids = build_prompt_ids(model, tokenizer, instruction, input, examples, settings.max_new_tokens)
+    prompt, prompt_ids, examples_used = build_prompt_ids(model, tokenizer, instruction, input, examples, settings.max_new_tokens)
     eos = _eos_ids(model, tokenizer)
     generator = None
     if settings.temperature > 0 and settings.seed is not None:
@@ -210,4 +211,5 @@ def generate_code(model, tokenizer, instruction: str, *, input: str = "", exampl
         stop_reason=stop_reason,
         seconds=time.perf_counter() - start,
         first_token_seconds=first_token_seconds,
+        examples=examples_used,
     )

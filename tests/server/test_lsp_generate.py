@@ -78,3 +78,24 @@ async def test_generate_honours_time_limit_setting(session):
                                                             "instruction": "A long list of many widgets"})
     assert result["stopReason"] in ("time_limit", "eos", "widget_end")
     assert result["seconds"] < 10
+
+
+async def test_generate_uses_retrieval_when_enabled(session):
+    """With a dataset and retrieval on, the user's nearest widgets go into the prompt; off, none do."""
+    import json
+
+    dataset = session.tmp_path / "dataset"
+    dataset.mkdir(parents=True, exist_ok=True)
+    rows = [{"instruction": "A card showing a hike's name and distance", "input": "",
+             "output": "class HikeCard extends StatelessWidget {\n  const HikeCard({super.key});\n}\n",
+             "source": "lib/hike_card.dart", "project": "p", "line": 1, "kind": "stateless", "name": "HikeCard",
+             "instruction_source": "doc"}]
+    (dataset / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    await session.initialize(retrieval={"enabled": True, "k": 1, "tokenBudget": 512}, maxNewTokens=4)
+    uri = session.open("lib/a.dart", "\n")
+    params = {"uri": uri, "position": {"line": 0, "character": 0}, "instruction": "A card with a hike's distance"}
+    assert (await session.command("flutterTune.generate", params))["examples"] == 1
+    session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"flutterTune": {"retrieval": {"enabled": False}}}))
+    await asyncio.sleep(0.5)
+    assert (await session.command("flutterTune.generate", params))["examples"] == 0
