@@ -6,14 +6,23 @@ import os
 from pathlib import Path
 
 
-def default_data_home() -> Path:
-    """``$FLUTTER_TUNE_HOME`` when set, else ``platformdirs.user_data_dir("flutter-tune")``."""
-    env = os.environ.get("FLUTTER_TUNE_HOME")
+def _home(env_var: str, platform_dir: str) -> Path:
+    env = os.environ.get(env_var)
     if env:
         return Path(env).expanduser()
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("flutter-tune"))
+    return Path(getattr(platformdirs, platform_dir)("flutter-tune"))
+
+
+def default_data_home() -> Path:
+    """``$FLUTTER_TUNE_HOME`` when set, else ``platformdirs.user_data_dir("flutter-tune")``."""
+    return _home("FLUTTER_TUNE_HOME", "user_data_dir")
+
+
+def default_cache_home() -> Path:
+    """``$FLUTTER_TUNE_CACHE`` when set, else ``platformdirs.user_cache_dir("flutter-tune")``."""
+    return _home("FLUTTER_TUNE_CACHE", "user_cache_dir")
 
 
 def default_dataset_dir() -> Path:

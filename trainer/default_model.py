@@ -10,7 +10,6 @@ and guarded by a file lock so two processes never convert at the same time.
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
 from dataset_tools.atomic_io import atomic_dir, ensure_dir
@@ -26,12 +25,9 @@ MARKER = "model.safetensors"
 
 def cache_home() -> Path:
     """Where converted models live: ``$FLUTTER_TUNE_CACHE`` or the platform's user cache dir."""
-    env = os.environ.get("FLUTTER_TUNE_CACHE")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
+    from dataset_tools.paths import default_cache_home
 
-    return Path(platformdirs.user_cache_dir("flutter-tune"))
+    return default_cache_home()
 
 
 def gguf_path() -> Path:
