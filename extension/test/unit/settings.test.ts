@@ -56,10 +56,10 @@ describe("toServerSettings", () => {
   it("expands ~ and ${workspaceFolder} in path settings but not 'latest'", () => {
     const settings = toServerSettings(
       configLike({ datasetDir: "~/ft/dataset", adaptersDir: "${workspaceFolder}/adapters", adapter: "latest" }),
-      "/home/me/app",
+      "/srv/me/app",
     );
     expect(settings.datasetDir).toBe(path.join(os.homedir(), "ft/dataset"));
-    expect(settings.adaptersDir).toBe("/home/me/app/adapters");
+    expect(settings.adaptersDir).toBe("/srv/me/app/adapters");
     expect(settings.adapter).toBe("latest");
   });
 

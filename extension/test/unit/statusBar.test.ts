@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as vscode from "vscode";
 import { shortName, StatusBar, stateLabel, statusText } from "../../src/statusBar";
 
-const base = "/home/me/.cache/flutter-tune/SmolLM2-135M-Instruct";
+const base = "/srv/me/.cache/flutter-tune/SmolLM2-135M-Instruct";
 
 describe("statusText", () => {
   it("shows base + adapter and the state", () => {
