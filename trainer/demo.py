@@ -47,12 +47,9 @@ def _say(text: str = "") -> None:
 
 
 def _table(results: dict) -> str:
-    from .report import metric_table
+    from .report import markdown_table, metric_table
 
-    header, rows = metric_table(results)
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    return markdown_table(*metric_table(results))
 
 
 def _metric(results: dict, system: str, name: str):

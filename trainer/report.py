@@ -50,7 +50,7 @@ def metric_table(results: dict) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
@@ -145,7 +145,7 @@ def render_markdown(results: dict, has_loss_curve: bool, samples: int = 3) -> st
         f"style profile learned from {results.get('n_train', 0)} training samples. "
         f"Base `{results.get('base') or 'the adapter’s base'}`, adapter `{results.get('adapter')}`.",
         "",
-        _markdown_table(header, rows),
+        markdown_table(header, rows),
         "",
         "Best value per row in bold. Style score: share of your style rules the generated code follows "
         "(code where no rule applies counts 0). Reference code: the real test widgets scored the same way.",
@@ -156,7 +156,7 @@ def render_markdown(results: dict, has_loss_curve: bool, samples: int = 3) -> st
     if has_loss_curve:
         text += ["![training loss](loss_curve.png)", ""]
     if profile:
-        text += ["## Your style profile", "", _markdown_table(["Rule", "Your majority", "Share", "Occurrences"],
+        text += ["## Your style profile", "", markdown_table(["Rule", "Your majority", "Share", "Occurrences"],
                                                                profile), ""]
     text += ["## Sample generations", "", _samples_markdown(results, samples)]
     return "\n".join(text) + "\n"

@@ -193,14 +193,12 @@ def examples_fn_for(settings: RetrievalSettings, dataset_dir: Path | str | None)
     The record being evaluated is never its own example. None when retrieval is off or there is
     no dataset (then evaluation has no "+ retrieval" columns).
     """
-    index = load_or_build(dataset_dir) if settings.enabled else None
-    if index is None:
+    if not settings.enabled or load_or_build(dataset_dir) is None:
         return None
 
     def examples_fn(record: dict, tokenizer) -> list[Example]:
-        return select_examples(index, tokenizer, record["instruction"], k=settings.k,
-                               token_budget=settings.token_budget, exclude=record,
-                               input=str(record.get("input", "") or ""))
+        return examples_for(settings, dataset_dir, tokenizer, record["instruction"], exclude=record,
+                            input=str(record.get("input", "") or ""))
 
     return examples_fn
 
