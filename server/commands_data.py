@@ -76,6 +76,7 @@ def register(server: FlutterTuneServer) -> None:
         from trainer.adapters import read_metadata, resolve_adapter
         from trainer.evaluate import evaluate as run_evaluation
         from trainer.report import write_report
+        from trainer.retrieval import examples_fn_for
 
         from dataset_tools.errors import FlutterTuneError
 
@@ -111,7 +112,8 @@ def register(server: FlutterTuneServer) -> None:
             warm("inference")
             results = run_evaluation(s.base_model, adapter, data, limit=int(limit) if limit else None,
                                      settings=settings, quantization=s.quantization, device=s.device,
-                                     progress=progress, loader=load)
+                                     progress=progress, loader=load,
+                                     examples_fn=examples_fn_for(s.retrieval, data))
             history = read_metadata(adapter).get("loss_history") if adapter is not None else None
             return results, write_report(results, out, loss_history=history)
 

@@ -125,9 +125,8 @@ class GenerationEngine:
             return []
         from trainer import retrieval
 
-        settings = retrieval.RetrievalSettings(enabled=True, k=options.k, token_budget=options.token_budget)
         try:
-            return retrieval.examples_for(settings, dataset_dir(self.server.settings), tokenizer,
+            return retrieval.examples_for(options, dataset_dir(self.server.settings), tokenizer,
                                           request.instruction, context_code=request.context_code,
                                           input=request.input)
         except (FlutterTuneError, OSError, ValueError) as exc:

@@ -12,19 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from dataset_tools.settings import apply_overrides
+from trainer.retrieval import SETTINGS_ALIASES as RETRIEVAL_ALIASES
+from trainer.retrieval import RetrievalSettings
 
 SECTION = "flutterTune"
 QUANTIZATIONS = ("8bit", "4bit", "none")
 DEVICES = ("auto", "cpu", "cuda")
-
-
-@dataclass(frozen=True, kw_only=True)
-class RetrievalOptions:
-    """Few-shot retrieval of the user's own widgets into the prompt."""
-
-    enabled: bool = True
-    k: int = 2
-    token_budget: int = 1024
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,7 +35,7 @@ class ServerSettings:
     dataset_dir: str | None = None
     adapters_dir: str | None = None
     auto_switch: bool = True
-    retrieval: RetrievalOptions = field(default_factory=RetrievalOptions)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
 
     def model_key(self) -> tuple:
         """The settings that decide which model is loaded (a change means a reload)."""
@@ -54,9 +47,6 @@ ALIASES = {
     "timeLimitSeconds": "time_limit_s", "datasetDir": "dataset_dir", "adaptersDir": "adapters_dir",
     "autoSwitch": "auto_switch",
 }
-RETRIEVAL_ALIASES = {"tokenBudget": "token_budget"}
-
-
 def _checked_choices(settings: ServerSettings, previous: ServerSettings, source: str) -> tuple[ServerSettings, list[str]]:
     """Values of the right type but outside their allowed set fall back to the previous value."""
     warnings: list[str] = []

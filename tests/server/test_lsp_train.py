@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from pygls.exceptions import JsonRpcException
+from lsprotocol import types
 
 POS = {"line": 0, "character": 0}
 
@@ -60,10 +61,14 @@ async def test_train_in_background_while_generating_then_switch_and_evaluate(ses
     listed = {a["name"]: a["active"] for a in await session.command("flutterTune.listAdapters")}
     assert listed == {adapter.name: True}
 
+    session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"flutterTune": {"retrieval": {"enabled": True, "k": 1}}}))
+    await asyncio.sleep(0.5)
     report = await session.command("flutterTune.evaluate", {"limit": 1})
     assert Path(report["reportPath"]).is_file() and Path(report["htmlPath"]).is_file()
     assert report["adapter"] == str(adapter)
-    assert len(report["headline"]) >= 2  # base and tuned side by side
+    # base and tuned side by side, each with and without the user's nearest widgets in the prompt
+    assert list(report["headline"]) == ["base", "tuned", "base + retrieval", "tuned + retrieval"]
     for numbers in report["headline"].values():
         assert 0.0 <= numbers["parseValidRate"] <= 1.0
 
