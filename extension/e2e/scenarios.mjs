@@ -71,9 +71,12 @@ export function scenarios(ctx) {
       if (!before.includes(comment)) {
         throw new Error("typing the describing comment failed");
       }
-      // Click into the comment, as a user would, and wait for the lightbulb (fall back to the Refactor menu).
+      // Click on the comment's line, as a user would, and go to its end: the editor may have auto-indented
+      // the typed line after the (random) generated code, so a fixed click offset can land on whitespace.
+      // Then wait for the lightbulb (fall back to the Refactor menu).
       await page.locator(".editor-group-container.active .view-line", { hasText: "A badge that shows" })
         .click({ position: { x: 40, y: 5 } });
+      await page.keyboard.press("End");
       const bulb = page.locator(".editor-group-container.active .lightBulbWidget").first();
       try {
         await bulb.waitFor({ state: "visible", timeout: 30_000 });
