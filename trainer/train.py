@@ -116,13 +116,24 @@ def run_fingerprint(config: TrainConfig, manifest_hash: str) -> str:
     return hashlib.sha256(json.dumps([keys, manifest_hash], sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _checkpoint_to_resume(checkpoint_dir: Path, config: TrainConfig, progress: Progress) -> str | None:
-    from transformers.trainer_utils import get_last_checkpoint
+def last_complete_checkpoint(checkpoint_dir: Path) -> str | None:
+    """The newest ``checkpoint-N`` folder that was written to the end, or None.
 
+    transformers writes ``trainer_state.json`` last, so a run killed while saving leaves a newer
+    folder without it; ``get_last_checkpoint`` would pick that one and resuming would fail.
+    """
+    if not checkpoint_dir.is_dir():
+        return None
+    steps = [(int(p.name.split("-")[1]), p) for p in checkpoint_dir.glob("checkpoint-*")
+             if p.name.split("-")[1].isdigit() and (p / "trainer_state.json").is_file()]
+    return str(max(steps)[1]) if steps else None
+
+
+def _checkpoint_to_resume(checkpoint_dir: Path, config: TrainConfig, progress: Progress) -> str | None:
     if not config.resume:
         shutil.rmtree(checkpoint_dir, ignore_errors=True)   # a new run starts clean
         return None
-    last = get_last_checkpoint(str(checkpoint_dir)) if checkpoint_dir.is_dir() else None
+    last = last_complete_checkpoint(checkpoint_dir)
     if last is None:
         progress.start("Training", None, f"nothing to resume in {checkpoint_dir}; starting a new run")
     return last
