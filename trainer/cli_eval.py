@@ -11,14 +11,16 @@ from pathlib import Path
 
 
 def _model_options(parser: argparse.ArgumentParser, adapter_default: str | None, adapter_help: str) -> None:
+    from .models import DEVICE_HELP, DEVICES, QUANTIZATION_HELP, QUANTIZATIONS
+
     parser.add_argument("--base", default=None,
                         help="base model: 'default' (embedded SmolLM2-135M), a local folder or a hub id "
                              "(default: the adapter's own base, else 'default')")
     parser.add_argument("--adapter", default=adapter_default, help=adapter_help)
     parser.add_argument("--adapters-dir", default=None, metavar="DIR",
                         help="where adapters live (default: <FLUTTER_TUNE_HOME or user data dir>/adapters)")
-    parser.add_argument("--quantization", choices=("8bit", "4bit", "none"), default="8bit")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--quantization", choices=QUANTIZATIONS, default="auto", help=QUANTIZATION_HELP)
+    parser.add_argument("--device", choices=DEVICES, default="auto", help=DEVICE_HELP)
     parser.add_argument("--max-new-tokens", type=int, default=384, metavar="N")
     parser.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
     parser.add_argument("--top-p", type=float, default=0.95)

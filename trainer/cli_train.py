@@ -19,24 +19,31 @@ FLAG_FIELDS = {
     "lora_dropout": "lora_dropout", "max_length": "max_length", "overlong": "overlong", "packing": "packing",
     "eval_steps": "eval_steps", "early_stopping": "early_stopping_patience", "max_minutes": "max_minutes",
     "resume": "resume", "gradient_checkpointing": "gradient_checkpointing", "seed": "seed",
+    "micro_batch_size": "micro_batch_size",
     "warmup_ratio": "warmup_ratio", "max_eval_samples": "max_eval_samples",
 }
 
 
 def _add_train(subparsers) -> None:
+    from .models import DEVICE_HELP, DEVICES, QUANTIZATION_HELP, QUANTIZATIONS
+
     p = subparsers.add_parser("train", help="fine-tune a LoRA adapter on a harvested dataset",
-                              description="Train a LoRA adapter on a harvested dataset (8-bit base by default).")
+                              description="Train a LoRA adapter on a harvested dataset. The base model's "
+                                          "quantization is chosen per device (see --quantization).")
     p.add_argument("--config", metavar="FILE", help="JSON/TOML settings (the guide's config.json keys work)")
     p.add_argument("--data", metavar="DIR", help="dataset folder with train.jsonl/validation.jsonl")
     p.add_argument("--train-file", metavar="FILE", help="explicit train file (JSONL or JSON array)")
     p.add_argument("--eval-file", metavar="FILE", help="explicit validation file")
     p.add_argument("--base", metavar="NAME", help="'default', a local model folder or a hub id")
     p.add_argument("--adapters-dir", metavar="DIR", help="where versioned adapters are written")
-    p.add_argument("--quantization", choices=["8bit", "4bit", "none"])
-    p.add_argument("--device", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--quantization", choices=QUANTIZATIONS, help=QUANTIZATION_HELP)
+    p.add_argument("--device", choices=DEVICES, help=DEVICE_HELP)
     p.add_argument("--epochs", type=float)
     p.add_argument("--max-steps", type=int)
-    p.add_argument("--batch-size", type=int)
+    p.add_argument("--batch-size", type=int, help="sequences per optimizer step (default 4)")
+    p.add_argument("--micro-batch-size", type=int, metavar="N",
+                   help="sequences per forward pass (default: 1 on CPU/MPS — no padding, least memory, the same "
+                        "gradient — and the whole batch on CUDA)")
     p.add_argument("--grad-accum", type=int)
     p.add_argument("--learning-rate", "--lr", type=float)
     p.add_argument("--lora-r", type=int)

@@ -15,6 +15,8 @@ from typing import Any, Literal, Mapping
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.settings import apply_overrides, load_config_file
 
+from .models import DEVICES, QUANTIZATIONS
+
 # The guide's config.json keys → TrainConfig fields.
 GUIDE_KEYS = {
     "model_name": "base",
@@ -41,9 +43,9 @@ class TrainConfig:
     train_file: str | None = None              # or an explicit train file (JSONL, or the guide's JSON array)
     eval_file: str | None = None               # explicit validation file (default: data_dir/validation.jsonl)
     adapters_dir: str | None = None            # versioned adapter folders; default: <data home>/adapters
-    # model loading
-    quantization: Literal["8bit", "4bit", "none"] = "8bit"
-    device: Literal["auto", "cpu", "cuda"] = "auto"
+    # model loading ("auto": see trainer.models.resolve_quantization and pick_device)
+    quantization: Literal["auto", "8bit", "4bit", "none"] = "auto"
+    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
     # LoRA
     lora_r: int = 8
     lora_alpha: int = 16
@@ -51,8 +53,10 @@ class TrainConfig:
     target_modules: list[str] = field(default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"])
     # optimisation
     learning_rate: float = 2e-4
-    batch_size: int = 4
+    batch_size: int = 4                        # sequences per optimizer step (times grad_accum)
     grad_accum: int = 1
+    micro_batch_size: int = 0                  # sequences per forward pass; 0: 1 on CPU/MPS (no padding, least
+                                               # memory, same gradient), the whole batch on CUDA
     epochs: float = 3.0
     max_steps: int = 0                         # >0 caps the number of optimizer steps
     warmup_ratio: float = 0.05
@@ -84,7 +88,11 @@ class TrainConfig:
             (self.epochs > 0 or self.max_steps > 0, "epochs (or max_steps) must be > 0"),
             (self.max_length >= 16, "max_length must be at least 16 tokens"),
             (self.overlong in ("truncate", "drop"), "overlong must be 'truncate' or 'drop'"),
-            (self.quantization in ("8bit", "4bit", "none"), "quantization must be 8bit, 4bit or none"),
+            (self.quantization in QUANTIZATIONS, f"quantization must be one of {', '.join(QUANTIZATIONS)}"),
+            (self.device in DEVICES, f"device must be one of {', '.join(DEVICES)}"),
+            (self.micro_batch_size >= 0, "micro_batch_size must be >= 0"),
+            (not self.micro_batch_size or self.batch_size % self.micro_batch_size == 0,
+             "batch_size must be a multiple of micro_batch_size"),
             (self.max_minutes >= 0, "max_minutes must be >= 0"),
             (bool(self.target_modules), "target_modules must name at least one module"),
         ]

@@ -26,9 +26,7 @@ class DemoConfig:
     examples: str = "examples"
     out_dir: str = "demo_output"
     base: str = "default"
-    # `train` defaults to 8-bit (what makes a 7B base fit); the 135M demo model fits anyway, and on CPU
-    # bitsandbytes' 8-bit backward slowed a demo run's second epoch ~5x (README, "The demo").
-    quantization: str = "none"
+    quantization: str = "auto"        # per device, as `train` (trainer.models.resolve_quantization)
     train_minutes: float = 7.0
     epochs: float = 6.0
     learning_rate: float = 1e-3
@@ -164,7 +162,9 @@ def register(subparsers) -> None:
     parser.add_argument("--examples", default=defaults.examples, help="Flutter project to learn from")
     parser.add_argument("-o", "--out-dir", default=defaults.out_dir, help="where dataset, adapter and report go")
     parser.add_argument("--base", default=defaults.base)
-    parser.add_argument("--quantization", choices=["8bit", "4bit", "none"], default=defaults.quantization)
+    from .models import QUANTIZATION_HELP, QUANTIZATIONS
+
+    parser.add_argument("--quantization", choices=QUANTIZATIONS, default=defaults.quantization, help=QUANTIZATION_HELP)
     parser.add_argument("--train-minutes", type=float, default=defaults.train_minutes)
     parser.add_argument("--epochs", type=float, default=defaults.epochs)
     parser.add_argument("--eval-limit", type=int, default=defaults.eval_limit)

@@ -192,7 +192,7 @@ def evaluate_loaded(systems: Sequence[System], loader: Loader, test: list[dict],
 
 
 def evaluate(base, adapter, data_dir, *, limit: int | None = None, settings: GenerationSettings | None = None,
-             quantization: str = "8bit", device: str = "auto", progress: Progress = NULL_PROGRESS,
+             quantization: str = "auto", device: str = "auto", progress: Progress = NULL_PROGRESS,
              examples_fn: ExamplesFn | None = None, systems: Sequence[System] | None = None,
              loader: Loader | None = None) -> dict:
     """Evaluate base (and base + ``adapter``) on ``data_dir``'s test split; see the module docstring."""

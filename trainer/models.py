@@ -1,10 +1,18 @@
-"""Base model resolution and loading (8-bit by default), with or without a LoRA adapter.
+"""Base model resolution, device and quantization choice, and loading, with or without a LoRA adapter.
 
 Names a user can give as a base model:
 - ``"default"``: the embedded SmolLM2-135M-Instruct, converted once to safetensors (trainer.default_model);
 - a local model folder (holding config.json + safetensors);
 - a model-hub id, when online or already in the local hub cache.
 Loading never runs remote code and reads safetensors only.
+
+Device ``auto`` is CUDA, then Apple's MPS, then the CPU. Quantization ``auto`` (the default) is
+chosen per device by measurement (benchmarks/results/train_speed.md): 8-bit on CUDA, where
+bitsandbytes has fast kernels and it is what makes a large base fit; on the CPU no quantization,
+because bitsandbytes dequantizes every 8-bit weight to float32 for each matmul there and keeps each
+layer's input alive for the backward, so 8-bit was slower and used more memory than float32 for the
+default model; 8-bit again on the CPU only when the float32 weights would not fit in memory; none on
+MPS, where bitsandbytes does not run.
 """
 
 from __future__ import annotations
@@ -18,9 +26,16 @@ from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import NULL_PROGRESS, Progress
 
 DEFAULT_BASE = "default"
-QUANTIZATIONS = ("8bit", "4bit", "none")
-DEVICES = ("auto", "cpu", "cuda")
-
+QUANTIZATIONS = ("auto", "8bit", "4bit", "none")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+# On the CPU, ``auto`` loads in 8-bit only when the float32 weights would take more than this share of RAM.
+CPU_FLOAT32_SHARE_OF_RAM = 0.4
+# The command-line help for --quantization and --device (one wording for every command).
+QUANTIZATION_HELP = ("auto (default): 8bit on CUDA (fast kernels, large bases fit); none on the CPU, where "
+                     "bitsandbytes' 8-bit was measured slower and larger in memory than float32 "
+                     "(benchmarks/results/train_speed.md), unless the float32 weights would not fit in RAM; "
+                     "none on Apple MPS, which bitsandbytes does not support")
+DEVICE_HELP = "auto (default): CUDA, then Apple MPS, then the CPU"
 
 
 class _DropBnbNoise(logging.Filter):
@@ -81,34 +96,94 @@ def resolve_base(name: str) -> str:
     return name
 
 
+def _mps_available() -> bool:
+    import torch
+
+    return bool(getattr(torch.backends, "mps", None)) and torch.backends.mps.is_available()
+
+
 def pick_device(device: str = "auto") -> str:
-    """``"cuda"`` when asked for (or on auto) and available, else ``"cpu"``."""
+    """``auto`` → ``"cuda"`` when a CUDA GPU is available, else ``"mps"`` (Apple GPU), else ``"cpu"``."""
     import torch
 
     device = (device or "auto").lower()
     if device not in DEVICES:
         raise FlutterTuneError(f"Unknown device '{device}'. Use one of: {', '.join(DEVICES)}.")
     if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
+        return "cuda" if torch.cuda.is_available() else "mps" if _mps_available() else "cpu"
     if device == "cuda" and not torch.cuda.is_available():
         raise FlutterTuneError("device 'cuda' was requested but no CUDA GPU is available. Use 'auto' or 'cpu'.")
+    if device == "mps" and not _mps_available():
+        raise FlutterTuneError("device 'mps' was requested but Apple's MPS backend is not available "
+                               "(it needs an Apple-silicon Mac and a torch build with MPS). Use 'auto' or 'cpu'.")
     return device
 
 
 def compute_dtype(device: str):
-    """float32 on CPU (fastest there); bfloat16 on GPUs that support it, else float16."""
+    """float32 on the CPU and MPS; bfloat16 on GPUs that support it, else float16."""
     import torch
 
-    if device == "cpu":
+    if device in ("cpu", "mps"):
         return torch.float32
     return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
 
 
+def float32_weight_bytes(path: str) -> int | None:
+    """Bytes the model's weights take in float32, from its config alone (None when that cannot be told)."""
+    try:
+        import torch
+        from transformers import AutoConfig, AutoModelForCausalLM
+
+        config = AutoConfig.from_pretrained(path, trust_remote_code=False)
+        with torch.device("meta"):
+            model = AutoModelForCausalLM.from_config(config, trust_remote_code=False)
+        return 4 * sum(p.numel() for p in model.parameters())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _physical_memory_bytes() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def resolve_quantization(quantization: str, device: str, base_path: str | None = None) -> str:
+    """The quantization to load with on ``device`` (a resolved device, not ``auto``).
+
+    ``auto`` → ``8bit`` on CUDA; ``none`` on MPS; on the CPU ``none`` unless the float32 weights of
+    ``base_path`` would take more than CPU_FLOAT32_SHARE_OF_RAM of the machine's memory. An explicit
+    mode the device cannot run raises FlutterTuneError.
+    """
+    quantization = (quantization or "auto").lower()
+    if quantization not in QUANTIZATIONS:
+        raise FlutterTuneError(f"Unknown quantization '{quantization}'. Use one of: {', '.join(QUANTIZATIONS)}.")
+    if quantization == "auto":
+        if device == "cuda":
+            return "8bit"
+        if device == "cpu" and base_path is not None:
+            weights, memory = float32_weight_bytes(base_path), _physical_memory_bytes()
+            if weights and memory and weights > CPU_FLOAT32_SHARE_OF_RAM * memory:
+                return "8bit"
+        return "none"
+    if quantization != "none":
+        if device == "mps":
+            raise FlutterTuneError(f"quantization '{quantization}' needs bitsandbytes, which does not run on Apple's "
+                                   "MPS device. Use quantization 'none' or 'auto', or device 'cpu'.")
+        try:
+            import bitsandbytes  # noqa: F401
+        except ImportError as exc:
+            raise FlutterTuneError(f"quantization '{quantization}' needs the bitsandbytes package, which cannot be "
+                                   f"imported here ({exc}). Install it, or use quantization 'none' or 'auto'.") from exc
+    return quantization
+
+
 def quantization_config(quantization: str, device: str):
-    """The BitsAndBytesConfig for ``quantization`` (None for ``"none"``)."""
+    """The BitsAndBytesConfig for a resolved ``quantization`` (None for ``"none"``)."""
     from transformers import BitsAndBytesConfig
 
-    if quantization not in QUANTIZATIONS:
+    if quantization not in QUANTIZATIONS or quantization == "auto":
         raise FlutterTuneError(f"Unknown quantization '{quantization}'. Use one of: {', '.join(QUANTIZATIONS)}.")
     if quantization == "8bit":
         return BitsAndBytesConfig(load_in_8bit=True)
@@ -131,18 +206,19 @@ def load_tokenizer(path: str):
     return tokenizer
 
 
-def load_base(name: str = DEFAULT_BASE, quantization: str = "8bit", device: str = "auto",
+def load_base(name: str = DEFAULT_BASE, quantization: str = "auto", device: str = "auto",
               for_training: bool = False, progress: Progress = NULL_PROGRESS):
     """Load a base model and its tokenizer → ``(model, tokenizer)``.
 
-    Quantized with bitsandbytes unless ``quantization="none"``; with ``for_training`` a quantized
-    model is prepared for k-bit training (norms in float32, input grads on, no gradient checkpointing).
+    ``quantization`` and ``device`` may be ``auto`` (resolve_quantization, pick_device). Quantized with
+    bitsandbytes for ``8bit``/``4bit``; with ``for_training`` a quantized model is prepared for k-bit
+    training (norms in float32, input grads on, no gradient checkpointing).
     """
     from transformers import AutoModelForCausalLM
 
     path = resolve_base(name)
     device = pick_device(device)
-    qconfig = quantization_config(quantization, device)
+    qconfig = quantization_config(resolve_quantization(quantization, device, path), device)
     progress.start(f"Loading {name}", None)
     tokenizer = load_tokenizer(path)
     try:
@@ -172,12 +248,12 @@ def same_base(a_name: str, a_path: str | None, b_name: str, b_path: str | None) 
 
 
 def load_for_inference(base: str | None = DEFAULT_BASE, adapter: str | Path | None = None,
-                       quantization: str = "8bit", device: str = "auto", progress: Progress = NULL_PROGRESS):
+                       quantization: str = "auto", device: str = "auto", progress: Progress = NULL_PROGRESS):
     """Load a base model (+ optional LoRA adapter folder) for generation → ``(model, tokenizer, info)``.
 
     ``base=None`` means "the adapter's own base" (or the default model when there is no adapter).
     An adapter trained on another base raises FlutterTuneError naming both. ``info`` holds
-    ``base``, ``base_path``, ``adapter`` (str or None), ``quantization``, ``device``, ``metadata``.
+    ``base``, ``base_path``, ``adapter`` (str or None), ``quantization`` and ``device`` (as resolved), ``metadata``.
     """
     from .adapters import adapter_base, read_metadata
 
@@ -200,6 +276,8 @@ def load_for_inference(base: str | None = DEFAULT_BASE, adapter: str | Path | No
                 "or choose an adapter trained on this base."
             )
     base = base or DEFAULT_BASE
+    device = pick_device(device)
+    quantization = resolve_quantization(quantization, device, resolve_base(base))
     model, tokenizer = load_base(base, quantization=quantization, device=device, progress=progress)
     if adapter_path is not None:
         from peft import PeftModel
@@ -211,6 +289,6 @@ def load_for_inference(base: str | None = DEFAULT_BASE, adapter: str | Path | No
         model.eval()
     info = {
         "base": base, "base_path": resolve_base(base), "adapter": str(adapter_path) if adapter_path else None,
-        "quantization": quantization, "device": pick_device(device), "metadata": metadata,
+        "quantization": quantization, "device": device, "metadata": metadata,
     }
     return model, tokenizer, info

@@ -1,8 +1,10 @@
 """LoRA fine-tuning with TRL's SFTTrainer, tuned for CPUs, into a versioned adapter folder.
 
-``train(config)`` loads the base (8-bit by default), formats the dataset with the one prompt
-format (prompt/completion, so SFTTrainer masks prompt tokens with -100), trains with dynamic
-padding and length-grouped batches, validates every epoch (or N steps), keeps the best adapter,
+``train(config)`` loads the base (quantization chosen per device, trainer.models), formats the
+dataset with the one prompt format (prompt/completion, so SFTTrainer masks prompt tokens with -100),
+trains one sequence per forward on the CPU (batches accumulated; on CUDA padded length-grouped
+batches) with the loss scored at completion tokens only (trainer.completion_trainer), validates
+every epoch (or N steps), keeps the best adapter,
 and writes it atomically as ``<adapters_dir>/<UTC time>-<hash>/`` before moving ``LATEST``.
 Checkpoints live in ``<adapters_dir>/.checkpoints`` until the run completes, so ``resume``
 continues a killed or interrupted run.
@@ -55,24 +57,34 @@ class TrainingRun:
     base_path: str
     checkpoint_dir: Path
     resume_from: str | None
+    device: str = "cpu"
+    quantization: str = "none"                 # as resolved from config.quantization
+
+
+def micro_batch(config: TrainConfig, device: str) -> int:
+    """Sequences per forward pass: the whole batch on CUDA; one on the CPU and MPS, where batching buys
+    no parallelism, so padding and the activations of the other sequences would be pure cost."""
+    return config.micro_batch_size or (config.batch_size if device == "cuda" else 1)
 
 
 def sft_config(config: TrainConfig, device: str, output_dir: Path, has_eval: bool):
-    """SFTConfig tuned for small CPU runs: fp32, no gradient checkpointing, length-grouped batches."""
+    """SFTConfig for LoRA runs: micro-batches accumulated to ``batch_size`` (the same gradient: TRL
+    normalises the loss by the completion tokens of the whole step), bf16/fp16 autocast where it is
+    faster (trainer.hardware), no gradient checkpointing unless asked, length-grouped batches."""
     from trl import SFTConfig
+
+    from .hardware import training_precision
 
     per_steps = config.eval_steps > 0
     strategy = ("steps" if per_steps else "epoch") if has_eval else "no"
     save_strategy = ("steps" if per_steps else "epoch")
-    on_gpu = device == "cuda"
-    import torch
-
-    bf16 = on_gpu and torch.cuda.is_bf16_supported()
+    precision = training_precision(device)
+    micro = micro_batch(config, device)
     return SFTConfig(
         output_dir=str(output_dir),
-        per_device_train_batch_size=config.batch_size,
+        per_device_train_batch_size=micro,
         per_device_eval_batch_size=config.batch_size,
-        gradient_accumulation_steps=config.grad_accum,
+        gradient_accumulation_steps=config.grad_accum * config.batch_size // micro,
         num_train_epochs=config.epochs,
         max_steps=config.max_steps if config.max_steps > 0 else -1,
         learning_rate=config.learning_rate,
@@ -91,13 +103,12 @@ def sft_config(config: TrainConfig, device: str, output_dir: Path, has_eval: boo
         load_best_model_at_end=has_eval,
         metric_for_best_model="eval_loss" if has_eval else None,
         greater_is_better=False if has_eval else None,
-        # CPU tuning: full precision math (bf16 autocast is slow on most CPUs), no recomputation by default.
-        bf16=bf16,
-        fp16=on_gpu and not bf16,
+        bf16=precision == "bf16",
+        fp16=precision == "fp16",
         use_cpu=device == "cpu",
         activation_checkpointing=config.gradient_checkpointing,
         dataloader_num_workers=0,
-        dataloader_pin_memory=on_gpu,
+        dataloader_pin_memory=device == "cuda",
         train_sampling_strategy="group_by_length",
         # TRL: prompt/completion → loss on the completion only; dynamic padding, truncation at max_length.
         max_length=config.max_length,
@@ -153,15 +164,19 @@ def resumed_config(config: TrainConfig) -> TrainConfig:
 def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks=()) -> TrainingRun:
     """Load data and model and assemble the SFTTrainer, without training yet."""
     from peft import LoraConfig
-    from trl import SFTTrainer
 
-    from .models import load_base, pick_device, resolve_base
+    from .completion_trainer import CompletionSFTTrainer
+    from .hardware import limit_torch_threads
+    from .models import load_base, pick_device, resolve_base, resolve_quantization
 
     config = resumed_config(config).validate()
     splits = load_splits(config.data_dir, config.train_file, config.eval_file)
     base_path = resolve_base(config.base)
     device = pick_device(config.device)
-    model, tokenizer = load_base(config.base, config.quantization, device, for_training=True, progress=progress)
+    quantization = resolve_quantization(config.quantization, device, base_path)
+    if device == "cpu":
+        limit_torch_threads()
+    model, tokenizer = load_base(config.base, quantization, device, for_training=True, progress=progress)
 
     train_rows, train_stats = prepare(tokenizer, splits.train, config.max_length, config.overlong)
     if not train_rows:
@@ -180,7 +195,7 @@ def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks
 
     lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                       target_modules=list(config.target_modules), bias="none", task_type="CAUSAL_LM")
-    trainer = SFTTrainer(
+    trainer = CompletionSFTTrainer(
         model=model,
         args=sft_config(config, device, checkpoint_dir, has_eval),
         train_dataset=to_dataset(train_rows),
@@ -193,7 +208,7 @@ def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks
 
     trainer.remove_callback(PrinterCallback)  # it prints raw log dicts to stdout; progress goes through `progress`
     return TrainingRun(config, trainer, tokenizer, splits, train_stats, eval_stats, base_path,
-                       checkpoint_dir, resume_from)
+                       checkpoint_dir, resume_from, device, quantization)
 
 
 def _loss_history(log_history: list[dict]) -> list[dict]:
@@ -248,8 +263,8 @@ def train(config: TrainConfig, progress: Progress = NULL_PROGRESS) -> AdapterInf
         "epochs": round(state.epoch or 0.0, 3),
         "train_seconds": round(seconds, 1),
         "stopped_by": stop.reason or ("early_stopping" if state.global_step < state.max_steps else "completed"),
-        "train_completion_tokens_per_second": round(
-            run.train_stats.completion_tokens * (state.epoch or 0.0) / max(seconds, 1e-9), 1),
+        "completion_tokens_trained": trainer.completion_tokens_trained,
+        "train_completion_tokens_per_second": round(trainer.completion_tokens_trained / max(seconds, 1e-9), 1),
         "train_samples": run.train_stats.to_dict(),
         "validation_samples": run.eval_stats.to_dict(),
         "truncated": run.train_stats.truncated + run.eval_stats.truncated,
@@ -261,6 +276,8 @@ def train(config: TrainConfig, progress: Progress = NULL_PROGRESS) -> AdapterInf
         "dataset": run.splits.source,
         "dataset_manifest_hash": run.splits.manifest_hash,
         "config": config.to_dict(),
+        "device": run.device,
+        "quantization": run.quantization,
         "metrics": metrics,
         "loss_history": history,
     }

@@ -35,3 +35,24 @@ def test_bad_input_is_a_clean_error(tmp_path, dataset_dir, capsys):
     assert "Unknown base model 'not-a-model'" in capsys.readouterr().err
     assert main(["export", "--adapters-dir", str(tmp_path / "none"), "--merge", "-o", str(tmp_path / "m")]) == 2
     assert "No adapter found" in capsys.readouterr().err
+
+
+def test_help_explains_the_automatic_choices(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "auto (default): 8bit on CUDA" in text and "none on the CPU" in text
+    assert "CUDA, then Apple MPS, then the CPU" in text
+
+
+def test_a_device_that_is_absent_is_a_clean_error(dataset_dir, tmp_path, capsys):
+    import pytest
+    import torch
+
+    if torch.backends.mps.is_available():
+        pytest.skip("this machine has MPS")
+    assert main(["train", "--data", str(dataset_dir), "--device", "mps", "--adapters-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "device 'mps' was requested" in err and "Traceback" not in err

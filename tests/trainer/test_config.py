@@ -13,7 +13,7 @@ def test_defaults_follow_the_guide():
     assert (c.lora_r, c.lora_alpha, c.lora_dropout) == (8, 16, 0.05)
     assert c.target_modules == ["q_proj", "k_proj", "v_proj", "o_proj"]
     assert (c.learning_rate, c.batch_size, c.epochs, c.max_length) == (2e-4, 4, 3.0, 1024)
-    assert c.quantization == "8bit"
+    assert (c.quantization, c.device, c.micro_batch_size) == ("auto", "auto", 0)
 
 
 def test_guide_config_json_is_accepted_unchanged(tmp_path):
@@ -53,3 +53,7 @@ def test_unknown_key_and_wrong_type_name_the_file(tmp_path):
 def test_invalid_values_are_rejected():
     with pytest.raises(FlutterTuneError, match="batch_size"):
         load_train_config(None, {"batch_size": 0})
+    with pytest.raises(FlutterTuneError, match="multiple of micro_batch_size"):
+        load_train_config(None, {"batch_size": 4, "micro_batch_size": 3})
+    with pytest.raises(FlutterTuneError, match="quantization must be one of auto, 8bit, 4bit, none"):
+        TrainConfig(quantization="3bit").validate()

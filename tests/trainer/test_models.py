@@ -5,7 +5,8 @@ import json
 import pytest
 
 from dataset_tools.errors import FlutterTuneError
-from trainer.models import load_base, load_for_inference, pick_device, resolve_base
+from trainer import models
+from trainer.models import load_base, load_for_inference, pick_device, resolve_base, resolve_quantization
 
 
 def test_resolve_local_folder_and_unknown_names(tiny_model_dir, tmp_path, monkeypatch):
@@ -22,21 +23,58 @@ def test_resolve_local_folder_and_unknown_names(tiny_model_dir, tmp_path, monkey
 
 
 def test_pick_device():
-    import torch
-
-    assert pick_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")
     assert pick_device("cpu") == "cpu"
     with pytest.raises(FlutterTuneError, match="Unknown device"):
         pick_device("tpu")
 
 
-@pytest.mark.parametrize("quantization", ["8bit", "none"])
+def test_auto_device_is_cuda_then_mps_then_cpu(monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(models, "_mps_available", lambda: True)
+    assert pick_device("auto") == "cuda"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert pick_device("auto") == "mps"
+    monkeypatch.setattr(models, "_mps_available", lambda: False)
+    assert pick_device("auto") == "cpu"
+    with pytest.raises(FlutterTuneError, match="'mps' was requested"):
+        pick_device("mps")
+    with pytest.raises(FlutterTuneError, match="'cuda' was requested"):
+        pick_device("cuda")
+
+
+def test_auto_quantization_per_device(tiny_model_dir, monkeypatch):
+    assert resolve_quantization("auto", "cuda") == "8bit"
+    assert resolve_quantization("auto", "mps") == "none"
+    assert resolve_quantization("auto", "cpu", str(tiny_model_dir)) == "none"
+    assert models.float32_weight_bytes(str(tiny_model_dir)) > 0
+    # a base whose float32 weights would not fit in memory is loaded in 8-bit on the CPU
+    monkeypatch.setattr(models, "CPU_FLOAT32_SHARE_OF_RAM", 1e-12)
+    assert resolve_quantization("auto", "cpu", str(tiny_model_dir)) == "8bit"
+    assert resolve_quantization("none", "cpu", str(tiny_model_dir)) == "none"
+
+
+def test_modes_a_device_cannot_run_are_clear_errors(monkeypatch):
+    import sys
+
+    for mode in ("8bit", "4bit"):
+        with pytest.raises(FlutterTuneError, match="does not run on Apple's MPS"):
+            resolve_quantization(mode, "mps")
+    monkeypatch.setitem(sys.modules, "bitsandbytes", None)  # as if it were not installed
+    with pytest.raises(FlutterTuneError, match="needs the bitsandbytes package"):
+        resolve_quantization("8bit", "cpu")
+    with pytest.raises(FlutterTuneError, match="Unknown quantization '3bit'"):
+        resolve_quantization("3bit", "cpu")
+
+
+@pytest.mark.parametrize("quantization", ["8bit", "none", "auto"])
 def test_load_base_quantized_and_not(tiny_model_dir, quantization):
     import torch
 
     model, tokenizer = load_base(str(tiny_model_dir), quantization=quantization, device="cpu")
     q_proj = model.model.layers[0].self_attn.q_proj
-    assert (q_proj.weight.dtype == torch.int8) == (quantization == "8bit")
+    assert (q_proj.weight.dtype == torch.int8) == (quantization == "8bit")  # auto: float32 on the CPU
     assert tokenizer.pad_token is not None
     ids = tokenizer("class A {}", return_tensors="pt")
     assert model(**ids).logits.shape[-1] == model.config.vocab_size
@@ -61,6 +99,7 @@ def test_adapter_for_another_base_names_both(tiny_model_dir, tmp_path):
 
 
 def test_load_for_inference_without_adapter(tiny_model_dir):
-    model, tokenizer, info = load_for_inference(str(tiny_model_dir), None, quantization="none", device="cpu")
+    model, tokenizer, info = load_for_inference(str(tiny_model_dir), None, device="cpu")
     assert info["adapter"] is None and info["base_path"] == str(tiny_model_dir.resolve())
+    assert info["quantization"] == "none"  # auto, as resolved on the CPU
     assert not model.training

@@ -23,6 +23,10 @@ def test_loss_falls_and_adapter_is_complete(tiny_config):
     assert losses[-1] < losses[0] - 0.1, losses
     assert eval_losses[-1] < eval_losses[0], eval_losses
     assert meta["metrics"]["best_validation_loss"] == pytest.approx(min(eval_losses))
+    # every completion token of every epoch was trained on, counted where the loss is computed
+    per_epoch = meta["metrics"]["train_samples"]["completion_tokens"]
+    assert meta["metrics"]["completion_tokens_trained"] == pytest.approx(3 * per_epoch, rel=0.02)
+    assert (meta["device"], meta["quantization"]) == ("cpu", "none")
 
     # PEFT layout + tokenizer + our metadata, and LATEST points at it
     names = {p.name for p in info.path.iterdir()}
