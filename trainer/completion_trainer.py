@@ -1,24 +1,23 @@
-"""TRL's SFTTrainer, with the loss scored only where it counts and no per-step extras.
+"""TRL's SFTTrainer, with the LM head run only where the loss is and no per-step extras.
 
 Stock SFTTrainer (TRL 1.16) runs its fused LM head over every position on devices without Triton
-(the CPU, MPS), prompt and padding included, in 4096 × 32768 tiles, and computes entropy and
+(the CPU, MPS), prompt and padding included, in 4096 × 32768 tiles, and computes the entropy and
 top-1 accuracy of every token for its logs. Profiled on the default model (benchmarks/results/
-train_speed.md) that LM head took about a third of a CPU training step and gigabytes of
-temporaries. Here the backbone's hidden states are gathered at the completion positions first (the
-prompt and the padding are masked with -100 anyway), and TRL's own chunked log-probability kernel
-scores them in cache-sized tiles, computing the log-probabilities only. The loss is the same
-token-weighted mean negative log-likelihood, normalised exactly as TRL does it.
+train_speed.md) that took about a third of a CPU training step and gigabytes of temporaries. Here
+the backbone's hidden states are gathered at the completion positions first (the prompt and the
+padding are masked with -100 anyway) and scored with plain cross-entropy in blocks of tokens, so the
+logits of one block exist at a time; on the CPU that measured faster and leaner than TRL's chunked
+kernel, whose torch fallback makes a dozen passes over each tile. The loss is the same token-weighted
+mean negative log-likelihood, normalised exactly as TRL does it (by ``num_items_in_batch`` when given).
 """
 
 from __future__ import annotations
 
 import torch
 from trl import SFTTrainer
-from trl.kernels import ChunkedLogProbFunction
 
-# Vocabulary columns per tile: a 1024-token tile of 8192 logits is 32 MB in float32, so the
-# temporaries of the log-softmax stay in cache-friendly sizes instead of half-gigabyte blocks.
-VOCAB_CHUNK = 8192
+# Completion tokens scored per block: a block's float32 logits over a 49k vocabulary take 50 MB.
+TOKENS_PER_BLOCK = 256
 # Config attributes that change the logits beyond a plain projection; models that set them keep TRL's path.
 _SCALED_LOGITS = ("final_logit_softcapping", "logit_scale", "output_multiplier", "lm_head_multiplier",
                   "logits_scaling")
@@ -27,6 +26,19 @@ _SCALED_LOGITS = ("final_logit_softcapping", "logit_scale", "output_multiplier",
 def _plain_lm_head(causal_lm) -> bool:
     text_config = causal_lm.config.get_text_config()
     return all(getattr(text_config, name, None) in (None, 1.0) for name in _SCALED_LOGITS)
+
+
+def completion_nll(hidden: torch.Tensor, labels: torch.Tensor, lm_head: torch.nn.Module) -> tuple[torch.Tensor, int]:
+    """Summed next-token negative log-likelihood at the positions whose label is not -100 → ``(sum, count)``."""
+    targets = labels[:, 1:]
+    scored = targets != -100
+    states, targets = hidden[:, :-1][scored], targets[scored]
+    if not targets.numel():
+        return hidden.sum() * 0, 0  # a zero that still backpropagates: every micro-batch calls backward()
+    blocks = range(0, targets.numel(), TOKENS_PER_BLOCK)
+    total = sum(torch.nn.functional.cross_entropy(lm_head(states[i:i + TOKENS_PER_BLOCK]).float(),
+                                                  targets[i:i + TOKENS_PER_BLOCK], reduction="sum") for i in blocks)
+    return total, int(targets.numel())
 
 
 class CompletionSFTTrainer(SFTTrainer):
@@ -38,21 +50,12 @@ class CompletionSFTTrainer(SFTTrainer):
         causal_lm = model.get_base_model() if hasattr(model, "get_base_model") else model
         if return_outputs or self.aux_loss_enabled or not _plain_lm_head(causal_lm):
             return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
-        labels = inputs["labels"]
         features = {k: v for k, v in inputs.items() if k != "labels"}
         hidden = causal_lm.base_model(**features, use_cache=False).last_hidden_state
-        targets = labels[:, 1:]
-        scored = targets != -100
-        lm_head = causal_lm.get_output_embeddings()
-        log_probs = ChunkedLogProbFunction.apply(
-            hidden[:, :-1][scored].to(lm_head.weight.device), lm_head.weight, lm_head.bias,
-            targets[scored].to(lm_head.weight.device), 1.0, VOCAB_CHUNK, None, 1.0, ("log_probs",))[0]
-        count = scored.sum()
-        denominator = num_items_in_batch if num_items_in_batch is not None else count.clamp(min=1)
-        # sum() of an empty selection is a differentiable zero, so a batch without targets still backpropagates
-        loss = -log_probs.sum() / denominator
+        total, count = completion_nll(hidden, inputs["labels"], causal_lm.get_output_embeddings())
+        loss = total / (num_items_in_batch if num_items_in_batch is not None else max(count, 1))
         if model.training:
-            self.completion_tokens_trained += int(count)
+            self.completion_tokens_trained += count
             if "attention_mask" in inputs:
                 self._total_train_tokens += int(inputs["attention_mask"].sum())
             self._metrics["train"]["num_tokens"] = [self._total_train_tokens]

@@ -98,7 +98,8 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
     m = metadata["metrics"]
     _say(f"adapter: {info.path}\nsteps {m['steps']}/{m['max_steps']}, epochs {m['epochs']}, "
          f"best validation loss {m['best_validation_loss']}, {m['train_completion_tokens_per_second']} "
-         f"response tokens/s, stopped by {m['stopped_by']}, {timings['train_s']} s")
+         f"response tokens/s ({metadata.get('quantization')} on {metadata.get('device')}), "
+         f"stopped by {m['stopped_by']}, {timings['train_s']} s")
 
     _say("\n== 3. Evaluate base vs tuned on the held-out test split ==")
     t = time.monotonic()

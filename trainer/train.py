@@ -237,7 +237,7 @@ def train(config: TrainConfig, progress: Progress = NULL_PROGRESS) -> AdapterInf
     if has_eval and config.early_stopping_patience > 0:
         trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
 
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     try:
         with sigint_requests_stop(stop):
             result = trainer.train(resume_from_checkpoint=run.resume_from)
@@ -245,7 +245,7 @@ def train(config: TrainConfig, progress: Progress = NULL_PROGRESS) -> AdapterInf
         raise FlutterTuneError(f"Training failed while writing checkpoints to {run.checkpoint_dir}: "
                                f"{exc.strerror or exc}. Free disk space and run again with --resume; "
                                "earlier adapters are unchanged.") from exc
-    seconds = time.monotonic() - started
+    seconds, cpu_seconds = time.monotonic() - started, time.process_time() - cpu_started
     state = trainer.state
     if stop.reason == "interrupt":
         progress.finish("interrupted; checkpoint saved")
@@ -262,6 +262,7 @@ def train(config: TrainConfig, progress: Progress = NULL_PROGRESS) -> AdapterInf
         "max_steps": state.max_steps,
         "epochs": round(state.epoch or 0.0, 3),
         "train_seconds": round(seconds, 1),
+        "train_cpu_seconds": round(cpu_seconds, 1),      # all threads; less sensitive to other load than seconds
         "stopped_by": stop.reason or ("early_stopping" if state.global_step < state.max_steps else "completed"),
         "completion_tokens_trained": trainer.completion_tokens_trained,
         "train_completion_tokens_per_second": round(trainer.completion_tokens_trained / max(seconds, 1e-9), 1),

@@ -3,8 +3,10 @@ sequence accumulate to the same gradient as the padded batch."""
 
 import dataclasses
 
+import pytest
 import torch
 
+from trainer import completion_trainer
 from trainer.train import build_run
 
 
@@ -12,7 +14,9 @@ def _lora_grads(model) -> list[torch.Tensor]:
     return [p.grad.detach().clone() for n, p in model.named_parameters() if p.requires_grad]
 
 
-def test_loss_is_the_nll_of_response_tokens_only(tiny_config):
+@pytest.mark.parametrize("tokens_per_block", [7, 256])
+def test_loss_is_the_nll_of_response_tokens_only(tiny_config, monkeypatch, tokens_per_block):
+    monkeypatch.setattr(completion_trainer, "TOKENS_PER_BLOCK", tokens_per_block)
     run = build_run(tiny_config)
     trainer, model = run.trainer, run.trainer.model
     model.eval()  # no LoRA dropout: the two computations must see the same network
@@ -59,3 +63,12 @@ def test_cpu_trains_one_sequence_per_forward(tiny_config):
     assert (args.per_device_train_batch_size, args.gradient_accumulation_steps) == (1, 4)
     args = build_run(dataclasses.replace(tiny_config, micro_batch_size=2, grad_accum=3)).trainer.args
     assert (args.per_device_train_batch_size, args.gradient_accumulation_steps) == (2, 6)
+
+
+def test_a_sequence_without_response_tokens_is_a_differentiable_zero():
+    from trainer.completion_trainer import completion_nll
+
+    hidden = torch.randn(1, 5, 4, requires_grad=True)
+    total, count = completion_nll(hidden, torch.full((1, 5), -100), torch.nn.Linear(4, 7, bias=False))
+    total.backward()
+    assert (float(total), count) == (0.0, 0) and hidden.grad is not None
