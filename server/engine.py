@@ -58,7 +58,7 @@ class GenerationEngine:
         self._queue: queue.Queue[GenerationRequest | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._retrieval_warned = False
+        self._retrieval_warned = ""  # the last retrieval problem shown
 
     def submit(self, request: GenerationRequest) -> Future:
         with self._lock:
@@ -125,15 +125,22 @@ class GenerationEngine:
             return []
         from trainer import retrieval
 
+        folder = dataset_dir(self.server.settings)
         try:
-            return retrieval.examples_for(options, dataset_dir(self.server.settings), tokenizer,
-                                          request.instruction, context_code=request.context_code,
-                                          input=request.input)
-        except (FlutterTuneError, OSError, ValueError) as exc:
-            if not self._retrieval_warned:
-                self._retrieval_warned = True
-                self.server.warn(f"Retrieval of your own widgets is off for now: {exc}")
+            examples = retrieval.examples_for(options, folder, tokenizer, request.instruction,
+                                              context_code=request.context_code, input=request.input)
+        except (FlutterTuneError, OSError, ValueError, RecursionError) as exc:
+            self._warn_retrieval(str(exc))
             return []
+        problem = retrieval.problem(folder)
+        if problem:
+            self._warn_retrieval(problem)
+        return examples
+
+    def _warn_retrieval(self, message: str) -> None:
+        if message != self._retrieval_warned:
+            self._retrieval_warned = message
+            self.server.warn(f"Retrieval of your own widgets is off for now: {message}")
 
 
 def dataset_dir(settings) -> Path:

@@ -47,6 +47,13 @@ def adapters_dir(settings) -> Path:
     return Path(settings.adapters_dir).expanduser() if settings.adapters_dir else default_adapters_dir()
 
 
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.expanduser().resolve().parent == root.expanduser().resolve()
+    except OSError:
+        return False
+
+
 def is_out_of_memory(exc: BaseException) -> bool:
     if isinstance(exc, MemoryError):
         return True
@@ -79,12 +86,40 @@ class ModelHost:
 
     def wanted_key(self) -> tuple:
         s = self.server.settings
-        return (s.base_model, self.adapter_choice(), s.quantization, s.device, str(adapters_dir(s)))
+        return (s.base_model, self._resolved_choice(), s.quantization, s.device, str(adapters_dir(s)))
+
+    def _resolved_choice(self) -> str | None:
+        """"active"/"latest" as the folder they name now (so a changed ACTIVE file means a reload)."""
+        choice = self.adapter_choice()
+        if choice not in ("active", "latest"):
+            return choice
+        from trainer.adapters import resolve_adapter
+
+        try:
+            path = resolve_adapter(adapters_dir(self.server.settings), choice)
+        except (FlutterTuneError, OSError):
+            return choice
+        return str(path) if path is not None else None
 
     def use_adapter(self, choice: str | None) -> Future:
-        """Switch the adapter ("latest", a folder, or None for the base model) and load it."""
+        """Switch the adapter and load it: None (the base model alone) or a folder inside the adapters
+        folder becomes the persisted active adapter (``ACTIVE``, used after a restart too); "active" and
+        "latest" are followed as they are; a folder elsewhere is used for this session only."""
+        from trainer.adapters import set_active
+
+        root = adapters_dir(self.server.settings)
+        if choice is None or (choice not in ("active", "latest") and _inside(Path(choice), root)):
+            set_active(root, None if choice is None else Path(choice))
+            choice = "active"
         self.adapter_override = choice
         return self.request()
+
+    def adapter_activated(self, path: Path) -> None:
+        """Training made ``path`` the active adapter: serve it (a loaded model is swapped in the background)."""
+        self.adapter_override = "active"
+        if self.loaded is not None or self._future is not None:
+            self.request()
+        self.server.status.update()
 
     def settings_changed(self, old, new) -> None:
         """A new configured adapter replaces any adapter picked with useAdapter."""
@@ -100,8 +135,8 @@ class ModelHost:
         if loaded is not None:
             adapter = loaded.info.get("adapter")
             return str(loaded.key[0]), (Path(adapter).name if adapter else None)
-        choice = self.adapter_choice()
-        return self.server.settings.base_model, (Path(choice).name if choice and choice != "latest" else choice)
+        adapter = self.current_adapter()
+        return self.server.settings.base_model, (adapter.name if adapter is not None else None)
 
     def active_adapter_path(self) -> Path | None:
         loaded = self.loaded
@@ -148,7 +183,7 @@ class ModelHost:
             self.server.warn(f"{exc} Using the base model without an adapter.")
             return None
         if path is None:
-            if choice != "latest":
+            if choice not in ("active", "latest"):
                 self.server.warn(f"Adapter '{choice}' was not found. Using the base model without an adapter.")
             return None
         return Path(path)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from dataset_tools.errors import FlutterTuneError
+from dataset_tools.settings import range_problems, setting
 
 from .code_extract import extract_code
 from .prompt import Example, format_prompt
@@ -27,27 +28,32 @@ DEFAULT_CONTEXT = 2048
 
 @dataclass
 class GenerationSettings:
-    """How to generate: token budget, sampling, time limit and where to stop."""
+    """How to generate: token budget, sampling, time limit and where to stop.
 
-    max_new_tokens: int = 384
-    temperature: float = 0.0  # 0 = greedy
-    top_p: float = 0.95
-    time_limit_s: float = 120.0
+    The defaults and ranges declared here are the only ones: the server's settings and the
+    extension's ``package.json`` use them (a test compares them).
+    """
+
+    max_new_tokens: int = setting(384, low=1, high=MAX_NEW_TOKENS_LIMIT, key="maxNewTokens",
+                                  flag="--max-new-tokens", help="Most tokens generated for one widget.")
+    temperature: float = setting(0.8, low=0.0, high=2.0, key="temperature", flag="--temperature",
+                                 help="Sampling temperature of the candidates after the first, greedy one.")
+    top_p: float = setting(0.95, low=0.05, high=1.0, key="topP", flag="--top-p",
+                           help="Nucleus sampling: keep the smallest set of tokens whose probability adds up "
+                                "to this.")
+    time_limit_s: float = setting(120.0, low=1.0, high=3600.0, key="timeLimitSeconds", flag="--time-limit",
+                                  help="Stop one generation after this many seconds.")
     stop_at_widget_end: bool = True
-    seed: int | None = None  # for sampling; None = torch's current random state
+    seed: int | None = None  # for sampling; None = a fresh random state
 
-    def validate(self) -> None:
-        if not isinstance(self.max_new_tokens, int) or not 1 <= self.max_new_tokens <= MAX_NEW_TOKENS_LIMIT:
-            raise FlutterTuneError(
-                f"max_new_tokens must be between 1 and {MAX_NEW_TOKENS_LIMIT}, got {self.max_new_tokens!r} "
-                "(setting flutterTune.maxNewTokens / --max-new-tokens).")
-        if not 0.0 <= float(self.temperature) <= 5.0:
-            raise FlutterTuneError(
-                f"temperature must be between 0 (greedy) and 5, got {self.temperature!r} (--temperature).")
-        if not 0.0 < float(self.top_p) <= 1.0:
-            raise FlutterTuneError(f"top_p must be in (0, 1], got {self.top_p!r} (--top-p).")
-        if not float(self.time_limit_s) > 0:
-            raise FlutterTuneError(f"time_limit_s must be positive, got {self.time_limit_s!r}.")
+    def validate(self) -> "GenerationSettings":
+        if not isinstance(self.max_new_tokens, int) or isinstance(self.max_new_tokens, bool):
+            raise FlutterTuneError(f"max_new_tokens must be a whole number, got {self.max_new_tokens!r} "
+                                   "(setting flutterTune.maxNewTokens / --max-new-tokens).")
+        problems = range_problems(self)
+        if problems:
+            raise FlutterTuneError(" ".join(problems))
+        return self
 
 
 @dataclass

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import html
 import io
+import json
 from pathlib import Path
 
-from dataset_tools.atomic_io import ensure_dir, write_bytes_atomic, write_json_atomic, write_text_atomic
+from dataset_tools.artifacts import artifact_dir
 
 from .evaluate import METRICS
 
@@ -192,15 +193,18 @@ def render_html(results: dict, has_loss_curve: bool, samples: int = 3) -> str:
 
 def write_report(results: dict, out_dir, *, loss_history: list[dict] | None = None) -> dict[str, Path]:
     """Write every report file into ``out_dir``; return their paths by kind."""
-    out = ensure_dir(Path(out_dir), "report folder")
-    paths = {"json": out / "eval.json", "markdown": out / "report.md", "html": out / "report.html",
-             "metrics_plot": out / "metrics.png"}
-    write_json_atomic(paths["json"], dict(results, loss_history=loss_history or []))
-    write_bytes_atomic(paths["metrics_plot"], plot_metrics(results))
+    out = Path(out_dir).expanduser().absolute()
+    names = {"json": "eval.json", "markdown": "report.md", "html": "report.html", "metrics_plot": "metrics.png"}
+    metrics_png = plot_metrics(results)
     curve = plot_loss_curve(loss_history or [])
     if curve is not None:
-        paths["loss_plot"] = out / "loss_curve.png"
-        write_bytes_atomic(paths["loss_plot"], curve)
-    write_text_atomic(paths["markdown"], render_markdown(results, curve is not None))
-    write_text_atomic(paths["html"], render_html(results, curve is not None))
-    return paths
+        names["loss_plot"] = "loss_curve.png"
+    with artifact_dir(out, "report", hint=" with -o") as tmp:
+        (tmp / names["json"]).write_text(json.dumps(dict(results, loss_history=loss_history or []), indent=2,
+                                                    ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+        (tmp / names["metrics_plot"]).write_bytes(metrics_png)
+        if curve is not None:
+            (tmp / names["loss_plot"]).write_bytes(curve)
+        (tmp / names["markdown"]).write_text(render_markdown(results, curve is not None), encoding="utf-8")
+        (tmp / names["html"]).write_text(render_html(results, curve is not None), encoding="utf-8")
+    return {kind: out / name for kind, name in names.items()}
