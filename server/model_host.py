@@ -29,7 +29,8 @@ UNSET = object()
 
 @dataclass
 class LoadedModel:
-    """A model ready to generate: ``info`` holds base, adapter (path or None), quantization, device."""
+    """A model ready to generate (a trainer ServingModel): ``info`` holds base, adapter (path or None),
+    quantization, device and backend."""
 
     model: Any
     tokenizer: Any
@@ -86,7 +87,7 @@ class ModelHost:
 
     def wanted_key(self) -> tuple:
         s = self.server.settings
-        return (s.base_model, self._resolved_choice(), s.quantization, s.device, str(adapters_dir(s)))
+        return (s.base_model, self._resolved_choice(), s.quantization, s.device, str(adapters_dir(s)), s.backend)
 
     def _resolved_choice(self) -> str | None:
         """"active"/"latest" as the folder they name now (so a changed ACTIVE file means a reload)."""
@@ -189,16 +190,18 @@ class ModelHost:
         return Path(path)
 
     def _load(self, key: tuple, fut: Future) -> None:
-        base, choice, quantization, device, folder = key
+        base, choice, quantization, device, folder, backend = key
         status = self.server.status
         status.update(loading=True, loading_percent=None, error=None, message=f"Loading {base}")
         work = WorkDone(self.server, "Flutter Tune: loading model", cancellable=False,
                         on_event=lambda e: e.percent is not None and status.update(loading_percent=e.percent))
         work.begin(f"{base}")
         try:
+            from trainer.generation.serving import resolve_backend
+
             from .imports import HEAVY_LOCK, warm
 
-            warm("inference")
+            warm("onnx" if resolve_backend(backend, device) == "onnx" else "inference")
             with self._load_lock, HEAVY_LOCK:
                 loaded = self._load_locked(key, work)
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the waiting requests
@@ -217,20 +220,22 @@ class ModelHost:
             work.end()
 
     def _load_locked(self, key: tuple, work: WorkDone) -> LoadedModel:
-        from trainer.models import load_for_inference
+        from trainer.generation.serving import load_serving
 
-        base, choice, quantization, device, folder = key
+        base, choice, quantization, device, folder, backend = key
         adapter = self._resolve_adapter(choice, Path(folder))
+
+        def load(adapter_: Path | None) -> LoadedModel:
+            serving = load_serving(base, adapter_, backend=backend, quantization=quantization, device=device,
+                                   progress=work.progress)
+            return LoadedModel(serving, serving.tokenizer, serving.info, key)
+
         if adapter is not None:
             try:
-                model, tokenizer, info = load_for_inference(base, adapter, quantization=quantization,
-                                                            device=device, progress=work.progress)
-                return LoadedModel(model, tokenizer, info, key)
+                return load(adapter)
             except FlutterTuneError as exc:
                 self.server.warn(f"{exc} Using the base model without an adapter.")
-        model, tokenizer, info = load_for_inference(base, None, quantization=quantization, device=device,
-                                                    progress=work.progress)
-        return LoadedModel(model, tokenizer, info, key)
+        return load(None)
 
     @staticmethod
     def _describe_failure(exc: BaseException, base: str, quantization: str, device: str) -> str:

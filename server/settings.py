@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from dataset_tools.settings import apply_overrides, same_setting, setting
 from trainer.generate import GenerationSettings
+from trainer.generation.serving import BACKENDS
 from trainer.models import DEVICES, QUANTIZATIONS
 from trainer.retrieval import SETTINGS_ALIASES as RETRIEVAL_ALIASES
 from trainer.retrieval import RetrievalSettings
@@ -30,10 +31,14 @@ class ServerSettings:
     adapter: str | None = setting("active", key="adapter")
     quantization: str = setting("8bit", choices=QUANTIZATIONS, key="quantization")
     device: str = setting("auto", choices=DEVICES, key="device")
+    backend: str = setting("auto", choices=BACKENDS, key="backend",
+                           help="Which runtime generates: auto (ONNX Runtime int8 on the CPU, transformers "
+                                "on CUDA), onnx or torch.")
     max_new_tokens: int = same_setting(GenerationSettings, "max_new_tokens")
     temperature: float = same_setting(GenerationSettings, "temperature")
     top_p: float = same_setting(GenerationSettings, "top_p")
     time_limit_s: float = same_setting(GenerationSettings, "time_limit_s")
+    candidates: int = same_setting(GenerationSettings, "candidates")
     dataset_dir: str | None = setting(None, key="datasetDir")
     adapters_dir: str | None = setting(None, key="adaptersDir")
     auto_switch: bool = setting(True, key="autoSwitch")
@@ -41,7 +46,7 @@ class ServerSettings:
 
     def model_key(self) -> tuple:
         """The settings that decide which model is loaded (a change means a reload)."""
-        return (self.base_model, self.adapter, self.quantization, self.device, self.adapters_dir)
+        return (self.base_model, self.adapter, self.quantization, self.device, self.adapters_dir, self.backend)
 
 
 # camelCase editor keys → field names (from the declarations above).

@@ -34,6 +34,9 @@ def _model_options(parser: argparse.ArgumentParser, adapter_default: str | None,
     declared(GenerationSettings, "temperature", type=float)
     declared(GenerationSettings, "top_p", type=float)
     declared(GenerationSettings, "time_limit_s", type=float, metavar="SECONDS")
+    declared(GenerationSettings, "candidates", type=int, metavar="N")
+    parser.add_argument("--backend", choices=("auto", "onnx", "torch"), default="auto",
+                        help="auto (default): ONNX Runtime int8 on the CPU, transformers on CUDA")
     parser.add_argument("--seed", type=int, default=None, help="random seed for sampling")
     parser.add_argument("--data", default=None, metavar="DIR",
                         help="dataset folder (train/test.jsonl; its train split is the retrieval index) "
@@ -69,7 +72,8 @@ def settings_from_args(args):
     from .generate import GenerationSettings
 
     settings = GenerationSettings(max_new_tokens=args.max_new_tokens, temperature=args.temperature,
-                                  top_p=args.top_p, time_limit_s=args.time_limit, seed=args.seed)
+                                  top_p=args.top_p, time_limit_s=args.time_limit, candidates=args.candidates,
+                                  seed=args.seed)
     settings.validate()
     return settings
 
@@ -99,27 +103,39 @@ def resolve_adapter_arg(args) -> Path | None:
     return resolve_adapter(root, args.adapter)
 
 
+NO_ADAPTER = ("flutter-tune: no trained adapter yet, so this is the base model, not your style. Harvest your "
+              "project and train (`flutter-tune harvest PATH && flutter-tune train`), or run `bash scripts/demo.sh`.")
+
+
 def run_generate(args) -> int:
     from .generate import generate_code, validate_description
-    from .models import load_for_inference
+    from .generation.serving import load_serving
     from .retrieval import examples_for
 
     settings = settings_from_args(args)
     validate_description(args.description)  # fail before spending time on loading the model
     adapter = resolve_adapter_arg(args)
     if adapter is None and str(args.adapter).lower() in ("active", "latest"):
-        print("flutter-tune: no trained adapter found; generating with the base model only.", file=sys.stderr)
-    model, tokenizer, _info = load_for_inference(base=args.base, adapter=adapter,
-                                                 quantization=args.quantization, device=args.device)
+        print(NO_ADAPTER, file=sys.stderr)
+    serving = load_serving(args.base, adapter, backend=args.backend, quantization=args.quantization,
+                           device=args.device, progress=_quiet_progress())
     retrieval, data_dir = retrieval_from_args(args)
-    examples = examples_for(retrieval, data_dir, tokenizer, args.description, input=args.input)
-    result = generate_code(model, tokenizer, args.description, input=args.input, examples=examples,
+    examples = examples_for(retrieval, data_dir, serving.tokenizer, args.description, input=args.input)
+    result = generate_code(serving, None, args.description, input=args.input, examples=examples,
                            settings=settings)
     print(result.code)
-    print(f"flutter-tune: {result.new_tokens} tokens in {result.seconds:.1f}s (stop: {result.stop_reason}; "
-          f"{result.examples} retrieved examples)",
-          file=sys.stderr)
+    verdict = "passed every check" if result.passed else f"failed: {', '.join(result.failed)}"
+    print(f"flutter-tune: {result.backend}, {result.passing} of {len(result.candidates)} candidates passed; "
+          f"this one {verdict}; {result.new_tokens} tokens, {result.seconds:.1f}s (stop: {result.stop_reason}; "
+          f"{result.examples} retrieved examples)", file=sys.stderr)
     return 0
+
+
+def _quiet_progress():
+    """Progress on stderr for the slow one-time steps (exporting the serving model)."""
+    from dataset_tools.progress import TqdmProgress
+
+    return TqdmProgress(disable=None)
 
 
 def run_eval(args) -> int:
@@ -138,13 +154,14 @@ def run_eval(args) -> int:
     progress = JsonLinesProgress(sys.stderr) if args.progress_json else TqdmProgress()
     results = evaluate(args.base, adapter, data_dir, limit=args.limit, settings=settings,
                        quantization=args.quantization, device=args.device, progress=progress,
-                       examples_fn=examples_fn_for(retrieval, data_dir))
+                       examples_fn=examples_fn_for(retrieval, data_dir), backend=args.backend)
     history = read_metadata(adapter).get("loss_history") if adapter is not None else None
     paths = write_report(results, args.output, loss_history=history)
     for system in results["systems"]:
         m = system["metrics"]
         print(f"{system['name']:>20}: loss {m.get('loss', float('nan')):.3f}  "
-              f"parse-valid {100 * m['parse_valid_rate']:.0f}%  chrF {m['chrf']:.1f}  "
+              f"parse-valid {100 * (m.get('valid_at_1') or 0):.0f}% greedy, {100 * m['parse_valid_rate']:.0f}% "
+              f"checked  p50 {m.get('latency_p50') or 0:.1f}s  chrF {m['chrf']:.1f}  "
               f"style {100 * (m['style_score'] or 0):.0f}%  widgets {100 * m['widget_overlap']:.0f}%")
     print(f"Report: {paths['markdown']}")
     return 0

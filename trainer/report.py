@@ -18,7 +18,8 @@ from dataset_tools.artifacts import artifact_dir
 
 from .evaluate import METRICS
 
-RATE_METRICS = ("parse_valid_rate", "exact_match", "style_score", "widget_overlap")
+RATE_METRICS = ("parse_valid_rate", "valid_at_1", "checks_passed_rate", "exact_match", "style_score",
+                "widget_overlap")
 
 
 def _fmt(name: str, value) -> str:
@@ -30,6 +31,8 @@ def _fmt(name: str, value) -> str:
         return f"{value:.2f}"
     if name == "loss":
         return f"{value:.3f}"
+    if name in ("latency_p50", "latency_p95", "candidates_passed"):
+        return f"{value:.2f}"
     return f"{value:.1f}"
 
 
@@ -45,7 +48,7 @@ def metric_table(results: dict) -> tuple[list[str], list[list[str]]]:
         cells = [("**%s**" % _fmt(name, v)) if best is not None and v == best else _fmt(name, v) for v in values]
         arrow = "↑" if higher else "↓"
         rows.append([f"{label} {arrow}"] + cells + [_fmt(name, results.get("reference", {}).get(name))])
-    rows.append(["Tokens / second"] + [_fmt("", s["metrics"].get("tokens_per_second")) for s in systems] + [""])
+    rows.append(["Backend"] + [str((s.get("info") or {}).get("backend", "")) for s in systems] + [""])
     rows.append(["Stop reasons"] + [", ".join(f"{k} {v}" for k, v in sorted(s["metrics"].get("stop_reasons", {}).items()))
                                     for s in systems] + [""])
     return header, rows
