@@ -70,3 +70,16 @@ def test_the_requested_name_is_checked_only_when_asked():
 
 def test_empty_code_fails():
     assert not check_widget("").passed and not check_widget("   \n").passed
+
+
+def test_a_subclass_of_the_projects_own_widget_base_declares_a_widget():
+    code = """class TrailSummaryCard extends TrailCard {
+  const TrailSummaryCard({super.key, required this.trail});
+
+  final Trail trail;
+
+  @override
+  Widget buildBody(BuildContext context) => Text(trail.name);
+}"""
+    report = check_widget(code, "TrailSummaryCard")
+    assert report.passed and report.declared[0] == "TrailSummaryCard"
