@@ -108,8 +108,13 @@ def new_run(adapters_dir: Path, name: str, config: dict, manifest_hash: str) -> 
 
 
 def finish_run(run: RunFolder) -> None:
-    """Delete a completed run's own checkpoints (only when the folder is ours)."""
+    """Delete a completed run's own checkpoints (only when the folder is ours), and the checkpoints
+    folder too when that leaves it empty."""
     remove_artifact(run.path, RUN_KIND)
+    try:
+        run.path.parent.rmdir()  # only ever removes an empty folder
+    except OSError:
+        pass
 
 
 # --- one training at a time --------------------------------------------------------------------------
