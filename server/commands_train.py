@@ -22,6 +22,7 @@ from .background import run_job
 from .engine import dataset_dir
 from .errors import command_options, get_str, invalid_params
 from .model_host import adapters_dir
+from .training_progress import TrainingProgressNotifier
 
 TRAIN = "flutterTune.train"
 OPTION_FIELDS = {
@@ -128,19 +129,25 @@ def register(server: FlutterTuneServer) -> None:
         options = command_options(TRAIN, args)
         config = train_config(ls, options)
         status = ls.status
+        notifier = TrainingProgressNotifier(ls)
 
         def on_event(event: ProgressEvent) -> None:
             if event.kind in ("start", "advance") and event.percent is not None:
                 status.update(training_percent=event.percent)
+            notifier.on_event(event)
 
         current = ls.models.current_adapter()  # before training moves LATEST
         status.update(training=True, training_percent=0, message="Training")
         try:
             outcome = await run_job(ls, "train", "Flutter Tune: training", lambda p: train_now(config, p),
                                     describe=describe, on_event=on_event)
+        except Exception:
+            notifier.end("failed")
+            raise
         finally:
             status.update(training=False, training_percent=None, message="")
         if outcome.cancelled:
+            notifier.end("cancelled")
             ls.show(f"Training cancelled. {outcome.message}".strip())
             return {"cancelled": True, "switched": False, "message": outcome.message}
         info = outcome.value
@@ -159,5 +166,6 @@ def register(server: FlutterTuneServer) -> None:
             reason = "autoSwitch is off" if not ls.settings.auto_switch else \
                 f"its validation loss {new_loss} is not better than {current_loss}"
             ls.show(f"Training finished: adapter {info.name} saved; still using the current adapter ({reason}).")
+        notifier.end("done", adapter=str(info.path), switched=switched)
         return {"cancelled": False, "adapter": str(info.path), "name": info.name, "validationLoss": new_loss,
                 "previousValidationLoss": current_loss, "switched": switched, "metrics": info.metrics}
