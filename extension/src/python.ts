@@ -181,6 +181,6 @@ export function setupOfferMessage(tried: Tried[]): string {
   const names = tried.map((t) => t.interpreter.command).join(", ");
   return (
     `Flutter Tune needs a Python environment with Flutter Tune installed (not found in ${names || "any interpreter"}). ` +
-    "Set one up now? It downloads PyTorch (CPU) and Flutter Tune's dependencies, about 1 GB, into the extension's storage."
+    "Set one up now? It downloads PyTorch and Flutter Tune's dependencies (1 GB or more) into the extension's storage."
   );
 }
