@@ -62,6 +62,9 @@ export function buildTinyModel(python, repoRoot, dest) {
   return path.join(dest, "tiny-llama");
 }
 
+/** The key (Playwright's spelling) bound to an 8-step training with validation every 4 steps. */
+export const SHORT_TRAINING_KEY = "Control+Alt+Shift+T";
+
 /**
  * Write the editor's user settings: Flutter Tune on the tiny model, and a quiet workbench. No interpreter:
  * as in a clean profile, the extension has to find or set up one (the workspace names one, see below).
@@ -103,6 +106,10 @@ export function writeUserSettings(userDataDir, { model, dataHome, trust }) {
   const file = path.join(userDataDir, "User", "settings.json");
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(settings, null, 2));
+  // A short training run on a key, as a user would bind one (the command passes its args to the server).
+  writeFileSync(path.join(userDataDir, "User", "keybindings.json"), JSON.stringify([
+    { key: SHORT_TRAINING_KEY.toLowerCase(), command: "flutterTune.trainAdapter", args: { maxSteps: 8, evalSteps: 4 } },
+  ], null, 2));
   return file;
 }
 

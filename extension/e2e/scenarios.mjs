@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { descendants } from "./codeServer.mjs";
+import { SHORT_TRAINING_KEY } from "./fixtures.mjs";
 import {
   answerInputBox, clickButton, focusEditor, notificationTexts, openFile, runCommand, statusBarText, waitUntil, webviewFrame,
 } from "./workbench.mjs";
@@ -238,18 +239,33 @@ export function scenarios(ctx) {
     }],
 
     ["train-finishes", async () => {
-      // Run to the end (resumed when the server can): the panel shows the result and whether the adapter
-      // became active; the walkthrough's train step completes.
+      // Resume when the server offers it (then cancel again: the full run is long), then a short run to the
+      // end: the panel shows the result and whether the adapter became active; the walkthrough's step completes.
       const panel = await trainingPanel();
-      await panel.locator(ctx.resumable ? "#resume" : "#train").click();
+      const outcomeText = () => panel.locator("#outcome").innerText().catch(() => "");
+      if (ctx.resumable) {
+        await panel.locator("#resume").click();
+        const resumed = await waitUntil(async () => {
+          const state = await panel.locator("body").getAttribute("data-state");
+          const text = await panel.locator("#summary").innerText().catch(() => "");
+          return state === "running" && /step \d+/.test(text) ? text : "";
+        }, "the resumed run's steps", 300_000);
+        log(`resumed: ${resumed}`);
+        await panel.locator("#cancel").click();
+        await waitUntil(async () => (await outcomeText()).startsWith("Training cancelled"), "the resumed run cancelled", 180_000);
+      }
+      await focusEditor(page);
+      await page.keyboard.press(SHORT_TRAINING_KEY); // Train Adapter with {maxSteps: 8, evalSteps: 4}
+      await waitUntil(async () => (await panel.locator("body").getAttribute("data-state")) === "running",
+        "the short run starts", 300_000);
       const outcome = await waitUntil(async () => {
-        const text = await panel.locator("#outcome").innerText().catch(() => "");
+        const text = await outcomeText();
         return text.startsWith("Training finished") ? text : "";
       }, "the panel says the training finished", 900_000, 1000);
-      const evalPoints = await panel.locator("polyline.curve.eval, circle.dot.eval").count();
-      log(`training finished: ${outcome} (${evalPoints} validation marks)`);
-      if (!/is now the active adapter|stays active/.test(outcome)) {
-        throw new Error(`the outcome does not say whether the adapter became active: ${outcome}`);
+      const evalPoints = await panel.locator("circle.dot.eval").count();
+      log(`training finished: ${outcome} (${evalPoints} validation points)`);
+      if (!/is now the active adapter|stays active/.test(outcome) || evalPoints < 1) {
+        throw new Error(`the panel lacks the outcome or the validation curve: ${outcome}`);
       }
     }],
 
@@ -269,13 +285,13 @@ export function scenarios(ctx) {
     ["walkthrough", async () => {
       // Every step of "Get Started with Flutter Tune" was completed by the real events above.
       await runCommand(page, "Flutter Tune: Get Started");
-      const steps = page.locator(".gettingStartedSlideDetails .getting-started-step");
+      const steps = page.locator(".getting-started-step[data-step-id]");
       await waitUntil(async () => (await steps.count()) === 5, "the walkthrough's five steps", 60_000);
       const done = await waitUntil(async () => {
-        const classes = await steps.evaluateAll((els) => els.map((e) => e.className));
-        return classes.every((c) => c.includes("complete")) ? classes : undefined;
-      }, "every walkthrough step complete", 30_000);
-      log(`walkthrough: ${done.length} steps complete`);
+        const states = await steps.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-step-id")}=${e.getAttribute("aria-checked")}`));
+        return states.every((state) => state.endsWith("=true")) ? states : undefined;
+      }, "every walkthrough step checked", 30_000);
+      log(`walkthrough: ${done.join(", ")}`);
     }],
 
     ["restart-five-times", async () => {

@@ -44,10 +44,10 @@ export function errorText(error: unknown): string {
 }
 
 /** Run `body`, showing any failure as one error message (never an unhandled rejection). */
-function guarded(name: string, body: () => Promise<void>): () => Promise<void> {
-  return async () => {
+function guarded(name: string, body: (arg?: unknown) => Promise<void>): (arg?: unknown) => Promise<void> {
+  return async (arg?: unknown) => {
     try {
-      await body();
+      await body(arg);
     } catch (error) {
       void vscode.window.showErrorMessage(`Flutter Tune: ${name} failed: ${errorText(error)}`);
     }
@@ -136,10 +136,19 @@ export async function offerResume(message: string): Promise<void> {
 }
 
 /**
+ * The options of `flutterTune.trainAdapter` when invoked with an argument (a keybinding's or a task's
+ * `args`, e.g. `{"maxSteps": 50}`): passed to the server's `flutterTune.train`, which validates them.
+ * From the palette there is none.
+ */
+export function trainOptions(arg: unknown): Record<string, unknown> {
+  return arg && typeof arg === "object" && !Array.isArray(arg) && !(arg instanceof vscode.Uri) ? { ...(arg as Record<string, unknown>) } : {};
+}
+
+/**
  * Train a new adapter (or resume the interrupted one): the panel shows the curves while the server
  * trains in the background; the command's answer says how it ended.
  */
-async function trainAdapter({ manager, training }: CommandContext, options: { resume?: boolean } = {}): Promise<void> {
+async function trainAdapter({ manager, training }: CommandContext, options: Record<string, unknown> = {}): Promise<void> {
   if (!requireTrust("training")) {
     return;
   }
@@ -200,12 +209,12 @@ export async function setUp({ manager, setup }: CommandContext): Promise<void> {
 
 /** Register every palette command. */
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  const register = (id: string, name: string, body: () => Promise<void>) =>
+  const register = (id: string, name: string, body: (arg?: unknown) => Promise<void>) =>
     vscode.commands.registerCommand(id, guarded(name, body));
   return [
     register(COMMANDS.generateWidget, "generate", () => generateWidget(ctx)),
     register(COMMANDS.harvestWorkspace, "harvest", () => harvestWorkspace(ctx)),
-    register(COMMANDS.trainAdapter, "training", () => trainAdapter(ctx)),
+    register(COMMANDS.trainAdapter, "training", (arg) => trainAdapter(ctx, trainOptions(arg))),
     register(COMMANDS.resumeTraining, "resuming training", () => trainAdapter(ctx, { resume: true })),
     register(COMMANDS.evaluateAdapter, "evaluation", () => evaluateAdapter(ctx)),
     register(COMMANDS.selectAdapter, "select adapter", () => selectAdapter(ctx)),

@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import * as vscode from "vscode";
 import {
   checkFlutterTune,
   chooseInterpreter,
@@ -11,6 +12,7 @@ import {
   type InstallCheck,
   interpreterCandidates,
   notInstalledMessage,
+  onPythonInterpreterChange,
   setupOfferMessage,
 } from "../../src/python";
 
@@ -125,5 +127,31 @@ describe("findInterpreter", () => {
     const message = setupOfferMessage(result.tried);
     expect(message).toContain("not found in /sel/python, python3");
     expect(message).toContain("Set one up now?");
+  });
+});
+
+describe("onPythonInterpreterChange", () => {
+  const extensions = (vscode as unknown as { extensions: { getExtension: (id: string) => unknown } }).extensions;
+
+  it("calls back when the Python extension's selected interpreter changes", async () => {
+    let fire: (() => void) | undefined;
+    const api = { environments: { onDidChangeActiveEnvironmentPath: (listener: () => void) => ((fire = listener), { dispose: () => (fire = undefined) }) } };
+    const original = extensions.getExtension;
+    extensions.getExtension = (id: string) => (id === "ms-python.python" ? { isActive: true, exports: api } : undefined);
+    try {
+      let calls = 0;
+      const subscription = await onPythonInterpreterChange(() => (calls += 1));
+      fire?.();
+      fire?.();
+      expect(calls).toBe(2);
+      subscription?.dispose();
+      expect(fire).toBeUndefined();
+    } finally {
+      extensions.getExtension = original;
+    }
+  });
+
+  it("does nothing without the Python extension", async () => {
+    expect(await onPythonInterpreterChange(() => undefined)).toBeUndefined();
   });
 });
