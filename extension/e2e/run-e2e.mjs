@@ -106,12 +106,20 @@ async function main() {
   }
   const results = [];
   let expected = Infinity;
+  const ctx0 = {};
   try {
     server = await startCodeServer(entry, dirs, env, port, { trust });
     log(`code-server on port ${port} (pid ${server.pid})`);
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(60_000);
+    const consoleLog = [];
+    page.on("console", (message) => {
+      if (["error", "warning"].includes(message.type())) {
+        consoleLog.push(`[${message.type()}] ${message.text()}`);
+      }
+    });
+    ctx0.consoleLog = consoleLog;
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
     await waitForWorkbench(page);
     const ctx = {
@@ -159,6 +167,7 @@ async function main() {
       }
     }
     writeFileSync(path.join(artifacts, "results.json"), JSON.stringify(results, null, 2));
+    writeFileSync(path.join(artifacts, "browser-console.log"), (ctx0.consoleLog ?? []).join("\n") + "\n");
     // The README's screenshots: copied from this run (only those it took).
     mkdirSync(screenshots, { recursive: true });
     for (const [from, to] of Object.entries(README_SCREENSHOTS)) {

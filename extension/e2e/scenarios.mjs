@@ -287,10 +287,13 @@ export function scenarios(ctx) {
       await runCommand(page, "Flutter Tune: Get Started");
       const steps = page.locator(".getting-started-step[data-step-id]");
       await waitUntil(async () => (await steps.count()) === 5, "the walkthrough's five steps", 60_000);
+      let states = [];
       const done = await waitUntil(async () => {
-        const states = await steps.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-step-id")}=${e.getAttribute("aria-checked")}`));
+        states = await steps.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-step-id")}=${e.getAttribute("aria-checked")}`));
         return states.every((state) => state.endsWith("=true")) ? states : undefined;
-      }, "every walkthrough step checked", 30_000);
+      }, "every walkthrough step checked", 30_000).catch((error) => {
+        throw new Error(`${error.message}: ${states.join(", ")}`);
+      });
       log(`walkthrough: ${done.join(", ")}`);
     }],
 

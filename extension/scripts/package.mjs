@@ -1,9 +1,10 @@
-// Package the extension into ../dist/flutter-tune.vsix with vsce, then check what went in: only the
-// bundle, the manifest, README/CHANGELOG/LICENSE, the icon, webview media, walkthrough pages, the
-// README's screenshots and the Python wheel (nothing from the development tree: no sources, tests,
-// e2e, source maps). The LICENSE is the repository's, copied here for vsce.
+// Package the extension into ../dist/flutter-tune.vsix with vsce (its `vscode:prepublish` bundles the
+// code and builds the Python wheel), then check what went in: only the bundle, the manifest,
+// README/CHANGELOG/LICENSE, the icon, webview media, walkthrough pages, the README's screenshots and the
+// wheel (nothing from the development tree: no sources, tests, e2e, source maps). extension/LICENSE
+// must be the repository's LICENSE.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -35,18 +36,18 @@ function vsceRun(args) {
   return result.stdout;
 }
 
-copyFileSync(path.join(repoRoot, "LICENSE"), path.join(here, "LICENSE"));
+if (readFileSync(path.join(repoRoot, "LICENSE"), "utf8") !== readFileSync(path.join(here, "LICENSE"), "utf8")) {
+  throw new Error("extension/LICENSE differs from the repository's LICENSE: copy it over");
+}
 mkdirSync(path.dirname(out), { recursive: true });
-const files = vsceRun(["ls", "--no-dependencies"]).split("\n").map((l) => l.trim()).filter(Boolean);
-const stray = files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file)));
-if (stray.length) {
-  throw new Error(`files from the development tree would go into the .vsix: ${stray.join(", ")} (see .vscodeignore)`);
-}
-for (const needed of ["dist/extension.js", "LICENSE", "images/icon.png", "python/manifest.json"]) {
-  if (!files.includes(needed)) {
-    throw new Error(`the .vsix would lack ${needed}`);
-  }
-}
 // Relative links stay relative: the README's screenshots ship inside the .vsix.
 process.stdout.write(vsceRun(["package", "--no-dependencies", "--no-rewrite-relative-links", "--out", out]));
+const files = vsceRun(["ls", "--no-dependencies"]).split("\n").map((l) => l.trim()).filter(Boolean);
+const stray = files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file)));
+const missing = ["dist/extension.js", "LICENSE", "CHANGELOG.md", "images/icon.png", "python/manifest.json"].filter((f) => !files.includes(f));
+if (stray.length || missing.length) {
+  rmSync(out, { force: true });
+  throw new Error(`bad .vsix contents: ${stray.length ? `from the development tree: ${stray.join(", ")} (see .vscodeignore)` : ""}` +
+    `${missing.length ? ` missing: ${missing.join(", ")}` : ""}`);
+}
 console.log(`${files.length} files:\n  ${files.join("\n  ")}`);

@@ -16,7 +16,7 @@ import type { EnvironmentSetup } from "./setup";
 import type { StatusBar } from "./statusBar";
 import type { TrainingMonitor } from "./trainingPanel";
 import type { TrainResult } from "./trainingView";
-import { markStep } from "./walkthrough";
+import { markStep, openWalkthrough } from "./walkthrough";
 
 /** Client command ids (package.json `contributes.commands`). */
 export const COMMANDS = {
@@ -32,9 +32,6 @@ export const COMMANDS = {
   resumeTraining: "flutterTune.resumeTraining",
   getStarted: "flutterTune.getStarted",
 } as const;
-
-/** The walkthrough's id as VS Code knows it (publisher.name#id). */
-export const WALKTHROUGH = "flutter-tune.flutter-tune#start";
 
 /** The server's answer when a training already runs (CONTRACT): not this window's run failing. */
 const ALREADY_TRAINING = /^Training is already running/i;
@@ -226,9 +223,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     }),
     register(COMMANDS.setUp, "set-up", () => setUp(ctx)),
     register(COMMANDS.showTraining, "show training", async () => ctx.training.show()),
-    register(COMMANDS.getStarted, "get started", async () => {
-      await vscode.commands.executeCommand("workbench.action.openWalkthrough", WALKTHROUGH, false);
-    }),
+    register(COMMANDS.getStarted, "get started", () => openWalkthrough()),
   ];
 }
 

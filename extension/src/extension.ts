@@ -12,7 +12,7 @@ import { SECTION } from "./settings";
 import { EnvironmentSetup } from "./setup";
 import { type ServerStatus, StatusBar } from "./statusBar";
 import { TrainingMonitor } from "./trainingPanel";
-import { markStep } from "./walkthrough";
+import { initWalkthrough, markStep } from "./walkthrough";
 
 let manager: ServerManager | undefined;
 
@@ -54,6 +54,7 @@ function resumeOffer(): (status: ServerStatus) => void {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel("Flutter Tune", { log: true });
+  initWalkthrough(context.globalState, (message) => output.info(message));
   const statusBar = new StatusBar(COMMANDS.selectAdapter, COMMANDS.showTraining);
   const setup = new EnvironmentSetup(context, output);
   let ctx: CommandContext | undefined;

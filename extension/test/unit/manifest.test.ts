@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { COMMANDS, WALKTHROUGH } from "../../src/commands";
+import { COMMANDS } from "../../src/commands";
 import { CANDIDATE_COMMANDS } from "../../src/candidateUi";
-import { WALKTHROUGH_STEPS } from "../../src/walkthrough";
+import { WALKTHROUGH, WALKTHROUGH_STEPS } from "../../src/walkthrough";
 
 const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8"));
 const contributed = new Set<string>(pkg.contributes.commands.map((c: { command: string }) => c.command));
