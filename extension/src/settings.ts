@@ -23,6 +23,7 @@ export const SERVER_KEYS = [
   "maxNewTokens",
   "temperature",
   "topP",
+  "timeLimitSeconds",
   "datasetDir",
   "adaptersDir",
   "autoSwitch",
@@ -38,7 +39,7 @@ const PATH_KEYS = new Set(["baseModel", "adapter", "datasetDir", "adaptersDir"])
 const NULLABLE_KEYS = new Set(["adapter", "datasetDir", "adaptersDir"]);
 
 /** Values that name something other than a path, left as they are. */
-const NOT_PATHS = new Set(["latest", "default"]);
+const NOT_PATHS = new Set(["active", "latest", "default"]);
 
 /** The settings object sent to the server: flat keys plus a nested `retrieval` object. */
 export interface ServerSettings {
@@ -49,6 +50,7 @@ export interface ServerSettings {
   maxNewTokens?: number;
   temperature?: number;
   topP?: number;
+  timeLimitSeconds?: number;
   datasetDir?: string | null;
   adaptersDir?: string | null;
   autoSwitch?: boolean;
