@@ -124,8 +124,22 @@ async function harvestWorkspace({ manager }: CommandContext): Promise<void> {
   }
 }
 
-/** Offer to continue an interrupted run from its last checkpoint. */
+let resumeOffered = false;
+
+/** The server says nothing can be resumed (any more): a later interruption gets its own offer. */
+export function resetResumeOffer(): void {
+  resumeOffered = false;
+}
+
+/**
+ * Offer to continue an interrupted run from its last checkpoint, once per interruption (the train
+ * command's answer and the server's status both tell, in either order).
+ */
 export async function offerResume(message: string): Promise<void> {
+  if (resumeOffered) {
+    return;
+  }
+  resumeOffered = true;
   const choice = await vscode.window.showInformationMessage(message, "Resume Training");
   if (choice === "Resume Training") {
     await vscode.commands.executeCommand(COMMANDS.resumeTraining);

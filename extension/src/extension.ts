@@ -5,7 +5,7 @@
  */
 import * as vscode from "vscode";
 import { CandidateStepper } from "./candidateUi";
-import { type CommandContext, COMMANDS, offerResume, registerCommands, trainingActions } from "./commands";
+import { type CommandContext, COMMANDS, offerResume, registerCommands, resetResumeOffer, trainingActions } from "./commands";
 import { onPythonInterpreterChange } from "./python";
 import { ServerManager } from "./server";
 import { SECTION } from "./settings";
@@ -37,19 +37,13 @@ async function openSetupGuide(context: vscode.ExtensionContext): Promise<void> {
   }
 }
 
-/** Offers "Resume training" once when the server says an interrupted run can be resumed (e.g. after a restart). */
-function resumeOffer(): (status: ServerStatus) => void {
-  let offered = false;
-  return (status) => {
-    if (!status.resumable) {
-      offered = false;
-      return;
-    }
-    if (!offered && status.state !== "training" && vscode.workspace.isTrusted) {
-      offered = true;
-      void offerResume("Flutter Tune: a training run was interrupted. Resume it from its last checkpoint?");
-    }
-  };
+/** Offers "Resume training" when the server says an interrupted run can be resumed (e.g. after a restart). */
+function onResumable(status: ServerStatus): void {
+  if (!status.resumable) {
+    resetResumeOffer();
+  } else if (status.state !== "training" && vscode.workspace.isTrusted) {
+    void offerResume("Flutter Tune: a training run was interrupted. Resume it from its last checkpoint?");
+  }
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -60,7 +54,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   let ctx: CommandContext | undefined;
   const training = new TrainingMonitor(context.extensionUri, trainingActions(() => ctx!));
   const candidates = new CandidateStepper();
-  const onResumable = resumeOffer();
   manager = new ServerManager(context, output, statusBar, setup, {
     setupGuide: () => openSetupGuide(context),
     runSetup: async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as vscode from "vscode";
-import { trainOptions } from "../../src/commands";
+import { offerResume, resetResumeOffer, trainOptions } from "../../src/commands";
 
 describe("trainOptions", () => {
   it("passes a keybinding's or task's args object on to the server", () => {
@@ -12,5 +12,18 @@ describe("trainOptions", () => {
     expect(trainOptions(vscode.Uri.file("/w/lib/a.dart"))).toEqual({});
     expect(trainOptions(["x"])).toEqual({});
     expect(trainOptions("maxSteps=8")).toEqual({});
+  });
+});
+
+describe("offerResume", () => {
+  it("offers once per interruption, whichever of the train answer and the status tells first", async () => {
+    const shown = (vscode as unknown as { shown: [string, string, string[]][] }).shown;
+    shown.length = 0;
+    await offerResume("Flutter Tune: training stopped; its last checkpoint is kept and it can be resumed.");
+    await offerResume("Flutter Tune: a training run was interrupted. Resume it from its last checkpoint?");
+    expect(shown).toEqual([["info", "Flutter Tune: training stopped; its last checkpoint is kept and it can be resumed.", ["Resume Training"]]]);
+    resetResumeOffer(); // the server says nothing is resumable any more
+    await offerResume("again");
+    expect(shown).toHaveLength(2);
   });
 });
