@@ -62,7 +62,7 @@ export function buildTinyModel(python, repoRoot, dest) {
   return path.join(dest, "tiny-llama");
 }
 
-/** The key (Playwright's spelling) bound to an 8-step training with validation every 4 steps. */
+/** The key (Playwright's spelling of the "ctrl+alt+shift+t" below) bound to an 8-step training, validating every 4 steps. */
 export const SHORT_TRAINING_KEY = "Control+Alt+Shift+T";
 
 /**
@@ -108,7 +108,7 @@ export function writeUserSettings(userDataDir, { model, dataHome, trust }) {
   writeFileSync(file, JSON.stringify(settings, null, 2));
   // A short training run on a key, as a user would bind one (the command passes its args to the server).
   writeFileSync(path.join(userDataDir, "User", "keybindings.json"), JSON.stringify([
-    { key: SHORT_TRAINING_KEY.toLowerCase(), command: "flutterTune.trainAdapter", args: { maxSteps: 8, evalSteps: 4 } },
+    { key: "ctrl+alt+shift+t", command: "flutterTune.trainAdapter", args: { maxSteps: 8, evalSteps: 4 } },
   ], null, 2));
   return file;
 }
