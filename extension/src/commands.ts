@@ -175,11 +175,9 @@ async function trainAdapter({ manager, training }: CommandContext, options: Reco
     }
     throw error;
   }
-  training.finish(result);
+  training.finish(result); // a resumable run: the panel offers Resume Training
   if (result && !result.cancelled) {
     markStep("trained");
-  } else if (result?.cancelled && result.resumable) {
-    void offerResume("Flutter Tune: training stopped; its last checkpoint is kept and it can be resumed.");
   }
 }
 

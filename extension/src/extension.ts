@@ -37,11 +37,14 @@ async function openSetupGuide(context: vscode.ExtensionContext): Promise<void> {
   }
 }
 
-/** Offers "Resume training" when the server says an interrupted run can be resumed (e.g. after a restart). */
-function onResumable(status: ServerStatus): void {
+/**
+ * Offers "Resume training" when the server says an interrupted run can be resumed and this window has not
+ * followed a training (e.g. after a restart of the editor); a run cancelled here has the panel's button.
+ */
+function onResumable(status: ServerStatus, training: TrainingMonitor): void {
   if (!status.resumable) {
     resetResumeOffer();
-  } else if (status.state !== "training" && vscode.workspace.isTrusted) {
+  } else if (status.state !== "training" && !training.view && vscode.workspace.isTrusted) {
     void offerResume("Flutter Tune: a training run was interrupted. Resume it from its last checkpoint?");
   }
 }
@@ -61,7 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     onStatus: (status) => {
       statusBar.show(status);
-      onResumable(status);
+      onResumable(status, training);
     },
     onTrainingProgress: (progress) => training.progress(progress),
     onReady: () => markStep("serverReady"),

@@ -16,7 +16,7 @@ describe("trainOptions", () => {
 });
 
 describe("offerResume", () => {
-  it("offers once per interruption, whichever of the train answer and the status tells first", async () => {
+  it("offers once per interruption however often the server's status says so", async () => {
     const shown = (vscode as unknown as { shown: [string, string, string[]][] }).shown;
     shown.length = 0;
     await offerResume("Flutter Tune: training stopped; its last checkpoint is kept and it can be resumed.");
