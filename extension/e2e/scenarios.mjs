@@ -357,9 +357,8 @@ export function scenarios(ctx) {
       await page.screenshot({ path: path.join(artifacts, "15a-missing-interpreter-message.png") });
       await toast.locator(".monaco-button", { hasText: "Open Setup Guide" }).click();
       await page.locator(".tab", { hasText: /Preview readme\.md/i }).waitFor({ state: "visible", timeout: 30_000 });
-      // The preview renders in a webview (two nested iframes): wait for the Setup heading.
-      await page.frameLocator("iframe.webview.ready").frameLocator("iframe#active-frame")
-        .locator("h2", { hasText: "Setup" }).waitFor({ state: "visible", timeout: 60_000 });
+      // The preview renders in a webview (other webviews may be open too): wait for the Setup heading.
+      await webviewFrame(page, "h2:text-is('Setup')", 60_000);
       await page.screenshot({ path: path.join(artifacts, "15b-setup-guide.png") });
       await setPythonPath(python);
       const text = await waitUntil(async () => {
