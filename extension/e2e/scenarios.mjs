@@ -391,6 +391,12 @@ export function scenarios(ctx) {
       const first = fileText();
       const checksItem = page.locator('[id="flutter-tune.flutter-tune.flutterTune.checks"]');
       const firstChecks = (await checksItem.innerText()).trim();
+      // For the README's picture: no toasts, the inserted widget in the middle of the editor.
+      await runCommand(page, "Notifications: Clear All Notifications");
+      await focusEditor(page);
+      for (let i = 0; i < 14; i++) {
+        await page.keyboard.press("Control+ArrowDown"); // scroll the view, not the cursor
+      }
       await page.screenshot({ path: path.join(artifacts, "16a-candidates.png") });
       await focusEditor(page);
       await page.keyboard.press("Alt+]");
