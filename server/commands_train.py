@@ -14,6 +14,8 @@ Returns ``{adapter, name, validationLoss, previousValidationLoss, switched, canc
 
 from __future__ import annotations
 
+import logging
+
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import ProgressEvent
 from dataset_tools.settings import apply_overrides
@@ -25,6 +27,7 @@ from .errors import RequestFailed, command_options, get_str, invalid_params
 from .model_host import adapters_dir
 from .training_progress import TrainingProgressNotifier
 
+logger = logging.getLogger(__name__)
 TRAIN = "flutterTune.train"
 OPTION_FIELDS = {
     "maxMinutes": "max_minutes", "epochs": "epochs", "maxSteps": "max_steps", "batchSize": "batch_size",
@@ -70,13 +73,14 @@ def describe(event: ProgressEvent) -> str:
     return " · ".join(parts) or event.message
 
 
-def train_now(config, progress):
+def train_now(config, progress, backend: str = "auto"):
     """Train, with the model-loading part under the heavy lock.
 
     transformers' loading switches process-wide state (default dtype, weight-init patches), so two
     loads in two threads can corrupt a model. The lock is held until training's own progress
     starts ("Training" begins after the model is built) and released from this same thread.
     """
+    from trainer.generation.serving import prepare_after_training
     from trainer.models import resolve_base
     from trainer.train import train
 
@@ -99,11 +103,16 @@ def train_now(config, progress):
     HEAVY_LOCK.acquire()
     progress.callback = callback
     try:
-        return train(config, progress)
+        info = train(config, progress)
     finally:
         progress.callback = forward
         if held[0]:
             HEAVY_LOCK.release()
+    try:
+        prepare_after_training(info.path, config.base, backend, config.device, progress)
+    except FlutterTuneError as exc:  # the adapter is saved; serving falls back to exporting on first use
+        logger.warning("could not prepare the serving model of %s now: %s", info.path, exc)
+    return info
 
 
 def finished_message(info) -> str:
@@ -143,7 +152,8 @@ def register(server: FlutterTuneServer) -> None:
 
         status.update(training=True, training_percent=0, message="Training")
         try:
-            outcome = await run_job(ls, "train", "Flutter Tune: training", lambda p: train_now(config, p),
+            outcome = await run_job(ls, "train", "Flutter Tune: training",
+                                    lambda p: train_now(config, p, ls.settings.backend),
                                     describe=describe, on_event=on_event, on_stopped=stopped)
         except Exception:
             notifier.end("failed")

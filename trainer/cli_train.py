@@ -59,6 +59,9 @@ def _add_train(subparsers) -> None:
                    help="trade ~1/3 more time for much less memory on long samples")
     p.add_argument("--seed", type=int)
     p.add_argument("--warmup-ratio", type=float)
+    p.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto",
+                   help="generation backend to prepare the new adapter for (auto: export the ONNX serving "
+                        "model right away on a CPU; torch: skip)")
     p.add_argument("--progress-json", action="store_true", help="machine-readable progress on stdout")
     p.set_defaults(handler=run_train)
 
@@ -75,7 +78,12 @@ def run_train(args) -> int:
 
     overrides = {field: getattr(args, flag, None) for flag, field in FLAG_FIELDS.items()}
     config = load_train_config(args.config, overrides)
-    info = train(config, _progress(args))
+    progress = _progress(args)
+    info = train(config, progress)
+    if args.backend != "torch":
+        from .generation.serving import prepare_after_training
+
+        prepare_after_training(info.path, config.base, args.backend, config.device, progress)
     best = info.best_validation_loss
     if args.progress_json:
         return 0

@@ -147,16 +147,18 @@ def serving_of(model, tokenizer):
 def generate_code(model, tokenizer, instruction: str, *, input: str = "", examples: Sequence[Example] = (),
                   settings: GenerationSettings | None = None, cancel: threading.Event | None = None,
                   on_token: Callable[[int, str], None] | None = None,
-                  expected_name: str | None = None) -> GenerationResult:
+                  expected_name: str | None = None, batch_all: bool = False) -> GenerationResult:
     """Generate the widget described by ``instruction`` (with optional retrieved ``examples``).
 
     ``on_token(step, new_text)`` is called after every decoding step with the step count and the
     text the first (greedy) candidate added; ``cancel`` is checked between steps. ``expected_name``
-    is the widget name the caller needs (else the one the description names, if any). Raises
+    is the widget name the caller needs (else the one the description names, if any). The greedy
+    candidate is decoded first and the sampled ones only when it fails a check (``batch_all``: all in
+    one batch from the start, as the benchmarks compare). Raises
     FlutterTuneError for an empty or enormous description, bad settings, or a prompt that does not
     fit the model's context.
     """
-    from .generation.candidates import decode_candidates
+    from .generation.candidates import decode_candidates, decode_escalating
     from .generation.checks import requested_name
 
     settings = (settings or GenerationSettings()).validate()
@@ -172,7 +174,8 @@ def generate_code(model, tokenizer, instruction: str, *, input: str = "", exampl
         model_obj.eval()
     try:
         n = settings.candidates if settings.temperature > 0 else 1  # at temperature 0 all would be greedy
-        decoded = decode_candidates(
+        decode = decode_candidates if batch_all else decode_escalating
+        decoded = decode(
             serving, prompt_ids, n, settings, prompt=prompt, instruction=instruction,
             expected_name=expected_name or requested_name(instruction), cancel=cancel, on_token=on_token)
     finally:

@@ -20,10 +20,12 @@ export const SERVER_KEYS = [
   "adapter",
   "quantization",
   "device",
+  "backend",
   "maxNewTokens",
   "temperature",
   "topP",
   "timeLimitSeconds",
+  "candidates",
   "datasetDir",
   "adaptersDir",
   "autoSwitch",
@@ -47,10 +49,12 @@ export interface ServerSettings {
   adapter?: string | null;
   quantization?: string;
   device?: string;
+  backend?: string;
   maxNewTokens?: number;
   temperature?: number;
   topP?: number;
   timeLimitSeconds?: number;
+  candidates?: number;
   datasetDir?: string | null;
   adaptersDir?: string | null;
   autoSwitch?: boolean;

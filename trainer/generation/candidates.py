@@ -1,7 +1,9 @@
 """The decoding loop: N candidates at once, each stopped at its widget's end, checked and ranked.
 
-``decode_candidates(serving, prompt_ids, n, settings, ...)`` runs one session of ``n`` sequences
-(candidate 0 greedy, the others sampled — see :mod:`trainer.generation.sampling`). Each sequence has
+``decode_escalating`` (the default) decodes the greedy candidate alone and, only when it fails a check,
+the other ``n - 1`` as one batch; ``decode_candidates(serving, prompt_ids, n, settings, ...)`` runs one
+session of ``n`` sequences (candidate 0 greedy, the others sampled — see
+:mod:`trainer.generation.sampling`). Each sequence has
 its own incremental detokenizer and :class:`trainer.widget_end.WidgetEndTracker`; a sequence that ends
 (EOS, widget end) is fed EOS from then on. The loop stops when every sequence has ended, at
 ``max_new_tokens``, at the time limit, on cancel — or once a candidate has passed every check and the
@@ -76,7 +78,8 @@ class _Stream:
 
 def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, prompt: str, instruction: str,
                       expected_name: str | None = None, cancel: threading.Event | None = None,
-                      on_token: Callable[[int, str], None] | None = None) -> "Decoded":
+                      on_token: Callable[[int, str], None] | None = None, greedy_first: bool = True,
+                      first_index: int = 0, first_step: int = 0) -> "Decoded":
     """Generate ``n`` candidates: best first, the seconds to the first token, the tokens decoded.
 
     ``on_token(step, text)`` is called after every step with the step count and the text candidate 0
@@ -89,7 +92,7 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
     rng = np.random.default_rng(settings.seed)
     streams = [_Stream(IncrementalDetokenizer(tokenizer)) for _ in range(n)]
     greedy = np.zeros(n, dtype=bool)
-    greedy[0] = True
+    greedy[0] = greedy_first
     session = serving.session(prompt_ids, n, settings.max_new_tokens)
     first_token_seconds = None
     passed_at: int | None = None
@@ -124,7 +127,7 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
                 if s.report.passed:
                     passed_at = s.tokens
         if on_token is not None:
-            on_token(step, first_text)  # the step count, and the text candidate 0 added
+            on_token(first_step + step, first_text)  # the step count, and the text sequence 0 added
         if all(s.stop is not None for s in streams):
             overall = "done"
             break
@@ -145,8 +148,8 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
         code = extract_code(raw, prompt=prompt, instruction=instruction)
         report = s.report if s.report is not None else check_widget(code, expected_name)
         mean = s.logprob / s.tokens if s.tokens else float("-inf")
-        candidates.append(Candidate(i, code, raw, s.tokens, stop, mean, report, list(s.detok.ids)))
-    return Decoded(rank(candidates), first_token_seconds, sum(s.tokens for s in streams))
+        candidates.append(Candidate(first_index + i, code, raw, s.tokens, stop, mean, report, list(s.detok.ids)))
+    return Decoded(rank(candidates), first_token_seconds, sum(s.tokens for s in streams), step)
 
 
 @dataclass
@@ -154,6 +157,30 @@ class Decoded:
     candidates: list[Candidate]  # best first, one per distinct code
     first_token_seconds: float | None
     total_tokens: int  # over all sequences
+    steps: int = 0
+
+
+def decode_escalating(serving, prompt_ids: list[int], n: int, settings, **kwargs) -> Decoded:
+    """The greedy candidate first; only when it fails a check, the other ``n - 1`` sampled in one batch.
+
+    Measured (benchmarks/results/generation_quality.md): the greedy widget passes most of the time, and
+    a batch's prompt is prefilled once per sequence, so asking for all candidates up front made every
+    request pay for candidates that are rarely needed.
+    """
+    start = time.perf_counter()
+    cancel = kwargs.get("cancel")
+    first = decode_candidates(serving, prompt_ids, 1, settings, **kwargs)
+    best = first.candidates[0]
+    left = settings.time_limit_s - (time.perf_counter() - start)
+    if n <= 1 or best.passed or (cancel is not None and cancel.is_set()) or left <= 0 \
+            or best.stop_reason == "time_limit":
+        return first
+    import dataclasses
+
+    more = decode_candidates(serving, prompt_ids, n - 1, dataclasses.replace(settings, time_limit_s=left),
+                             greedy_first=False, first_index=1, first_step=first.steps, **kwargs)
+    return Decoded(rank(first.candidates + more.candidates), first.first_token_seconds,
+                   first.total_tokens + more.total_tokens, first.steps + more.steps)
 
 
 def _check(stream: _Stream, prompt: str, instruction: str, expected_name: str | None) -> CheckReport:

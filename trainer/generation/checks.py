@@ -3,8 +3,9 @@
 All checks read the tree-sitter-dart tree (no regular expressions over Dart):
 
 - ``parses``: non-empty code without ERROR or MISSING nodes;
-- ``declaresWidget``: a class extending a widget base (or a project class named ``…Widget``/``…State``),
-  or a function/method/getter returning ``Widget``;
+- ``declaresWidget``: a class extending a widget base (or a class named ``…Widget``), a class with a
+  member returning ``Widget`` (a subclass of the project's own widget base), or a function/method/getter
+  returning ``Widget``;
 - ``requestedName``: the declared widget has the name the request asked for (only when it asked);
 - ``fieldsForParams``: every ``this.x`` constructor parameter has a field ``x`` in its class;
 - ``noSelfConstruction``: ``build()`` does not construct its own widget class (endless recursion);
@@ -77,6 +78,14 @@ def _superclass(cls: Node) -> str | None:
 def _is_widget_class(cls: Node) -> bool:
     base = _superclass(cls)
     return bool(base) and (base in WIDGET_BASES or base in STATE_BASES or base.endswith("Widget"))
+
+
+def _has_widget_member(cls: Node) -> bool:
+    """A class with a method or getter returning Widget: e.g. a subclass of the project's own widget base."""
+    body = cls.child_by_field_name("body")
+    return body is not None and any(
+        sig.type in ("function_signature", "getter_signature") and _returns_widget(sig)
+        for member in body.children if member.type == "method_signature" for sig in member.children)
 
 
 def _returns_widget(signature: Node) -> bool:
@@ -153,7 +162,7 @@ def check_widget(code: str, expected_name: str | None = None) -> CheckReport:
         return report
     root = parse(code).root_node
     classes = [n for n in root.children if n.type == "class_definition"]
-    widget_classes = [c for c in classes if _is_widget_class(c)]
+    widget_classes = [c for c in classes if _is_widget_class(c) or _has_widget_member(c)]
     functions = [n for n in root.children if n.type in ("function_signature", "getter_signature")
                  and _returns_widget(n)]
     functions += [n for n in _walk(root) if n.type == "method_signature"

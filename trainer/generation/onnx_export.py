@@ -36,8 +36,8 @@ def export(base: Path, adapter: Path | None, precision: str, accuracy_level: int
     with tempfile.TemporaryDirectory(prefix="flutter-tune-export-") as work:
         source = merge(base, adapter, Path(work) / "merged") if adapter is not None else base
         cache = str(Path(work) / "cache")
-        options = builder.parse_extra_options(None, str(source), str(out), precision, "cpu", cache,
-                                              [f"accuracy_level={accuracy_level}"])
+        extra = [f"accuracy_level={accuracy_level}"] if precision in ("int8", "int4") else []
+        options = builder.parse_extra_options(None, str(source), str(out), precision, "cpu", cache, extra)
         builder.create_model(None, str(source), str(out), precision, "cpu", cache, **options)
 
 
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True)
     parser.add_argument("--adapter")
-    parser.add_argument("--precision", default="int8", choices=["int8", "int4"])
+    parser.add_argument("--precision", default="int8", choices=["int8", "int4", "fp32"])
     parser.add_argument("--accuracy-level", type=int, default=4)
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)

@@ -34,7 +34,7 @@ from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import NULL_PROGRESS, Progress
 
 BACKENDS = ("auto", "onnx", "torch")
-PRECISIONS = ("int8", "int4")
+PRECISIONS = ("int8", "int4", "fp32")  # fp32: for tests and benchmarks (exact comparison with torch)
 DEFAULT_PRECISION = "int8"  # int4 ran ~30% faster, but the 135M model fell into repetition loops
 ACCURACY_LEVEL = 4  # int8 activations in MatMulNBits: the fast path on CPUs with VNNI
 KEEP_SERVING_MODELS = 4
@@ -212,6 +212,17 @@ def _export(base_path: Path, adapter: Path | None, precision: str, out: Path) ->
         raise FlutterTuneError(f"Exporting the ONNX serving model failed ({' | '.join(tail)}). "
                                "Set the backend to 'torch' to generate without it.")
     log.unlink(missing_ok=True)
+
+
+def prepare_after_training(adapter: Path, base: str, backend: str = "auto", device: str = "auto",
+                           progress: Progress = NULL_PROGRESS) -> Path | None:
+    """Export the new adapter's serving model now, as part of the training job, so that the first
+    generation with it does not wait for the export; None when the backend is not onnx."""
+    if resolve_backend(backend, device) != "onnx":
+        return None
+    from ..models import resolve_base
+
+    return ensure_serving_model(Path(resolve_base(base)), Path(adapter), DEFAULT_PRECISION, progress)
 
 
 # --- loading -------------------------------------------------------------------------------------------
