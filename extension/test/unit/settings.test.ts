@@ -27,6 +27,8 @@ describe("toServerSettings", () => {
       temperature: 0.8,
       topP: 0.95,
       timeLimitSeconds: 120,
+      backend: "auto",
+      candidates: 3,
       datasetDir: null,
       adaptersDir: null,
       autoSwitch: true,
