@@ -131,8 +131,10 @@ export class CandidateStepper implements vscode.Disposable, vscode.CodeLensProvi
       this.end();
       return;
     }
-    session.range = range;
-    this.lensesChanged.fire();
+    if (JSON.stringify(range) !== JSON.stringify(session.range)) {
+      session.range = range;
+      this.lensesChanged.fire(); // only when the widget moved: typing below it re-lays out nothing
+    }
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
