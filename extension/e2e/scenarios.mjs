@@ -151,11 +151,11 @@ export function scenarios(ctx) {
       if (!before.includes(comment)) {
         throw new Error("typing the describing comment failed");
       }
-      // Click on the comment's line, as a user would, and go to its end: the editor may have auto-indented
-      // the typed line after the (random) generated code, so a fixed click offset can land on whitespace.
-      // Then wait for the lightbulb (fall back to the Refactor menu).
-      await page.locator(".editor-group-container.active .view-line", { hasText: "A badge that shows" })
-        .click({ position: { x: 40, y: 5 } });
+      // The cursor is still on the comment's line (its last): Home, then End. Keys, not a click: a long random
+      // line above can leave the editor scrolled sideways, and the typed line may have been auto-indented.
+      await focusEditor(page);
+      await page.keyboard.press("Control+End");
+      await page.keyboard.press("Home");
       await page.keyboard.press("End");
       const bulb = page.locator(".editor-group-container.active .lightBulbWidget").first();
       try {
