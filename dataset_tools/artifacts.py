@@ -37,6 +37,7 @@ from typing import Iterator
 
 from . import __version__
 from .errors import FlutterTuneError
+from .processes import pid_alive
 
 TOOL = "flutter-tune"
 MARKER_NAME = ".flutter-tune.json"
@@ -191,16 +192,6 @@ def _swap_in(tmp: Path, final: Path) -> Path | None:
     return old
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 _LEFTOVER = re.compile(r"^\.(?P<final>.+?)(?P<tag>\.tmp-|\.old-)(?P<pid>\d+)-")
 
 
@@ -213,7 +204,7 @@ def recover(parent: Path, kind: str) -> None:
         return
     for path in entries:
         match = _LEFTOVER.match(path.name)
-        if match is None or _pid_alive(int(match["pid"])):
+        if match is None or pid_alive(int(match["pid"])):
             continue  # not a leftover, or a write still under way (this process included)
         if not (is_artifact(path, kind) or match["tag"] == _TEMP_TAG and _only_marker(path)):
             continue  # not ours

@@ -23,6 +23,7 @@ from typing import Iterator
 from dataset_tools.artifacts import remove_artifact, write_marker
 from dataset_tools.atomic_io import ensure_dir, write_json_atomic
 from dataset_tools.errors import FlutterTuneError
+from dataset_tools.processes import pid_alive
 
 CHECKPOINTS = ".checkpoints"
 RUN_FILE = "run.json"
@@ -108,8 +109,13 @@ def new_run(adapters_dir: Path, name: str, config: dict, manifest_hash: str) -> 
 
 
 def finish_run(run: RunFolder) -> None:
-    """Delete a completed run's own checkpoints (only when the folder is ours)."""
+    """Delete a completed run's own checkpoints (only when the folder is ours), and the checkpoints
+    folder too when that leaves it empty."""
     remove_artifact(run.path, RUN_KIND)
+    try:
+        run.path.parent.rmdir()  # only ever removes an empty folder
+    except OSError:
+        pass
 
 
 # --- one training at a time --------------------------------------------------------------------------
@@ -139,13 +145,7 @@ def is_training(adapters_dir: Path) -> bool:
     pid = owner.get("pid")
     if not isinstance(pid, int) or owner.get("host") not in (None, socket.gethostname()):
         return bool(owner)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pid_alive(pid)
 
 
 @contextmanager

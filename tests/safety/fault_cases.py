@@ -25,17 +25,11 @@ from typing import Callable
 
 EVENTS = {"open", "os.rename", "os.mkdir", "os.remove", "os.rmdir", "shutil.rmtree", "os.chmod", "os.truncate"}
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
-_CONTEXT = None
 
 
 def context():
-    """The shared forkserver context (created once per test session)."""
-    global _CONTEXT
-    if _CONTEXT is None:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["torch", "transformers", "peft", "safetensors", "fault_cases"])
-        _CONTEXT = ctx
-    return _CONTEXT
+    """The forkserver context (tests/conftest.py has it preload torch, transformers and peft)."""
+    return multiprocessing.get_context("forkserver")
 
 
 def _is_write(event: str, args: tuple) -> bool:
