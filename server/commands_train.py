@@ -25,6 +25,7 @@ from .background import run_job
 from .engine import dataset_dir
 from .errors import RequestFailed, command_options, get_str, invalid_params
 from .model_host import adapters_dir
+from .training_progress import TrainingProgressNotifier
 
 logger = logging.getLogger(__name__)
 TRAIN = "flutterTune.train"
@@ -138,19 +139,27 @@ def register(server: FlutterTuneServer) -> None:
         status = ls.status
         if ls.jobs.running("train") or is_training(config.adapters_dir):
             raise RequestFailed(already_running_message(config.adapters_dir))
+        notifier = TrainingProgressNotifier(ls)
 
         def on_event(event: ProgressEvent) -> None:
             if event.kind in ("start", "advance") and event.percent is not None:
                 status.update(training_percent=event.percent)
+            notifier.on_event(event)
 
         def stopped() -> None:
             status.update(training=False, training_percent=None, message="")
             status.refresh_resumable()
 
         status.update(training=True, training_percent=0, message="Training")
-        outcome = await run_job(ls, "train", "Flutter Tune: training", lambda p: train_now(config, p, ls.settings.backend),
-                                describe=describe, on_event=on_event, on_stopped=stopped)
+        try:
+            outcome = await run_job(ls, "train", "Flutter Tune: training",
+                                    lambda p: train_now(config, p, ls.settings.backend),
+                                    describe=describe, on_event=on_event, on_stopped=stopped)
+        except Exception:
+            notifier.end("failed")
+            raise
         if outcome.cancelled:
+            notifier.end("cancelled")
             resumable = isinstance(outcome.error, TrainingInterrupted) and outcome.error.checkpoint is not None
             ls.show(f"Training cancelled. {outcome.message}".strip())
             return {"cancelled": True, "switched": False, "resumable": resumable, "message": outcome.message}
@@ -160,6 +169,7 @@ def register(server: FlutterTuneServer) -> None:
         if switched:
             ls.models.adapter_activated(info.path)
         ls.show(finished_message(info))
+        notifier.end("done", adapter=str(info.path), switched=switched)
         return {"cancelled": False, "adapter": str(info.path), "name": info.name,
                 "validationLoss": info.best_validation_loss,
                 "previousValidationLoss": act.previous_loss if act else None,
