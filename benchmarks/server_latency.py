@@ -1,16 +1,19 @@
-"""Benchmark: the language server vs the guide's generate path, on the default model, in one run.
+"""Benchmark: complete widgets through the language server, per backend, in one run.
 
-Measures, through the real server (a subprocess spoken to over stdio with pygls' client):
+Through the real server (a subprocess spoken to over stdio with pygls' client), with the demo's active
+adapter (else the base model), retrieval on, default settings otherwise:
 - code-action listing latency (tree-sitter only; target < 50 ms);
-- time to first token on a warm model (first "1 tokens" progress report; target < 1 s);
-- time for a complete widget of up to ``--tokens`` new tokens (``flutterTune.generate``, stop at
-  widget end), until the edit arrives;
-- resident memory (VmRSS) of the server with the 8-bit base vs no quantization.
-Then, in this process, the guide's path on the same base: ``model.generate(max_length=1024,
-do_sample=True)``, decode everything, split the string at "### Response:". The guide shows nothing
-until it is done, so its first token arrives when the whole answer does.
+- for each of the example app's held-out descriptions, the time from ``flutterTune.generate`` to the
+  applied edit, on a warm model — with the default backend (onnx int8) and default candidates, and
+  with today's path before this change (torch, one candidate) in 8-bit (the server's old default)
+  and fp32; p50/p95 and the ratio (targets: p50 ≤ 8 s; ≤ 1/3 of today's single-candidate p50);
+- time to the first token (first progress report) on the warm model;
+- resident memory (VmRSS) of the server after those generations: onnx vs torch fp32 (target ≤ 0.5×).
+``--guide`` adds the guide's path (``model.generate(max_length=1024, do_sample=True)``) for reference.
 
-    .venv/bin/python benchmarks/server_latency.py [--base default] [--tokens 300] [--actions 200]
+    .venv/bin/python benchmarks/server_latency.py [--widgets 6] [--actions 200] [--guide]
+
+Writes benchmarks/results/server_latency.{md,json}.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ class Client:
         self.lc.text_document_did_open(t.DidOpenTextDocumentParams(
             text_document=t.TextDocumentItem(uri=uri, language_id="dart", version=1, text=text)))
 
-    async def generate(self, uri: str, tokens: int) -> tuple[dict, float, float | None]:
+    async def generate(self, uri: str, description: str, tokens: int | None) -> tuple[dict, float, float | None]:
         """(result, seconds until the edit, seconds until the first token report)."""
         t = self.types
         self.progress.clear()
@@ -90,8 +93,8 @@ class Client:
         start = time.perf_counter()
         result = await self.lc.workspace_execute_command_async(t.ExecuteCommandParams(
             command="flutterTune.generate", arguments=[{
-                "uri": uri, "position": {"line": 0, "character": 0}, "instruction": DESCRIPTION,
-                "maxNewTokens": tokens}]))
+                "uri": uri, "position": {"line": 0, "character": 0}, "instruction": description,
+                **({"maxNewTokens": tokens} if tokens else {})}]))
         done = self.edits[-1][0] if self.edits else time.perf_counter()
         def message(value):
             return value.get("message") if isinstance(value, dict) else getattr(value, "message", None)
@@ -118,31 +121,44 @@ class Client:
         await self.lc.stop()
 
 
-def settings_for(base: str, quantization: str) -> dict:
-    return {"baseModel": base, "adapter": None, "quantization": quantization, "device": "cpu",
-            "retrieval": {"enabled": False}, "timeLimitSeconds": 600.0}
+def settings_for(args, **overrides) -> dict:
+    settings = {"baseModel": "default", "adapter": args.adapter, "adaptersDir": args.adapters_dir,
+                "datasetDir": args.dataset, "device": "cpu", "retrieval": {"enabled": True}}
+    settings.update(overrides)
+    return settings
 
 
-async def through_server(args, quantization: str, full: bool) -> dict:
+async def through_server(args, settings: dict, descriptions: list[str], listing: bool) -> dict:
     client = Client()
-    await client.start(settings_for(args.base, quantization), ROOT)
+    await client.start(settings, ROOT)
     out: dict = {}
     try:
         uri = DART_FILE.as_uri()
         text = DART_FILE.read_text(encoding="utf-8")
         client.open(uri, text)
-        if full:
+        if listing:
             times = await client.actions(uri, text.split("\n"), args.actions)
             out["actions_ms"] = (1000 * statistics.median(times), 1000 * sorted(times)[int(0.95 * len(times)) - 1])
-        _, load_s, _ = await client.generate(uri, 4)  # loads the model (lazily) and warms it up
+        _, load_s, _ = await client.generate(uri, "A small text label.", 4)  # loads the model, warms it up
         out["load_s"] = load_s
+        widgets = []
+        for description in descriptions:
+            result, total, first = await client.generate(uri, description, None)
+            widgets.append({"seconds": total, "first_s": first, "tokens": result["newTokens"],
+                            "stop": result["stopReason"], "passed": result.get("passed"),
+                            "candidates": len(result.get("candidates") or [1])})
+            print(f"  {settings.get('backend')}/{settings.get('quantization')}: {total:.1f}s "
+                  f"{result['newTokens']} tokens {result['stopReason']} passed={result.get('passed')}", flush=True)
+        out["widgets"] = widgets
         out["rss_mb"] = rss_mb(client.pid)
-        if full:
-            result, total, first = await client.generate(uri, args.tokens)
-            out.update(total_s=total, first_s=first, tokens=result["newTokens"], stop=result["stopReason"])
     finally:
         await client.stop()
     return out
+
+
+def p(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, -(-int(q * len(values)) // 100) - 1))] if values else float("nan")
 
 
 def guide_path(args, to_max_length: bool = False) -> dict:
@@ -170,50 +186,74 @@ def guide_path(args, to_max_length: bool = False) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", default="default")
-    parser.add_argument("--tokens", type=int, default=300)
+    parser.add_argument("--widgets", type=int, default=6, help="held-out descriptions to generate")
     parser.add_argument("--actions", type=int, default=200)
-    parser.add_argument("--quantization", default="8bit", choices=("8bit", "4bit", "none"),
-                        help="quantization for the timed server-vs-guide comparison (8-bit is slow on CPU)")
+    parser.add_argument("--adapters-dir", default=str(ROOT / "demo_output" / "adapters"))
+    parser.add_argument("--dataset", default=str(ROOT / "demo_output" / "dataset"))
+    parser.add_argument("--guide", action="store_true", help="also time the guide's generate path")
+    parser.add_argument("--base", default="default")
+    parser.add_argument("--quantization", default="none")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import json
 
-    eight = asyncio.run(through_server(args, args.quantization, full=True))
-    print(f"server done: {eight}", flush=True)
-    other = "none" if args.quantization != "none" else "8bit"
-    plain = asyncio.run(through_server(args, other, full=False))
-    if args.quantization == "none":
-        eight["rss_mb"], plain["rss_mb"] = plain["rss_mb"], eight["rss_mb"]
-        eight_load, plain_load = plain["load_s"], eight["load_s"]
-    else:
-        eight_load, plain_load = eight["load_s"], plain["load_s"]
-    guide = guide_path(args)
-    guide_full = guide_path(args, to_max_length=True)
+    from dataset_tools.atomic_io import read_jsonl
+    from trainer.adapters import active_adapter
 
-    med, p95 = eight["actions_ms"]
-    print(f"model: {args.base} on CPU; widget request: {args.tokens} new tokens max")
-    print(f"code-action listing      : median {med:.1f} ms, p95 {p95:.1f} ms over {args.actions} requests "
-          f"(target < 50 ms)")
-    q = args.quantization
-    first = eight["first_s"]
-    print(f"first token (warm, {q}): {first:.3f} s (target < 1 s)" if first is not None else
-          "first token: no token report seen")
-    print(f"server widget ({q})    : {eight['total_s']:.2f} s for {eight['tokens']} tokens "
-          f"(stop: {eight['stop']}), edit applied")
-    print(f"guide path ({q})       : {guide['total_s']:.2f} s for {guide['tokens']} tokens "
-          "(sample to max_length=1024, decode all, split); first output at the end")
-    print(f"guide path, no early EOS : {guide_full['total_s']:.2f} s for {guide_full['tokens']} tokens "
-          "(what it costs whenever the model does not sample EOS)")
-    per_token = guide_full["total_s"] / max(guide_full["tokens"], 1)
-    print(f"speed-up complete widget : {guide['total_s'] / eight['total_s']:.2f}x as sampled, "
-          f"{guide_full['total_s'] / eight['total_s']:.2f}x without an early EOS (target >= 2x); "
-          f"per token: server {eight['total_s'] / max(eight['tokens'], 1) * 1000:.0f} ms, guide {per_token * 1000:.0f} ms")
-    print(f"speed-up first token     : {guide['total_s'] / first:.1f}x" if first else "")
-    print(f"server RSS after load    : 8-bit {eight['rss_mb']:.0f} MB, none {plain['rss_mb']:.0f} MB "
-          f"(ratio {eight['rss_mb'] / plain['rss_mb']:.2f})")
-    print(f"cold model load          : 8-bit {eight_load:.1f} s, none {plain_load:.1f} s "
-          "(first request, includes a 4-token generation)")
+    adapter = active_adapter(Path(args.adapters_dir)) if Path(args.adapters_dir).is_dir() else None
+    args.adapter = str(adapter) if adapter else None
+    dataset = Path(args.dataset)
+    held_out = []
+    for split in ("test", "validation"):
+        if (dataset / f"{split}.jsonl").is_file():
+            held_out += [r["instruction"] for r in read_jsonl(dataset / f"{split}.jsonl")]
+    descriptions = (held_out or [DESCRIPTION])[: args.widgets]
+
+    configs = {
+        "onnx int8, default candidates": settings_for(args, backend="onnx"),
+        "torch 8-bit, 1 candidate (before)": settings_for(args, backend="torch", quantization="8bit", candidates=1,
+                                                          temperature=0.0),
+        "torch fp32, 1 candidate": settings_for(args, backend="torch", quantization="none", candidates=1,
+                                                temperature=0.0),
+    }
+    runs = {}
+    for i, (name, settings) in enumerate(configs.items()):
+        print(name, flush=True)
+        runs[name] = asyncio.run(through_server(args, settings, descriptions, listing=i == 0))
+    onnx, before, fp32 = (runs[n] for n in configs)
+
+    def p50(run):
+        return p([w["seconds"] for w in run["widgets"]], 50)
+
+    lines = ["# Server latency (benchmarks/server_latency.py)", "",
+             f"Adapter: {adapter.name if adapter else 'none (base model)'}; retrieval on; {len(descriptions)} held-out "
+             f"descriptions of examples/trail_journal; warm model; {os.cpu_count()} CPU cores shared with other work.",
+             "", "| path | p50 s | p95 s | first token p50 s | passed every check | server RSS MB |",
+             "|---|---|---|---|---|---|"]
+    for name, run in runs.items():
+        widgets = run["widgets"]
+        firsts = [w["first_s"] for w in widgets if w["first_s"] is not None]
+        passed = sum(bool(w["passed"]) for w in widgets)
+        lines.append(f"| {name} | {p50(run):.1f} | {p([w['seconds'] for w in widgets], 95):.1f} | "
+                     f"{p(firsts, 50):.2f} | {passed}/{len(widgets)} | {run['rss_mb']:.0f} |")
+    med, p95 = onnx["actions_ms"]
+    lines += ["",
+              f"- complete widget, onnx with candidates: p50 **{p50(onnx):.1f} s** (target ≤ 8 s); "
+              f"**{p50(onnx) / p50(before):.2f}×** the time of the path before (torch 8-bit, 1 candidate; target ≤ 0.33×), "
+              f"{p50(onnx) / p50(fp32):.2f}× torch fp32 with 1 candidate",
+              f"- server RSS: onnx {onnx['rss_mb']:.0f} MB vs torch fp32 {fp32['rss_mb']:.0f} MB = "
+              f"**{onnx['rss_mb'] / fp32['rss_mb']:.2f}×** (target ≤ 0.5×)",
+              f"- code-action listing: median {med:.1f} ms, p95 {p95:.1f} ms over {args.actions} requests (target < 50 ms)"]
+    if args.guide:
+        guide = guide_path(args)
+        lines.append(f"- the guide's path: {guide['total_s']:.1f} s for {guide['tokens']} tokens (sampled to "
+                     "max_length=1024, decoded at the end)")
+    text = "\n".join(lines)
+    print(text)
+    out = ROOT / "benchmarks" / "results"
+    (out / "server_latency.md").write_text(text + "\n", encoding="utf-8")
+    (out / "server_latency.json").write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,14 +1,15 @@
-"""Writes that never leave a half-written file or folder behind, and JSONL reads that name the bad line."""
+"""Writes that never leave a half-written file behind, and JSONL reads that name the bad line.
+
+Whole folders are written with :func:`dataset_tools.artifacts.artifact_dir`.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from .errors import FlutterTuneError
 
@@ -54,32 +55,6 @@ def jsonl_text(records: Iterable[dict]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
-@contextmanager
-def atomic_dir(final: Path) -> Iterator[Path]:
-    """Yield a fresh temp folder beside ``final``; on success swap it into place, else delete it.
-
-    An interrupted run leaves the previous ``final`` untouched (or no ``final`` at all).
-    """
-    final = Path(final)
-    if final.exists() and not final.is_dir():
-        raise FlutterTuneError(f"The output folder {final} is a file, not a folder. Choose another path.")
-    ensure_dir(final.parent)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
-    try:
-        yield tmp
-        old = None
-        if final.exists():
-            old = final.with_name(f".{final.name}.old-{os.getpid()}")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(final, old)
-        os.replace(tmp, final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
 def read_jsonl(path: Path) -> list[dict]:
     """Read a JSONL file; a bad line raises FlutterTuneError naming the file and line."""
     path = Path(path)
@@ -95,6 +70,9 @@ def read_jsonl(path: Path) -> list[dict]:
                     value = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise FlutterTuneError(f"{path}:{lineno}: not valid JSON ({exc.msg}).") from None
+                except RecursionError:
+                    raise FlutterTuneError(f"{path}:{lineno}: JSON nested too deeply to be a record. "
+                                           "Remove or fix this line.") from None
                 if not isinstance(value, dict):
                     raise FlutterTuneError(f"{path}:{lineno}: expected a JSON object, got {type(value).__name__}.")
                 records.append(value)

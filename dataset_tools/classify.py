@@ -19,18 +19,8 @@ from typing import Callable
 
 from .extract import ClassDecl, FileDecls, FuncDecl
 from .instructions import doc_to_instruction, synthesize
+from .widgets import STATE_BASES, WIDGET_BASES
 
-WIDGET_BASES = {
-    "StatelessWidget": "stateless",
-    "StatefulWidget": "stateful",
-    "ConsumerWidget": "consumer",
-    "ConsumerStatefulWidget": "consumer_stateful",
-    "HookWidget": "hook",
-    "StatefulHookWidget": "hook",
-    "HookConsumerWidget": "hook_consumer",
-    "StatefulHookConsumerWidget": "hook_consumer",
-}
-STATE_BASES = frozenset({"State", "ConsumerState"})
 MAX_CHAIN = 32
 
 

@@ -15,6 +15,10 @@ def register(subparsers) -> None:
     _common(h)
     h.add_argument("--jobs", type=int, default=1, help="parser processes (0 = all cores; default 1)")
     h.add_argument("--max-file-kb", type=int, default=512, help="skip .dart files bigger than this (default 512)")
+    h.add_argument("--max-files", type=int, default=20000,
+                   help="stop past this many .dart files, e.g. when given a home folder (default 20000)")
+    h.add_argument("--follow-external-symlinks", action="store_true",
+                   help="also follow symbolic links that lead outside the folders given (default: skipped)")
     h.add_argument("--extra", action="append", default=[], metavar="FILE.json",
                    help="merge hand-written pairs from a JSON array of {instruction, input, output}")
     h.set_defaults(handler=run_harvest)
@@ -76,8 +80,12 @@ def run_harvest(args) -> int:
         raise FlutterTuneError(f"--jobs must be 0 (all cores) or more (got {args.jobs}).")
     if args.max_file_kb <= 0:
         raise FlutterTuneError(f"--max-file-kb must be positive (got {args.max_file_kb}).")
+    if args.max_files <= 0:
+        raise FlutterTuneError(f"--max-files must be positive (got {args.max_files}).")
+    config = HarvestConfig(max_file_kb=args.max_file_kb, jobs=args.jobs, max_files=args.max_files,
+                           follow_external_symlinks=args.follow_external_symlinks)
     result = harvest_to_dataset(
-        args.paths, _output(args), HarvestConfig(max_file_kb=args.max_file_kb, jobs=args.jobs),
+        args.paths, _output(args), config,
         _dataset_config(args), extra_files=args.extra, progress=_progress(args))
     print(summary(result.manifest, result.out_dir))
     return 0

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from .atomic_io import atomic_dir, jsonl_text
+from .artifacts import artifact_dir, check_replaceable
+from .atomic_io import jsonl_text
 from .dedup import TOKEN, DedupConfig, dedup
 from .errors import FlutterTuneError
 from .instructions import augment_instructions
@@ -34,11 +35,13 @@ class DatasetConfig:
     dedup: DedupConfig = field(default_factory=DedupConfig)
 
 
+OUTPUT_HINT = " (-o, or the flutterTune.datasetDir setting)"
+
+
 def check_output_dir(out_dir: Path) -> Path:
-    """Refuse an output path that is a file before any work is done."""
+    """Refuse, before any work is done, an output path that is not new, empty or one of our datasets."""
     out_dir = Path(out_dir).expanduser()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise FlutterTuneError(f"The output folder {out_dir} is a file, not a folder. Choose another path with -o.")
+    check_replaceable(out_dir, "dataset", OUTPUT_HINT)
     return out_dir
 
 
@@ -111,7 +114,7 @@ def build_manifest(splits: dict[str, list[dict]], config: DatasetConfig, dedup_s
 
 def write_dataset(out_dir: Path, splits: dict[str, list[dict]], manifest: dict) -> None:
     """Write the split files and the manifest into a temp folder, then swap it in."""
-    with atomic_dir(out_dir) as tmp:
+    with artifact_dir(out_dir, "dataset", hint=OUTPUT_HINT) as tmp:
         for name in SPLITS:
             (tmp / f"{name}.jsonl").write_text(jsonl_text(splits[name]), encoding="utf-8")
         _write_manifest(tmp, manifest)

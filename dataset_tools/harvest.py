@@ -18,7 +18,7 @@ from .errors import FlutterTuneError
 from .extract import FileDecls, extract_source
 from .progress import NULL_PROGRESS, Progress
 from .source import read_source
-from .walk import walk
+from .walk import WalkLimits, walk
 
 
 class HarvestCancelled(FlutterTuneError):
@@ -32,6 +32,8 @@ class HarvestConfig:
     max_file_kb: int = 512  # files bigger than this are skipped as `too_large`
     jobs: int = 1  # worker processes for parsing; 0 = all cores
     chunksize: int = 8  # files per task sent to a worker
+    max_files: int = 20000  # stop with a clear message past this many .dart files (a wrong root)
+    follow_external_symlinks: bool = False  # follow links that leave the folders given
 
 
 @dataclass
@@ -85,9 +87,11 @@ def harvest(roots: Iterable[Path | str], config: HarvestConfig | None = None,
     config = config or HarvestConfig()
     paths = check_roots(roots)
     result = HarvestResult(roots=[str(p) for p in paths], projects=_project_names(paths))
+    limits = WalkLimits(inside=tuple(os.path.realpath(p if p.is_dir() else p.parent) for p in paths),
+                        follow_external_symlinks=config.follow_external_symlinks, max_files=config.max_files)
     walks = []
     for path in paths:
-        walked = walk(path)
+        walked = walk(path, limits, already=sum(len(w.candidates) for w in walks))
         result.skips.update(walked.skips)
         walks.append(walked)
     jobs_list = [(i, c) for i, w in enumerate(walks) for c in w.candidates]

@@ -49,6 +49,8 @@ def load_json_array(path: Path) -> list[dict]:
         raise FlutterTuneError(f"{path}: not valid UTF-8 ({exc.reason}).") from None
     except json.JSONDecodeError as exc:
         raise FlutterTuneError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}).") from None
+    except RecursionError:
+        raise FlutterTuneError(f"{path}: JSON nested too deeply to be a list of pairs.") from None
     if not isinstance(data, list):
         raise FlutterTuneError(f"{path}: expected a JSON array of {{\"instruction\", \"input\", \"output\"}} "
                                f"objects, got {type(data).__name__}.")

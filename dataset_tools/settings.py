@@ -3,6 +3,11 @@
 One mechanism for every layer: ``load_config_file`` reads JSON or TOML, ``apply_overrides``
 copies known keys onto a dataclass with type checks. Unknown or wrong-typed keys become
 warnings (editor settings) or a FlutterTuneError naming the file and key (config files).
+
+A setting's default, its range (or choices) and its editor key are declared once, on its dataclass
+field, with ``setting(...)``; other dataclasses that expose the same setting copy the field with
+``same_setting(Owner, "name")``, and ``apply_overrides``/``range_problems`` check values against it.
+The extension's ``package.json`` is tested against these declarations.
 """
 
 from __future__ import annotations
@@ -20,6 +25,63 @@ from .errors import FlutterTuneError
 T = TypeVar("T")
 
 
+def setting(default: Any, *, low: float | None = None, high: float | None = None,
+            choices: tuple | None = None, key: str | None = None, flag: str | None = None,
+            help: str = "") -> Any:
+    """A dataclass field with its default, allowed range or choices, editor ``key`` (camelCase,
+    under ``flutterTune.``) and CLI ``flag`` — the one place they are defined."""
+    metadata = {"low": low, "high": high, "choices": choices, "key": key, "flag": flag, "help": help}
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def same_setting(owner: type, name: str, **changes: Any) -> Any:
+    """A field that exposes ``owner.name`` again (same default, range and key)."""
+    original = {f.name: f for f in dataclasses.fields(owner)}[name]
+    metadata = {**original.metadata, **changes}
+    default = metadata.pop("default", original.default)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def spec(cls: type, name: str) -> dict:
+    """The declared metadata of ``cls.name`` (low, high, choices, key, flag) plus its default."""
+    field = {f.name: f for f in dataclasses.fields(cls)}[name]
+    return {**field.metadata, "default": field.default}
+
+
+def where(field: dataclasses.Field) -> str:
+    """How a user names a setting: ``flutterTune.maxNewTokens / --max-new-tokens``."""
+    names = []
+    if field.metadata.get("key"):
+        names.append(f"flutterTune.{field.metadata['key']}")
+    if field.metadata.get("flag"):
+        names.append(field.metadata["flag"])
+    return " / ".join(names) or field.name
+
+
+def out_of_range(field: dataclasses.Field, value: Any) -> str | None:
+    """Why ``value`` is not allowed for ``field`` (per its declaration), or None."""
+    meta = field.metadata
+    choices = meta.get("choices")
+    if choices is not None and value not in choices:
+        return f"should be one of {', '.join(map(str, choices))}"
+    low, high = meta.get("low"), meta.get("high")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if (low is not None and value < low) or (high is not None and value > high):
+            return f"should be between {low} and {high}"
+    return None
+
+
+def range_problems(obj: Any) -> list[str]:
+    """One message per field of dataclass ``obj`` whose value breaks its declared range or choices."""
+    problems = []
+    for field in dataclasses.fields(obj):
+        value = getattr(obj, field.name)
+        reason = out_of_range(field, value)
+        if reason:
+            problems.append(f"{field.name} {reason}, got {value!r} (setting {where(field)}).")
+    return problems
+
+
 def load_config_file(path: Path) -> dict:
     path = Path(path)
     if not path.is_file():
@@ -31,6 +93,8 @@ def load_config_file(path: Path) -> dict:
         raise FlutterTuneError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}).") from None
     except tomllib.TOMLDecodeError as exc:
         raise FlutterTuneError(f"{path}: not valid TOML ({exc}).") from None
+    except RecursionError:
+        raise FlutterTuneError(f"{path}: settings nested too deeply.") from None
     if not isinstance(data, dict):
         raise FlutterTuneError(f"{path}: expected an object of settings at the top level.")
     return data
@@ -81,7 +145,8 @@ def apply_overrides(obj: T, values: Mapping[str, Any], *, source: str, strict: b
     problem is a warning and the default is kept (editor settings must never crash the server).
     """
     hints = typing.get_type_hints(type(obj))
-    fields = {f.name for f in dataclasses.fields(obj)}
+    field_by_name = {f.name: f for f in dataclasses.fields(obj)}
+    fields = set(field_by_name)
     aliases = dict(aliases or {})
     changes: dict[str, Any] = {}
     warnings: list[str] = []
@@ -101,6 +166,11 @@ def apply_overrides(obj: T, values: Mapping[str, Any], *, source: str, strict: b
         if not ok:
             expected = getattr(annotation, "__name__", str(annotation)).replace("typing.", "")
             warnings.append(f"{source}: setting '{key}' should be {expected}, got {value!r} (default kept).")
+            continue
+        reason = out_of_range(field_by_name[name], coerced)
+        if reason:
+            warnings.append(f"{source}: setting '{key}' {reason}, got {value!r} "
+                            f"(kept {getattr(obj, name)!r}).")
             continue
         changes[name] = coerced
     if strict and warnings:

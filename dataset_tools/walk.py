@@ -4,8 +4,11 @@ Skip reasons counted here (folders count once, not per file inside): ``build_dir
 ``dart_tool``, ``hidden``, ``test`` (``test/``, ``integration_test/``, ``test_driver/``,
 ``*_test.dart``), ``generated_suffix`` (``*.g.dart``, ``*.freezed.dart``, ...),
 ``symlink_loop`` (a folder already walked, reached again through a symlink), ``duplicate``
-(a symlinked file already listed under its real path), ``unreadable`` (cannot list/stat).
-Plain entries are walked before symlinks, so the real path always wins.
+(a symlinked file already listed under its real path), ``symlink_outside`` (a link whose target
+lies outside every folder given to the harvest; followed only with ``follow_external_symlinks``),
+``unreadable`` (cannot list/stat). Plain entries are walked before symlinks, so the real path always
+wins. Past ``max_files`` candidate files the walk stops with a FlutterTuneError (a home folder or a
+disk root given by mistake).
 The size cap and the generated *header* check need the file's bytes, so they live in
 :mod:`dataset_tools.source`.
 """
@@ -16,6 +19,8 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .errors import FlutterTuneError
 
 GENERATED_SUFFIXES = (".g", ".freezed", ".gr", ".mocks", ".gen", ".config", ".mapper")
 TEST_DIRS = frozenset({"test", "integration_test", "test_driver"})
@@ -62,10 +67,32 @@ def dir_skip_reason(name: str) -> str | None:
     return None
 
 
-def walk(root: Path) -> WalkResult:
-    """List the ``.dart`` files under ``root`` (a folder or a single file), sorted by relative path."""
+@dataclass(frozen=True)
+class WalkLimits:
+    """Where symlinks may lead (``inside``: real paths of the folders given) and how much to read."""
+
+    inside: tuple[str, ...] = ()  # empty: only the root being walked
+    follow_external_symlinks: bool = False
+    max_files: int | None = None  # candidate files over all roots; None: no limit
+
+
+def _within(path: str, folders: tuple[str, ...]) -> bool:
+    return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
+
+
+def too_many_files_message(root: Path, max_files: int) -> str:
+    return (f"More than {max_files} Dart files under {root}: stopped reading. Pass the root of a Flutter "
+            "project (not a home or disk folder), or raise the limit (--max-files / harvest setting).")
+
+
+def walk(root: Path, limits: WalkLimits = WalkLimits(), already: int = 0) -> WalkResult:
+    """List the ``.dart`` files under ``root`` (a folder or a single file), sorted by relative path.
+
+    ``already`` counts candidates found under earlier roots (for ``limits.max_files``).
+    """
     root = Path(root)
     result = WalkResult(root)
+    inside = limits.inside or (os.path.realpath(root),)
     if root.is_file():
         result.candidates.append(Candidate(str(root), root.name))
         return result
@@ -125,6 +152,9 @@ def walk(root: Path) -> WalkResult:
                 except OSError:
                     result.skips["unreadable"] += 1
                     continue
+                if not limits.follow_external_symlinks and not _within(os.path.realpath(entry.path), inside):
+                    result.skips["symlink_outside"] += 1
+                    continue
                 if is_dir:
                     links.append((entry.path, f"{rel}{name}/", (st.st_dev, st.st_ino)))
                 else:
@@ -138,11 +168,15 @@ def walk(root: Path) -> WalkResult:
             elif identity not in seen_files:
                 seen_files.add(identity)
                 result.candidates.append(Candidate(entry.path, f"{rel}{name}"))
+                if limits.max_files is not None and already + len(result.candidates) > limits.max_files:
+                    raise FlutterTuneError(too_many_files_message(root, limits.max_files))
     for path, rel, identity in file_links:
         if identity in seen_files:
             result.skips["duplicate"] += 1
             continue
         seen_files.add(identity)
         result.candidates.append(Candidate(path, rel))
+        if limits.max_files is not None and already + len(result.candidates) > limits.max_files:
+            raise FlutterTuneError(too_many_files_message(root, limits.max_files))
     result.candidates.sort(key=lambda c: c.rel)
     return result

@@ -10,7 +10,7 @@ const options = {
   target: "node20",
   format: "cjs",
   external: ["vscode"],
-  sourcemap: true,
+  sourcemap: watch, // development only: no source map goes into the .vsix
   minify: !watch,
   logLevel: "info",
 };

@@ -3,8 +3,10 @@
 # Chromium against the real language server on a tiny model. Works on a fresh clone:
 #   - installs the Debian packages it needs (chromium, libkrb5-dev, ripgrep) when missing;
 #   - `npm ci` for the npm workspace (extension/);
-#   - installs code-server 4.100.3 once into $FLUTTER_TUNE_E2E_CACHE (default ~/.cache/flutter-tune-e2e).
-# Assumes .venv exists with flutter-tune installed (scripts/setup.sh).
+#   - installs code-server 4.100.3 once into $FLUTTER_TUNE_E2E_CACHE (default ~/.cache/flutter-tune-e2e);
+#     the e2e's "Set Up Flutter Tune" scenario keeps pip's cache there too ($FLUTTER_TUNE_E2E_CACHE/pip).
+# Assumes .venv exists with flutter-tune installed (scripts/setup.sh); `npm run package` builds the wheel
+# shipped in the .vsix with it.
 # Options: --no-e2e (build, unit tests and .vsix only).
 # Screenshots and logs of the end-to-end run: extension/test-artifacts/e2e/.
 set -euo pipefail
@@ -28,6 +30,8 @@ if [ "$RUN_E2E" = 1 ]; then
   dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
   command -v make >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || need_apt+=(build-essential)
   command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+  # the e2e's plain /usr/bin/python3 and the set-up's venv need ensurepip
+  dpkg -s python3-venv >/dev/null 2>&1 || need_apt+=(python3-venv)
 fi
 if [ "${#need_apt[@]}" -gt 0 ]; then
   step "apt-get install ${need_apt[*]}"
@@ -57,7 +61,7 @@ npm run typecheck
 step "unit tests (vitest)"
 npm test -w extension
 
-step "bundle (esbuild) and package (.vsix)"
+step "bundle (esbuild), build the wheel, package and check the .vsix"
 npm run package
 ls -l dist/flutter-tune.vsix
 

@@ -167,6 +167,15 @@ def _edits(action: str, ctx: DartContext, document: TextDocument, code: str) -> 
     return edits
 
 
+def _expected_name(action: str, ctx: DartContext) -> str | None:
+    """The widget name the generated code must declare, when the action fixes one."""
+    if action == REWRITE:
+        return ctx.widget.name
+    if action == EXTRACT:
+        return extracted_name(ctx.expression.owner, ctx.expression.type_name)
+    return None
+
+
 async def resolve_action(ls: FlutterTuneServer, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else None
     if not data or data.get("action") not in TITLES or not isinstance(data.get("uri"), str) \
@@ -185,7 +194,9 @@ async def resolve_action(ls: FlutterTuneServer, action: types.CodeAction) -> typ
         raise RequestFailed(f"'{TITLES[kind]}' no longer applies here: the code changed. Ask for the action again.")
     instruction, code_input = _prompt(kind, ctx, document.source)
     request = GenerationRequest(instruction=instruction, input=code_input, context_code=code_input,
-                                max_new_tokens=48 if kind == DOC_COMMENT else None)
+                                max_new_tokens=48 if kind == DOC_COMMENT else None,
+                                candidates=1 if kind == DOC_COMMENT else None,
+                                expected_name=_expected_name(kind, ctx))
     result = await generate_for_editor(ls, request, f"Flutter Tune: {TITLES[kind].lower()}")
     if result is None:
         raise RequestFailed(f"'{TITLES[kind]}' was cancelled.")

@@ -1,8 +1,10 @@
 """``flutterTune.listAdapters`` and ``flutterTune.useAdapter``: see and switch adapters without a restart.
 
 listAdapters → ``[{path, name, created, base, validationLoss, active}]`` (newest first).
-useAdapter ``{adapter: folder | name | "latest" | null}`` (or the value alone) → loads it and
-returns ``{base, adapter}`` as now active (the base alone when it had to fall back, with a warning).
+useAdapter ``{adapter: folder | name | "active" | "latest" | null}`` (or the value alone) → makes it the
+active adapter (persisted in the adapters folder when it is one of its adapters, or null for the base
+model alone), loads it and returns ``{base, adapter, name}`` as now active (the base alone when it had
+to fall back, with a warning).
 """
 
 from __future__ import annotations
@@ -51,12 +53,13 @@ def register(server: FlutterTuneServer) -> None:
                 path = resolve_adapter(adapters_dir(ls.settings), spec)
             except FlutterTuneError as exc:
                 raise RequestFailed(str(exc)) from exc
-            choice = spec if spec.strip().lower() == "latest" else str(path)
+            keyword = spec.strip().lower()
+            choice = keyword if keyword in ("active", "latest") else str(path)
         else:
             choice = None
         try:
             loaded = await asyncio.wrap_future(ls.models.use_adapter(choice))
-        except FlutterTuneError as exc:
+        except (FlutterTuneError, OSError) as exc:
             raise RequestFailed(str(exc)) from exc
         adapter = loaded.info.get("adapter")
         return {"base": loaded.info.get("base"), "adapter": adapter,

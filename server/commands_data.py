@@ -22,8 +22,9 @@ from .model_host import adapters_dir
 
 HARVEST = "flutterTune.harvest"
 EVALUATE = "flutterTune.evaluate"
-HEADLINE = {"loss": "loss", "parse_valid_rate": "parseValidRate", "chrf": "chrf", "style_score": "styleScore",
-            "widget_overlap": "widgetOverlap"}
+HEADLINE = {"loss": "loss", "valid_at_1": "validAt1", "parse_valid_rate": "parseValidRate",
+            "checks_passed_rate": "checksPassedRate", "chrf": "chrf", "style_score": "styleScore",
+            "widget_overlap": "widgetOverlap", "latency_p50": "latencyP50", "tokens_per_second": "tokensPerSecond"}
 
 
 def workspace_roots(ls: FlutterTuneServer) -> list[str]:
@@ -97,22 +98,16 @@ def register(server: FlutterTuneServer) -> None:
         data = dataset_dir(s)
         settings = generation_settings(s)
 
-        def load(adapter_):
-            from trainer.models import load_for_inference
-
-            from .imports import HEAVY_LOCK
-
-            with HEAVY_LOCK:  # never load two models at once (see server.imports)
-                return load_for_inference(base=s.base_model, adapter=adapter_, quantization=s.quantization,
-                                          device=s.device)
-
         def work(progress):
-            from .imports import warm
+            from trainer.evaluate import default_loader
 
-            warm("inference")
+            from .imports import HEAVY_LOCK, warm
+
+            warm("inference")  # the loss needs the torch model, whatever the backend
+            load = default_loader(s.base_model, s.quantization, s.device, s.backend, lock=HEAVY_LOCK)
             results = run_evaluation(s.base_model, adapter, data, limit=int(limit) if limit else None,
                                      settings=settings, quantization=s.quantization, device=s.device,
-                                     progress=progress, loader=load,
+                                     progress=progress, loader=load, backend=s.backend,
                                      examples_fn=examples_fn_for(s.retrieval, data))
             history = read_metadata(adapter).get("loss_history") if adapter is not None else None
             return results, write_report(results, out, loss_history=history)

@@ -1,31 +1,58 @@
 """``flutterTune.generate``: write a widget from a description and insert it at a position.
 
-Argument: ``{uri, position: {line, character}, instruction, input?, maxNewTokens?}``
-(positional ``[uri, position, instruction]`` works too). The code is inserted with
-``workspace/applyEdit`` (one undoable edit). Returns ``{applied, cancelled, code, stopReason,
-newTokens, seconds, firstTokenSeconds}``.
+Argument: ``{uri, position: {line, character}, instruction, input?, maxNewTokens?, candidates?}``
+(positional ``[uri, position, instruction]`` works too). Several candidates are written and checked
+(``trainer.generation``); the best is inserted with ``workspace/applyEdit`` (one undoable edit).
+Returns ``{applied, cancelled, code, stopReason, newTokens, seconds, firstTokenSeconds, examples,
+backend, passed, checks, failed, range, candidates: [{text, code, passed, checks, failed,
+meanLogprob}], noAdapter}`` — ``range`` is where the inserted text now lies and each candidate's
+``text`` is ready to replace it, so the editor can step through them.
 """
 
 from __future__ import annotations
 
 from lsprotocol import types
 
+from trainer.generate import MAX_NEW_TOKENS_LIMIT
+
 from .app import FlutterTuneServer
 from .editor_generation import generate_for_editor
-from .edits import clamp_position, insert, is_dart, text_for_insertion, workspace_edit
+from .edits import clamp_position, insert, is_dart, range_after_insert, text_for_insertion, workspace_edit
 from .engine import GenerationRequest
 from .errors import RequestFailed, command_options, get_number, get_position, get_str, invalid_params
 
 GENERATE = "flutterTune.generate"
+NO_ADAPTER = ("No trained adapter yet: this is the base model, not your style. Harvest your project and train "
+              "(Flutter Tune: Harvest Workspace, then Train Adapter), or run the demo.")
 
 
-def result_payload(result, applied: bool) -> dict:
+def candidate_payload(candidate, text: str | None = None) -> dict:
+    return {"text": candidate.code if text is None else text, "code": candidate.code, "passed": candidate.passed,
+            "checks": candidate.checks, "failed": candidate.failed,
+            "meanLogprob": round(candidate.mean_logprob, 4) if candidate.new_tokens else None,
+            "stopReason": candidate.stop_reason, "newTokens": candidate.new_tokens}
+
+
+def result_payload(result, applied: bool, *, texts: list[str] | None = None, where=None,
+                   no_adapter: bool = False) -> dict:
+    """The command's answer; ``texts`` are the candidates shaped for insertion at ``where``."""
+    texts = texts or [None] * len(result.candidates)
     return {
         "applied": applied, "cancelled": False, "code": result.code, "stopReason": result.stop_reason,
         "newTokens": result.new_tokens, "seconds": round(result.seconds, 3),
         "firstTokenSeconds": None if result.first_token_seconds is None else round(result.first_token_seconds, 3),
-        "examples": result.examples,
+        "examples": result.examples, "backend": result.backend, "passed": result.passed,
+        "checks": result.checks, "failed": result.failed,
+        "range": _range(where, texts[0]) if applied and where is not None and texts and texts[0] else None,
+        "candidates": [candidate_payload(c, t) for c, t in zip(result.candidates, texts)],
+        "noAdapter": no_adapter,
     }
+
+
+def _range(where, text: str) -> dict:
+    r = range_after_insert(where, text)
+    return {"start": {"line": r.start.line, "character": r.start.character},
+            "end": {"line": r.end.line, "character": r.end.character}}
 
 
 CANCELLED = {"applied": False, "cancelled": True, "code": "", "stopReason": "cancelled", "newTokens": 0}
@@ -50,7 +77,8 @@ def register(server: FlutterTuneServer) -> None:
         position = get_position(GENERATE, options)
         instruction = get_str(GENERATE, options, "instruction", required=True, aliases=("description", "prompt"))
         extra = get_str(GENERATE, options, "input", default="") or ""
-        max_new = get_number(GENERATE, options, "maxNewTokens", low=1, high=8192)
+        max_new = get_number(GENERATE, options, "maxNewTokens", low=1, high=MAX_NEW_TOKENS_LIMIT)
+        candidates = get_number(GENERATE, options, "candidates", low=1, high=8)
         try:
             document = ls.workspace.get_text_document(uri)
             source = document.source
@@ -59,15 +87,23 @@ def register(server: FlutterTuneServer) -> None:
         if not is_dart(document):
             raise RequestFailed(f"{GENERATE}: {uri} is not a Dart file; open a .dart file to insert a widget.")
         request = GenerationRequest(instruction=instruction, input=extra, context_code=source[-4000:],
-                                    max_new_tokens=int(max_new) if max_new else None)
+                                    max_new_tokens=int(max_new) if max_new else None,
+                                    candidates=int(candidates) if candidates else None)
         result = await generate_for_editor(ls, request, "Flutter Tune: generating widget")
         if result is None:
             return dict(CANCELLED)
+        no_adapter = ls.models.active_adapter_path() is None
+        if no_adapter:
+            ls.status.update(message=NO_ADAPTER)
         if not result.code.strip():
-            ls.warn("The model wrote no code for this description. Try rephrasing it.")
-            return result_payload(result, False)
+            ls.warn("The model wrote no code for this description. Try rephrasing it."
+                    + (f" {NO_ADAPTER}" if no_adapter else ""))
+            return result_payload(result, False, no_adapter=no_adapter)
         document = ls.workspace.get_text_document(uri)  # it may have changed while generating
         where = clamp_position(document, position)
-        edit = workspace_edit(uri, [insert(where, text_for_insertion(document, where, result.code))])
+        texts = [text_for_insertion(document, where, c.code) for c in result.candidates]
+        edit = workspace_edit(uri, [insert(where, texts[0])])
         applied = await apply_edit(ls, edit, "Flutter Tune: generate widget")
-        return result_payload(result, applied)
+        if applied and not result.passed:  # the editor shows the checks with the result; the log keeps them
+            ls.log(f"The inserted widget failed these checks: {', '.join(result.failed)}.")
+        return result_payload(result, applied, texts=texts, where=where, no_adapter=no_adapter)

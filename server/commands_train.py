@@ -1,17 +1,20 @@
 """``flutterTune.train``: train a new LoRA adapter in the background, then maybe switch to it.
 
 Argument (all optional): ``{datasetDir, maxMinutes, epochs, maxSteps, batchSize, learningRate,
-loraR, maxLength, evalSteps}``; the base model, quantization, device and adapters folder come
-from the settings. The server keeps answering while it trains; progress shows step, loss and
-ETA; cancel saves a resumable checkpoint. When it finishes and its validation loss beats the
-active adapter's (setting ``autoSwitch``), the server switches to it and says so.
-Returns ``{adapter, name, validationLoss, previousValidationLoss, switched, cancelled, metrics}``.
+loraR, maxLength, evalSteps, seed}`` or ``{resume: true}`` (continue the newest interrupted run with
+its own settings; ``maxMinutes`` still applies). The base model, quantization, device and adapters
+folder come from the settings. One training per adapters folder, across processes: a second one
+fails at once ("Training is already running (pid …, started at …)"). The server keeps answering
+while it trains; progress shows step, loss and ETA; cancel saves a resumable checkpoint. When it
+finishes and its validation loss beats the active adapter's (setting ``autoSwitch``), the new
+adapter becomes the active one (persisted in the adapters folder) and the server switches to it.
+Returns ``{adapter, name, validationLoss, previousValidationLoss, switched, cancelled, metrics}``, or
+``{cancelled: true, resumable, message}`` when it was stopped.
 """
 
 from __future__ import annotations
 
-import math
-from pathlib import Path
+import logging
 
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import ProgressEvent
@@ -20,14 +23,16 @@ from dataset_tools.settings import apply_overrides
 from .app import FlutterTuneServer
 from .background import run_job
 from .engine import dataset_dir
-from .errors import command_options, get_str, invalid_params
+from .errors import RequestFailed, command_options, get_str, invalid_params
 from .model_host import adapters_dir
+from .training_progress import TrainingProgressNotifier
 
+logger = logging.getLogger(__name__)
 TRAIN = "flutterTune.train"
 OPTION_FIELDS = {
     "maxMinutes": "max_minutes", "epochs": "epochs", "maxSteps": "max_steps", "batchSize": "batch_size",
     "learningRate": "learning_rate", "loraR": "lora_r", "maxLength": "max_length", "evalSteps": "eval_steps",
-    "seed": "seed",
+    "seed": "seed", "resume": "resume",
 }
 
 
@@ -37,7 +42,8 @@ def train_config(ls: FlutterTuneServer, options: dict):
     s = ls.settings
     data = get_str(TRAIN, options, "datasetDir") or str(dataset_dir(s))
     config = TrainConfig(base=s.base_model, data_dir=data, adapters_dir=str(adapters_dir(s)),
-                         quantization=s.quantization, device=s.device)
+                         quantization=s.quantization, device=s.device,
+                         activate="if_better" if s.auto_switch else "never")
     tuning = {k: v for k, v in options.items() if k != "datasetDir"}
     unknown = [k for k in tuning if k not in OPTION_FIELDS]
     if unknown:
@@ -67,32 +73,14 @@ def describe(event: ProgressEvent) -> str:
     return " · ".join(parts) or event.message
 
 
-def validation_loss(adapter: Path | None) -> float | None:
-    if adapter is None:
-        return None
-    from trainer.adapters import read_metadata
-
-    try:
-        value = (read_metadata(adapter).get("metrics") or {}).get("best_validation_loss")
-    except FlutterTuneError:
-        return None
-    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None
-
-
-def should_switch(new_loss: float | None, current: Path | None, current_loss: float | None) -> bool:
-    """Switch when nothing is active, or the new adapter validates better."""
-    if current is None:
-        return True
-    return new_loss is not None and (current_loss is None or new_loss < current_loss)
-
-
-def train_now(config, progress):
+def train_now(config, progress, backend: str = "auto"):
     """Train, with the model-loading part under the heavy lock.
 
     transformers' loading switches process-wide state (default dtype, weight-init patches), so two
     loads in two threads can corrupt a model. The lock is held until training's own progress
     starts ("Training" begins after the model is built) and released from this same thread.
     """
+    from trainer.generation.serving import prepare_after_training
     from trainer.models import resolve_base
     from trainer.train import train
 
@@ -115,49 +103,74 @@ def train_now(config, progress):
     HEAVY_LOCK.acquire()
     progress.callback = callback
     try:
-        return train(config, progress)
+        info = train(config, progress)
     finally:
         progress.callback = forward
         if held[0]:
             HEAVY_LOCK.release()
+    try:
+        prepare_after_training(info.path, config.base, backend, config.device, progress)
+    except FlutterTuneError as exc:  # the adapter is saved; serving falls back to exporting on first use
+        logger.warning("could not prepare the serving model of %s now: %s", info.path, exc)
+    return info
+
+
+def finished_message(info) -> str:
+    act = info.activation
+    if act is None or not act.activated:
+        reason = act.reason if act is not None else "activation is off"
+        return (f"Training finished: adapter {info.name} saved; the active adapter stays "
+                f"{act.previous if act and act.previous else 'as it was'} ({reason}).")
+    versus = ""
+    if act.new_loss is not None:
+        versus = f" (validation loss {act.new_loss:.4f}" + (
+            f" vs {act.previous_loss:.4f})" if act.previous_loss is not None else ")")
+    return f"Training finished: switched to adapter {info.name}{versus}."
 
 
 def register(server: FlutterTuneServer) -> None:
     @server.command(TRAIN)
     async def train(ls: FlutterTuneServer, *args):
+        from trainer.runs import already_running_message, is_training
+        from trainer.train import TrainingInterrupted
+
         options = command_options(TRAIN, args)
         config = train_config(ls, options)
         status = ls.status
+        if ls.jobs.running("train") or is_training(config.adapters_dir):
+            raise RequestFailed(already_running_message(config.adapters_dir))
+        notifier = TrainingProgressNotifier(ls)
 
         def on_event(event: ProgressEvent) -> None:
             if event.kind in ("start", "advance") and event.percent is not None:
                 status.update(training_percent=event.percent)
+            notifier.on_event(event)
 
-        current = ls.models.current_adapter()  # before training moves LATEST
+        def stopped() -> None:
+            status.update(training=False, training_percent=None, message="")
+            status.refresh_resumable()
+
         status.update(training=True, training_percent=0, message="Training")
         try:
-            outcome = await run_job(ls, "train", "Flutter Tune: training", lambda p: train_now(config, p),
-                                    describe=describe, on_event=on_event)
-        finally:
-            status.update(training=False, training_percent=None, message="")
+            outcome = await run_job(ls, "train", "Flutter Tune: training",
+                                    lambda p: train_now(config, p, ls.settings.backend),
+                                    describe=describe, on_event=on_event, on_stopped=stopped)
+        except Exception:
+            notifier.end("failed")
+            raise
         if outcome.cancelled:
+            notifier.end("cancelled")
+            resumable = isinstance(outcome.error, TrainingInterrupted) and outcome.error.checkpoint is not None
             ls.show(f"Training cancelled. {outcome.message}".strip())
-            return {"cancelled": True, "switched": False, "message": outcome.message}
+            return {"cancelled": True, "switched": False, "resumable": resumable, "message": outcome.message}
         info = outcome.value
-        new_loss = validation_loss(info.path)
-        current_loss = validation_loss(current)
-        switched = False
-        if ls.settings.auto_switch and should_switch(new_loss, current, current_loss):
-            ls.models.use_adapter(str(info.path))
-            switched = True
-            versus = f" (validation loss {new_loss:.4f}" + (
-                f" vs {current_loss:.4f})" if current_loss is not None else ")") if new_loss is not None else ""
-            ls.show(f"Training finished: switched to adapter {info.name}{versus}.")
-        else:
-            if current is not None:
-                ls.models.adapter_override = str(current)  # keep serving the better adapter
-            reason = "autoSwitch is off" if not ls.settings.auto_switch else \
-                f"its validation loss {new_loss} is not better than {current_loss}"
-            ls.show(f"Training finished: adapter {info.name} saved; still using the current adapter ({reason}).")
-        return {"cancelled": False, "adapter": str(info.path), "name": info.name, "validationLoss": new_loss,
-                "previousValidationLoss": current_loss, "switched": switched, "metrics": info.metrics}
+        act = info.activation
+        switched = bool(act and act.activated)
+        if switched:
+            ls.models.adapter_activated(info.path)
+        ls.show(finished_message(info))
+        notifier.end("done", adapter=str(info.path), switched=switched)
+        return {"cancelled": False, "adapter": str(info.path), "name": info.name,
+                "validationLoss": info.best_validation_loss,
+                "previousValidationLoss": act.previous_loss if act else None,
+                "switched": switched, "metrics": info.metrics}

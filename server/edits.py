@@ -55,6 +55,15 @@ def clamp_position(document: TextDocument, position: types.Position) -> types.Po
     return types.Position(line=position.line, character=min(position.character, len(line.encode("utf-16-le")) // 2))
 
 
+def range_after_insert(position: types.Position, text: str) -> types.Range:
+    """Where ``text`` lies once inserted at ``position`` (characters in UTF-16 code units, as LSP counts)."""
+    lines = text.split("\n")
+    last = len(lines[-1].encode("utf-16-le")) // 2
+    end = types.Position(line=position.line + len(lines) - 1,
+                         character=(position.character + last) if len(lines) == 1 else last)
+    return types.Range(start=position, end=end)
+
+
 def workspace_edit(uri: str, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
     return types.WorkspaceEdit(changes={uri: edits})
 

@@ -38,18 +38,21 @@ class GenerationRequest:
     input: str = ""
     context_code: str = ""
     max_new_tokens: int | None = None
+    candidates: int | None = None  # overrides the setting (1 for a doc comment)
+    expected_name: str | None = None  # the widget name the result must declare, when the caller knows it
     cancel: threading.Event = field(default_factory=threading.Event)
     on_token: Callable[[int, str], None] | None = None
     on_start: Callable[[], None] | None = None
     future: Future = field(default_factory=Future)
 
 
-def generation_settings(settings, max_new_tokens: int | None = None):
+def generation_settings(settings, max_new_tokens: int | None = None, candidates: int | None = None):
     from trainer.generate import GenerationSettings
 
     return GenerationSettings(max_new_tokens=max_new_tokens or settings.max_new_tokens,
                               temperature=settings.temperature, top_p=settings.top_p,
-                              time_limit_s=settings.time_limit_s, stop_at_widget_end=True)
+                              time_limit_s=settings.time_limit_s, candidates=candidates or settings.candidates,
+                              stop_at_widget_end=True)
 
 
 class GenerationEngine:
@@ -58,7 +61,7 @@ class GenerationEngine:
         self._queue: queue.Queue[GenerationRequest | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._retrieval_warned = False
+        self._retrieval_warned = ""  # the last retrieval problem shown
 
     def submit(self, request: GenerationRequest) -> Future:
         with self._lock:
@@ -110,10 +113,10 @@ class GenerationEngine:
             if request.on_start is not None:
                 request.on_start()
             examples = self._examples(loaded.tokenizer, request)
+            settings = generation_settings(self.server.settings, request.max_new_tokens, request.candidates)
             return generate_code(loaded.model, loaded.tokenizer, request.instruction, input=request.input,
-                                 examples=examples,
-                                 settings=generation_settings(self.server.settings, request.max_new_tokens),
-                                 cancel=request.cancel, on_token=request.on_token)
+                                 examples=examples, settings=settings, cancel=request.cancel,
+                                 on_token=request.on_token, expected_name=request.expected_name)
         finally:
             status.update(generating=0, message="")
 
@@ -125,15 +128,22 @@ class GenerationEngine:
             return []
         from trainer import retrieval
 
+        folder = dataset_dir(self.server.settings)
         try:
-            return retrieval.examples_for(options, dataset_dir(self.server.settings), tokenizer,
-                                          request.instruction, context_code=request.context_code,
-                                          input=request.input)
-        except (FlutterTuneError, OSError, ValueError) as exc:
-            if not self._retrieval_warned:
-                self._retrieval_warned = True
-                self.server.warn(f"Retrieval of your own widgets is off for now: {exc}")
+            examples = retrieval.examples_for(options, folder, tokenizer, request.instruction,
+                                              context_code=request.context_code, input=request.input)
+        except (FlutterTuneError, OSError, ValueError, RecursionError) as exc:
+            self._warn_retrieval(str(exc))
             return []
+        problem = retrieval.problem(folder)
+        if problem:
+            self._warn_retrieval(problem)
+        return examples
+
+    def _warn_retrieval(self, message: str) -> None:
+        if message != self._retrieval_warned:
+            self._retrieval_warned = message
+            self.server.warn(f"Retrieval of your own widgets is off for now: {message}")
 
 
 def dataset_dir(settings) -> Path:

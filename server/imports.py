@@ -24,6 +24,11 @@ def _inference() -> None:
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig  # noqa: F401
 
 
+def _onnx() -> None:
+    import onnxruntime_genai  # noqa: F401
+    import tokenizers  # noqa: F401
+
+
 def _training() -> None:
     from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training  # noqa: F401
     from transformers import EarlyStoppingCallback, Trainer, TrainerCallback  # noqa: F401
@@ -40,8 +45,13 @@ def _model_class(base_path: str) -> None:
 
 
 def warm(kind: str = "inference", base_path: str | None = None) -> None:
-    """Import what ``kind`` ("inference" or "training") needs, under the lock, once."""
+    """Import what ``kind`` ("onnx", "inference" or "training") needs, under the lock, once."""
     with HEAVY_LOCK:
+        if kind == "onnx":  # the ONNX serving path never imports torch
+            if "onnx" not in _done:
+                _onnx()
+                _done.add("onnx")
+            return
         if "inference" not in _done:
             _inference()
             _done.add("inference")

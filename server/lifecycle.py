@@ -22,7 +22,7 @@ def apply_settings(ls: FlutterTuneServer, values, source: str) -> list[str]:
         ls.warn(warning)
     if new.model_key() != old.model_key() and (ls.models.is_loaded() or ls.status.loading):
         ls.models.request()  # reload in the background; requests wait for it
-    ls.status.update()
+    ls.status.refresh_resumable()
     return warnings
 
 
@@ -41,7 +41,7 @@ def register(server: FlutterTuneServer) -> None:
         for warning in pending_warnings:
             ls.warn(warning)
         pending_warnings.clear()
-        ls.status.update()
+        ls.status.refresh_resumable()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: FlutterTuneServer, params: types.DidChangeConfigurationParams) -> None:

@@ -29,7 +29,8 @@ UNSET = object()
 
 @dataclass
 class LoadedModel:
-    """A model ready to generate: ``info`` holds base, adapter (path or None), quantization, device."""
+    """A model ready to generate (a trainer ServingModel): ``info`` holds base, adapter (path or None),
+    quantization, device and backend."""
 
     model: Any
     tokenizer: Any
@@ -45,6 +46,13 @@ def default_adapters_dir() -> Path:
 
 def adapters_dir(settings) -> Path:
     return Path(settings.adapters_dir).expanduser() if settings.adapters_dir else default_adapters_dir()
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.expanduser().resolve().parent == root.expanduser().resolve()
+    except OSError:
+        return False
 
 
 def is_out_of_memory(exc: BaseException) -> bool:
@@ -79,12 +87,40 @@ class ModelHost:
 
     def wanted_key(self) -> tuple:
         s = self.server.settings
-        return (s.base_model, self.adapter_choice(), s.quantization, s.device, str(adapters_dir(s)))
+        return (s.base_model, self._resolved_choice(), s.quantization, s.device, str(adapters_dir(s)), s.backend)
+
+    def _resolved_choice(self) -> str | None:
+        """"active"/"latest" as the folder they name now (so a changed ACTIVE file means a reload)."""
+        choice = self.adapter_choice()
+        if choice not in ("active", "latest"):
+            return choice
+        from trainer.adapters import resolve_adapter
+
+        try:
+            path = resolve_adapter(adapters_dir(self.server.settings), choice)
+        except (FlutterTuneError, OSError):
+            return choice
+        return str(path) if path is not None else None
 
     def use_adapter(self, choice: str | None) -> Future:
-        """Switch the adapter ("latest", a folder, or None for the base model) and load it."""
+        """Switch the adapter and load it: None (the base model alone) or a folder inside the adapters
+        folder becomes the persisted active adapter (``ACTIVE``, used after a restart too); "active" and
+        "latest" are followed as they are; a folder elsewhere is used for this session only."""
+        from trainer.adapters import set_active
+
+        root = adapters_dir(self.server.settings)
+        if choice is None or (choice not in ("active", "latest") and _inside(Path(choice), root)):
+            set_active(root, None if choice is None else Path(choice))
+            choice = "active"
         self.adapter_override = choice
         return self.request()
+
+    def adapter_activated(self, path: Path) -> None:
+        """Training made ``path`` the active adapter: serve it (a loaded model is swapped in the background)."""
+        self.adapter_override = "active"
+        if self.loaded is not None or self._future is not None:
+            self.request()
+        self.server.status.update()
 
     def settings_changed(self, old, new) -> None:
         """A new configured adapter replaces any adapter picked with useAdapter."""
@@ -100,8 +136,8 @@ class ModelHost:
         if loaded is not None:
             adapter = loaded.info.get("adapter")
             return str(loaded.key[0]), (Path(adapter).name if adapter else None)
-        choice = self.adapter_choice()
-        return self.server.settings.base_model, (Path(choice).name if choice and choice != "latest" else choice)
+        adapter = self.current_adapter()
+        return self.server.settings.base_model, (adapter.name if adapter is not None else None)
 
     def active_adapter_path(self) -> Path | None:
         loaded = self.loaded
@@ -148,22 +184,24 @@ class ModelHost:
             self.server.warn(f"{exc} Using the base model without an adapter.")
             return None
         if path is None:
-            if choice != "latest":
+            if choice not in ("active", "latest"):
                 self.server.warn(f"Adapter '{choice}' was not found. Using the base model without an adapter.")
             return None
         return Path(path)
 
     def _load(self, key: tuple, fut: Future) -> None:
-        base, choice, quantization, device, folder = key
+        base, choice, quantization, device, folder, backend = key
         status = self.server.status
         status.update(loading=True, loading_percent=None, error=None, message=f"Loading {base}")
         work = WorkDone(self.server, "Flutter Tune: loading model", cancellable=False,
                         on_event=lambda e: e.percent is not None and status.update(loading_percent=e.percent))
         work.begin(f"{base}")
         try:
+            from trainer.generation.serving import resolve_backend
+
             from .imports import HEAVY_LOCK, warm
 
-            warm("inference")
+            warm("onnx" if resolve_backend(backend, device) == "onnx" else "inference")
             with self._load_lock, HEAVY_LOCK:
                 loaded = self._load_locked(key, work)
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the waiting requests
@@ -182,20 +220,22 @@ class ModelHost:
             work.end()
 
     def _load_locked(self, key: tuple, work: WorkDone) -> LoadedModel:
-        from trainer.models import load_for_inference
+        from trainer.generation.serving import load_serving
 
-        base, choice, quantization, device, folder = key
+        base, choice, quantization, device, folder, backend = key
         adapter = self._resolve_adapter(choice, Path(folder))
+
+        def load(adapter_: Path | None) -> LoadedModel:
+            serving = load_serving(base, adapter_, backend=backend, quantization=quantization, device=device,
+                                   progress=work.progress)
+            return LoadedModel(serving, serving.tokenizer, serving.info, key)
+
         if adapter is not None:
             try:
-                model, tokenizer, info = load_for_inference(base, adapter, quantization=quantization,
-                                                            device=device, progress=work.progress)
-                return LoadedModel(model, tokenizer, info, key)
+                return load(adapter)
             except FlutterTuneError as exc:
                 self.server.warn(f"{exc} Using the base model without an adapter.")
-        model, tokenizer, info = load_for_inference(base, None, quantization=quantization, device=device,
-                                                    progress=work.progress)
-        return LoadedModel(model, tokenizer, info, key)
+        return load(None)
 
     @staticmethod
     def _describe_failure(exc: BaseException, base: str, quantization: str, device: str) -> str:

@@ -11,62 +11,53 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from dataset_tools.settings import apply_overrides
+from dataset_tools.settings import apply_overrides, same_setting, setting
+from trainer.generate import GenerationSettings
+from trainer.generation.serving import BACKENDS
+from trainer.models import DEVICES, QUANTIZATIONS
 from trainer.retrieval import SETTINGS_ALIASES as RETRIEVAL_ALIASES
 from trainer.retrieval import RetrievalSettings
 
 SECTION = "flutterTune"
-QUANTIZATIONS = ("8bit", "4bit", "none")
-DEVICES = ("auto", "cpu", "cuda")
 
 
 @dataclass(frozen=True, kw_only=True)
 class ServerSettings:
-    """Everything the editor can configure. ``adapter``: None (base only), "latest" or a folder."""
+    """Everything the editor can configure. ``adapter``: None (base only), "active" (the persisted
+    choice, see trainer.adapters), "latest" or a folder. Generation and retrieval settings are the
+    trainer's own declarations (default, range, key), exposed here again."""
 
-    base_model: str = "default"
-    adapter: str | None = "latest"
-    quantization: str = "8bit"
-    device: str = "auto"
-    max_new_tokens: int = 384
-    temperature: float = 0.2
-    top_p: float = 0.95
-    time_limit_s: float = 120.0
-    dataset_dir: str | None = None
-    adapters_dir: str | None = None
-    auto_switch: bool = True
+    base_model: str = setting("default", key="baseModel")
+    adapter: str | None = setting("active", key="adapter")
+    quantization: str = setting("8bit", choices=QUANTIZATIONS, key="quantization")
+    device: str = setting("auto", choices=DEVICES, key="device")
+    backend: str = setting("auto", choices=BACKENDS, key="backend",
+                           help="Which runtime generates: auto (ONNX Runtime int8 on the CPU, transformers "
+                                "on CUDA), onnx or torch.")
+    max_new_tokens: int = same_setting(GenerationSettings, "max_new_tokens")
+    temperature: float = same_setting(GenerationSettings, "temperature")
+    top_p: float = same_setting(GenerationSettings, "top_p")
+    time_limit_s: float = same_setting(GenerationSettings, "time_limit_s")
+    candidates: int = same_setting(GenerationSettings, "candidates")
+    dataset_dir: str | None = setting(None, key="datasetDir")
+    adapters_dir: str | None = setting(None, key="adaptersDir")
+    auto_switch: bool = setting(True, key="autoSwitch")
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
 
     def model_key(self) -> tuple:
         """The settings that decide which model is loaded (a change means a reload)."""
-        return (self.base_model, self.adapter, self.quantization, self.device, self.adapters_dir)
+        return (self.base_model, self.adapter, self.quantization, self.device, self.adapters_dir, self.backend)
 
 
-ALIASES = {
-    "baseModel": "base_model", "maxNewTokens": "max_new_tokens", "topP": "top_p",
-    "timeLimitSeconds": "time_limit_s", "datasetDir": "dataset_dir", "adaptersDir": "adapters_dir",
-    "autoSwitch": "auto_switch",
-}
-def _checked_choices(settings: ServerSettings, previous: ServerSettings, source: str) -> tuple[ServerSettings, list[str]]:
-    """Values of the right type but outside their allowed set fall back to the previous value."""
-    warnings: list[str] = []
-    changes: dict[str, Any] = {}
-    for name, choices in (("quantization", QUANTIZATIONS), ("device", DEVICES)):
-        value = getattr(settings, name)
-        if value not in choices:
-            warnings.append(f"{source}: setting '{name}' should be one of {', '.join(choices)}, "
-                            f"got {value!r} (kept {getattr(previous, name)!r}).")
-            changes[name] = getattr(previous, name)
-    for name, low, high in (("max_new_tokens", 1, 8192), ("temperature", 0.0, 5.0), ("top_p", 0.0, 1.0),
-                            ("time_limit_s", 0.1, 3600.0)):
-        value = getattr(settings, name)
-        if not low <= value <= high:
-            warnings.append(f"{source}: setting '{name}' should be between {low} and {high}, "
-                            f"got {value!r} (kept {getattr(previous, name)!r}).")
-            changes[name] = getattr(previous, name)
+# camelCase editor keys → field names (from the declarations above).
+ALIASES = {f.metadata["key"]: f.name for f in dataclasses.fields(ServerSettings)
+           if f.metadata.get("key") and f.metadata["key"] != f.name}
+
+
+def _normalized(settings: ServerSettings) -> ServerSettings:
     if settings.adapter is not None and not settings.adapter.strip():
-        changes["adapter"] = None
-    return dataclasses.replace(settings, **changes), warnings
+        return dataclasses.replace(settings, adapter=None)
+    return settings
 
 
 def merge_settings(current: ServerSettings, values: Any, source: str = SECTION) -> tuple[ServerSettings, list[str]]:
@@ -94,5 +85,4 @@ def merge_settings(current: ServerSettings, values: Any, source: str = SECTION) 
     merged, inner = apply_overrides(current, values, source=source, strict=False, aliases=ALIASES)
     warnings.extend(inner)
     merged = dataclasses.replace(merged, retrieval=retrieval)
-    merged, inner = _checked_choices(merged, current, source)
-    return merged, warnings + inner
+    return _normalized(merged), warnings

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from .app import FlutterTuneServer
 
 METHOD = "flutterTune/status"
-STATES = ("idle", "loading", "ready", "generating", "training", "error")
 
 
 class StatusReporter:
@@ -30,7 +29,20 @@ class StatusReporter:
         self.training = False
         self.error: str | None = None
         self.message: str | None = None
+        self.resumable = False  # an interrupted training run can be resumed
         self.last: dict | None = None
+
+    def refresh_resumable(self) -> None:
+        """Look again whether the adapters folder holds an interrupted run, and notify."""
+        from trainer.runs import resumable_run
+
+        from .model_host import adapters_dir
+
+        try:
+            found = resumable_run(adapters_dir(self.server.settings)) is not None
+        except OSError:
+            found = False
+        self.update(resumable=found)
 
     def update(self, message: str | None = None, **flags) -> None:
         """Set any of the activity attributes (``loading=True``, ``training_percent=40`` ...) and notify."""
@@ -59,7 +71,9 @@ class StatusReporter:
             state, percent = "ready", None
         else:
             state, percent = "idle", None
-        payload = {"state": state, "base": active[0], "adapter": active[1]}
+        jobs = [j for j in self.server.jobs.running() if j.kind != "generate"]
+        payload = {"state": state, "base": active[0], "adapter": active[1], "resumable": self.resumable,
+                   "job": {"kind": jobs[0].kind, "id": jobs[0].id} if jobs else None}
         if percent is not None:
             payload["percent"] = percent
         message = self.error if state == "error" else self.message

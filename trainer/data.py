@@ -68,6 +68,10 @@ def read_records(path: str | Path) -> list[dict]:
             records = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise FlutterTuneError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}).") from None
+        except RecursionError:
+            raise FlutterTuneError(f"{path}: JSON nested too deeply to be a list of records.") from None
+        if not isinstance(records, list):
+            raise FlutterTuneError(f"{path}: expected a JSON array of {{instruction, input, output}} objects.")
         where = [f"{path}: item {i + 1}" for i in range(len(records))]
     else:
         records = read_jsonl(path)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from dataset_tools.atomic_io import atomic_dir, ensure_dir
+from dataset_tools.artifacts import artifact_dir
+from dataset_tools.atomic_io import ensure_dir
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import NULL_PROGRESS, Progress
 
@@ -90,14 +91,7 @@ def ensure_default_model(progress: Progress = NULL_PROGRESS) -> Path:
         if is_converted(folder):  # another process finished while we waited
             return folder
         progress.start(f"Converting {DEFAULT_MODEL_NAME} (one time)", None)
-        try:
-            with atomic_dir(folder) as tmp:
-                tmp.chmod(0o755)  # mkdtemp makes it private; the cache is an ordinary folder
-                _convert_into(tmp, source)
-        except OSError as exc:
-            raise FlutterTuneError(
-                f"Cannot write the converted default model to {folder}: {exc.strerror or exc}. "
-                "Free disk space or set FLUTTER_TUNE_CACHE to another folder."
-            ) from exc
+        with artifact_dir(folder, "model", hint=", or set FLUTTER_TUNE_CACHE to another folder") as tmp:
+            _convert_into(tmp, source)
         progress.finish("converted")
     return folder

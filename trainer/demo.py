@@ -37,6 +37,7 @@ class DemoConfig:
     max_new_tokens: int = 256
     generation_seconds: float = 30.0   # per generated sample
     retrieval: bool = True
+    backend: str = "auto"  # generation: ONNX Runtime int8 on the CPU
     description: str = SAMPLE_DESCRIPTION
 
 
@@ -62,11 +63,10 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
 
     from .adapters import read_metadata
     from .config import TrainConfig
-    from .evaluate import default_systems, evaluate
+    from .evaluate import default_loader, default_systems, evaluate
     from .generate import GenerationSettings, generate_code
-    from .models import load_for_inference
     from .report import write_report
-    from .retrieval import RetrievalSettings, examples_fn_for
+    from .retrieval import RetrievalSettings, examples_fn_for, examples_for
     from .train import train
 
     examples = Path(config.examples)
@@ -103,15 +103,16 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
 
     _say("\n== 3. Evaluate base vs tuned on the held-out test split ==")
     t = time.monotonic()
-    settings = GenerationSettings(max_new_tokens=config.max_new_tokens, time_limit_s=config.generation_seconds)
+    settings = GenerationSettings(max_new_tokens=config.max_new_tokens, time_limit_s=config.generation_seconds,
+                                  seed=0)
     examples_fn = examples_fn_for(RetrievalSettings(enabled=config.retrieval), out / "dataset")
     cache: dict = {}
+    load = default_loader(config.base, config.quantization, "auto", config.backend)
 
     def loader(adapter):
         if adapter not in cache:
             cache.clear()
-            cache[adapter] = load_for_inference(base=config.base, adapter=adapter,
-                                                quantization=config.quantization)
+            cache[adapter] = load(adapter)
         return cache[adapter]
 
     systems = default_systems(info.path, examples_fn)
@@ -126,10 +127,14 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
     _say(f"\n== 4. Generate: \"{config.description}\" ==")
     generated = {}
     for name, adapter in (("base", None), ("tuned", info.path)):
-        model, tokenizer = loader(adapter)[:2]
-        result = generate_code(model, tokenizer, config.description, settings=settings)
+        serving = loader(adapter)[3]
+        examples = examples_for(RetrievalSettings(enabled=config.retrieval), out / "dataset", serving.tokenizer,
+                                config.description)
+        result = generate_code(serving, None, config.description, examples=examples, settings=settings)
         generated[name] = result.code
-        _say(f"--- {name} ({result.new_tokens} tokens, {result.seconds:.1f} s, stop: {result.stop_reason}) ---")
+        verdict = "passed every check" if result.passed else f"failed: {', '.join(result.failed)}"
+        _say(f"--- {name} ({result.backend}, {result.passing}/{len(result.candidates)} candidates passed, this one "
+             f"{verdict}; {result.new_tokens} tokens, {result.seconds:.1f} s, stop: {result.stop_reason}) ---")
         _say(result.code)
 
     timings["total_s"] = round(time.monotonic() - started, 1)
@@ -137,7 +142,9 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
         "dataset": counts,
         "adapter": str(info.path),
         "train_metrics": m,
-        "headline": {name: {k: _metric(results, name, k) for k in ("loss", "style_score", "parse_valid_rate", "chrf")}
+        "headline": {name: {k: _metric(results, name, k) for k in ("loss", "style_score", "valid_at_1",
+                                                                   "parse_valid_rate", "checks_passed_rate", "chrf",
+                                                                   "latency_p50", "latency_p95", "tokens_per_second")}
                      for name in [s.name for s in systems]},
         "generated": generated,
         "timings": timings,

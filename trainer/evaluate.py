@@ -34,11 +34,17 @@ Loader = Callable[[object], tuple]  # adapter (or None) -> (model, tokenizer, ..
 METRICS = {  # name -> (label, higher is better)
     "loss": ("Loss (response tokens)", False),
     "perplexity": ("Perplexity", False),
-    "parse_valid_rate": ("Parse-valid rate", True),
+    "valid_at_1": ("Parse-valid, greedy only (valid@1)", True),
+    "parse_valid_rate": ("Parse-valid after checking candidates", True),
+    "checks_passed_rate": ("Passed every check", True),
+    "candidates_passed": ("Candidates passing (mean)", True),
     "chrf": ("chrF", True),
     "exact_match": ("Exact match", True),
     "style_score": ("Style score", True),
     "widget_overlap": ("Widget vocabulary F1", True),
+    "latency_p50": ("Seconds per widget, p50", False),
+    "latency_p95": ("Seconds per widget, p95", False),
+    "tokens_per_second": ("Decode tokens / second", True),
 }
 
 
@@ -104,6 +110,14 @@ def _mean(values) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def percentile(samples: list[dict], p: float) -> float | None:
+    """The ``p``-th percentile of the samples' generation seconds (nearest rank)."""
+    values = sorted(s["seconds"] for s in samples if "seconds" in s)
+    if not values:
+        return None
+    return values[min(len(values) - 1, max(0, math.ceil(p / 100 * len(values)) - 1))]
+
+
 def aggregate(samples: list[dict], profile: StyleProfile) -> dict:
     """System-level metrics; a sample no style rule applies to counts as 0 style (none of the user's style)."""
     out = {
@@ -121,7 +135,12 @@ def aggregate(samples: list[dict], profile: StyleProfile) -> dict:
     if samples and "new_tokens" in samples[0]:
         seconds = sum(s["seconds"] for s in samples)
         out["mean_new_tokens"] = _mean(s["new_tokens"] for s in samples)
-        out["tokens_per_second"] = sum(s["new_tokens"] for s in samples) / seconds if seconds else None
+        out["tokens_per_second"] = sum(s.get("total_tokens", s["new_tokens"]) for s in samples) / seconds \
+            if seconds else None
+        out["valid_at_1"] = _mean(float(s["greedy_parse_valid"]) for s in samples if "greedy_parse_valid" in s)
+        out["checks_passed_rate"] = _mean(float(s["passed"]) for s in samples if "passed" in s)
+        out["candidates_passed"] = _mean(s["candidates_passed"] for s in samples if "candidates_passed" in s)
+        out["latency_p50"], out["latency_p95"] = percentile(samples, 50), percentile(samples, 95)
         out["stop_reasons"] = {}
         for s in samples:
             out["stop_reasons"][s["stop_reason"]] = out["stop_reasons"].get(s["stop_reason"], 0) + 1
@@ -129,20 +148,24 @@ def aggregate(samples: list[dict], profile: StyleProfile) -> dict:
 
 
 def evaluate_system(system: System, model, tokenizer, records: list[dict], profile: StyleProfile,
-                    settings: GenerationSettings, progress: Progress) -> dict:
-    """Loss and generation for every record with one loaded model."""
+                    settings: GenerationSettings, progress: Progress, serving=None) -> dict:
+    """Loss (with the torch ``model``) and generation (with ``serving``, else ``model``) for every record."""
     samples = []
     for record in records:
         examples = list(system.examples_fn(record, tokenizer)) if system.examples_fn else []
         loss_sum, loss_tokens = response_loss(model, tokenizer, record, examples)
-        result = generate_code(model, tokenizer, record["instruction"], input=record.get("input", ""),
+        result = generate_code(serving or model, tokenizer, record["instruction"], input=record.get("input", ""),
                                examples=examples, settings=settings, cancel=progress.cancelled)
         if result.stop_reason == "cancelled":
             raise FlutterTuneError("Evaluation was cancelled; no report was written.")
+        greedy = next((c for c in result.candidates if c.index == 0), result.best)
         sample = {"name": record.get("name", ""), "instruction": record["instruction"],
                   "generated": result.code, "stop_reason": result.stop_reason,
-                  "new_tokens": result.new_tokens, "seconds": result.seconds,
-                  "loss_sum": loss_sum, "loss_tokens": loss_tokens, "examples": len(examples)}
+                  "new_tokens": result.new_tokens, "total_tokens": result.total_tokens, "seconds": result.seconds,
+                  "loss_sum": loss_sum, "loss_tokens": loss_tokens, "examples": len(examples),
+                  "backend": result.backend, "passed": result.passed, "failed": result.failed,
+                  "candidates_passed": result.passing, "candidates": len(result.candidates),
+                  "greedy_parse_valid": metrics.parse_valid(greedy.code) if greedy else False}
         sample.update(score_code(result.code, record["output"], profile))
         samples.append(sample)
         progress.advance(1, f"{system.name}: {record.get('name') or record['instruction'][:30]}")
@@ -173,7 +196,8 @@ def evaluate_loaded(systems: Sequence[System], loader: Loader, test: list[dict],
             loaded = None  # drop the previous model first
             loaded, loaded_key = loader(system.adapter), str(system.adapter)
         model, tokenizer = loaded[0], loaded[1]
-        results[i] = evaluate_system(system, model, tokenizer, test, profile, settings, progress)
+        serving = loaded[3] if len(loaded) > 3 else None
+        results[i] = evaluate_system(system, model, tokenizer, test, profile, settings, progress, serving)
         if len(loaded) > 2 and isinstance(loaded[2], dict):
             results[i]["info"] = json.loads(json.dumps(loaded[2], default=str))
     del loaded, model, tokenizer
@@ -191,10 +215,32 @@ def evaluate_loaded(systems: Sequence[System], loader: Loader, test: list[dict],
     }
 
 
+def default_loader(base, quantization: str = "auto", device: str = "auto", backend: str = "auto",
+                   lock=None) -> Loader:
+    """``adapter → (torch model, tokenizer, info, serving model)``: the torch model scores the loss, the
+    serving model (ONNX on the CPU by default) generates. ``lock`` guards the loads (the server's)."""
+    from contextlib import nullcontext
+
+    from .generation.serving import from_torch, load_serving, resolve_backend
+    from .models import load_for_inference
+
+    def load(adapter_):
+        with lock or nullcontext():
+            model, tokenizer, info = load_for_inference(base=base, adapter=adapter_, quantization=quantization,
+                                                        device=device)
+            if resolve_backend(backend, device) == "onnx":
+                serving = load_serving(base, adapter_, backend="onnx", device=device)
+            else:
+                serving = from_torch(model, tokenizer, info)
+        return model, tokenizer, dict(info, backend=serving.backend), serving
+
+    return load
+
+
 def evaluate(base, adapter, data_dir, *, limit: int | None = None, settings: GenerationSettings | None = None,
              quantization: str = "auto", device: str = "auto", progress: Progress = NULL_PROGRESS,
              examples_fn: ExamplesFn | None = None, systems: Sequence[System] | None = None,
-             loader: Loader | None = None) -> dict:
+             loader: Loader | None = None, backend: str = "auto") -> dict:
     """Evaluate base (and base + ``adapter``) on ``data_dir``'s test split; see the module docstring."""
     test = load_split(data_dir, "test", limit)
     if not test:
@@ -205,16 +251,13 @@ def evaluate(base, adapter, data_dir, *, limit: int | None = None, settings: Gen
     train = load_split(data_dir, "train") if train_path.is_file() else []
     if loader is None:
         from .adapters import adapter_base
-        from .models import load_for_inference
 
         if base is None and adapter is not None:
             base = adapter_base(adapter)[0]  # the base column must be the adapter's own base
-
-        def loader(adapter_):
-            return load_for_inference(base=base, adapter=adapter_, quantization=quantization, device=device)
+        loader = default_loader(base, quantization, device, backend)
 
     systems = list(systems) if systems is not None else default_systems(adapter, examples_fn)
     result = evaluate_loaded(systems, loader, test, train, settings=settings, progress=progress)
     result.update({"base": str(base), "adapter": None if adapter is None else str(adapter),
-                   "data_dir": str(data_dir), "quantization": quantization})
+                   "data_dir": str(data_dir), "quantization": quantization, "backend": backend})
     return result

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dataset_tools.atomic_io import atomic_dir, write_json_atomic
+from dataset_tools.artifacts import artifact_dir, check_replaceable
+from dataset_tools.atomic_io import write_json_atomic
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import NULL_PROGRESS, Progress
 
@@ -33,22 +34,18 @@ def merge_adapter(adapter: str | Path, out_dir: str | Path, base: str | None = N
     out_dir = Path(out_dir).expanduser()
     if out_dir.resolve() == adapter.resolve():
         raise FlutterTuneError("The export folder must differ from the adapter folder.")
+    check_replaceable(out_dir, "merged-model", " with -o")  # before the slow merge
     progress.start("Merging adapter", 3)
     model, tokenizer = load_base(base, quantization="none", device="cpu")
     model = model.to(torch.float32)
     progress.advance(1, "base loaded")
     merged = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
     progress.advance(1, "merged")
-    try:
-        with atomic_dir(out_dir) as tmp:
-            tmp.chmod(0o755)
-            merged.save_pretrained(str(tmp), safe_serialization=True)
-            tokenizer.save_pretrained(str(tmp))
-            write_json_atomic(tmp / "flutter_tune_export.json", {
-                "base": base, "adapter": str(adapter.resolve()), "adapter_metadata": read_metadata(adapter)})
-    except OSError as exc:
-        raise FlutterTuneError(f"Could not write the merged model to {out_dir}: {exc.strerror or exc}. "
-                               "Free disk space or choose another -o folder.") from exc
+    with artifact_dir(out_dir, "merged-model", hint=" or choose another -o folder") as tmp:
+        merged.save_pretrained(str(tmp), safe_serialization=True)
+        tokenizer.save_pretrained(str(tmp))
+        write_json_atomic(tmp / "flutter_tune_export.json", {
+            "base": base, "adapter": str(adapter.resolve()), "adapter_metadata": read_metadata(adapter)})
     progress.advance(1, "saved")
     progress.finish(f"merged model saved to {out_dir}")
     return out_dir

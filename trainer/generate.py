@@ -1,69 +1,105 @@
 """Write one widget from a description: the generation used by the CLI, evaluation and the server.
 
-A manual decoding loop with the KV cache (one forward pass per token) so that every token can be
-checked: the caller may cancel between tokens (``cancel`` event), watch tokens arrive
-(``on_token``), and generation stops at EOS, as soon as the widget is complete (balanced braces
-on the token stream, see ``trainer.widget_end``), at ``max_new_tokens`` or at ``time_limit_s``.
-Greedy by default (reproducible); ``temperature > 0`` samples with nucleus (top-p) filtering.
+``generate_code(model, tokenizer, instruction, ...)`` builds the one prompt format (with retrieved
+examples, cut to fit the context), then decodes ``settings.candidates`` candidates at once on the
+model's backend — candidate 0 greedy, the others sampled — each stopped when its widget is complete
+(balanced braces on the token stream, ``trainer.widget_end``), at EOS, ``max_new_tokens``, the time
+limit or on cancel; every candidate is checked on the syntax tree and the best one is returned with
+the others (``trainer.generation``). ``model`` is a :class:`trainer.generation.serving.ServingModel`
+(ONNX or torch) or a plain transformers model.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from dataset_tools.errors import FlutterTuneError
+from dataset_tools.settings import range_problems, setting
 
-from .code_extract import extract_code
 from .prompt import Example, format_prompt
-from .widget_end import WidgetEndTracker
 
 MAX_NEW_TOKENS_LIMIT = 4096
 MAX_DESCRIPTION_CHARS = 4000
 DEFAULT_CONTEXT = 2048
+DEFAULT_CANDIDATES = 3  # chosen by measurement: benchmarks/results/generate_speed.md
 
 
 @dataclass
 class GenerationSettings:
-    """How to generate: token budget, sampling, time limit and where to stop."""
+    """How to generate: token budget, sampling, time limit and where to stop.
 
-    max_new_tokens: int = 384
-    temperature: float = 0.0  # 0 = greedy
-    top_p: float = 0.95
-    time_limit_s: float = 120.0
+    The defaults and ranges declared here are the only ones: the server's settings and the
+    extension's ``package.json`` use them (a test compares them).
+    """
+
+    max_new_tokens: int = setting(384, low=1, high=MAX_NEW_TOKENS_LIMIT, key="maxNewTokens",
+                                  flag="--max-new-tokens", help="Most tokens generated for one widget.")
+    temperature: float = setting(0.8, low=0.0, high=2.0, key="temperature", flag="--temperature",
+                                 help="Sampling temperature of the candidates after the first, greedy one.")
+    top_p: float = setting(0.95, low=0.05, high=1.0, key="topP", flag="--top-p",
+                           help="Nucleus sampling: keep the smallest set of tokens whose probability adds up "
+                                "to this.")
+    time_limit_s: float = setting(120.0, low=1.0, high=3600.0, key="timeLimitSeconds", flag="--time-limit",
+                                  help="Stop one generation after this many seconds.")
+    candidates: int = setting(DEFAULT_CANDIDATES, low=1, high=8, key="candidates", flag="--candidates",
+                              help="How many widgets to write at once and check; the best one is kept "
+                                   "(the first is greedy, the others sampled).")
     stop_at_widget_end: bool = True
-    seed: int | None = None  # for sampling; None = torch's current random state
+    seed: int | None = None  # for sampling; None = a fresh random state
 
-    def validate(self) -> None:
-        if not isinstance(self.max_new_tokens, int) or not 1 <= self.max_new_tokens <= MAX_NEW_TOKENS_LIMIT:
-            raise FlutterTuneError(
-                f"max_new_tokens must be between 1 and {MAX_NEW_TOKENS_LIMIT}, got {self.max_new_tokens!r} "
-                "(setting flutterTune.maxNewTokens / --max-new-tokens).")
-        if not 0.0 <= float(self.temperature) <= 5.0:
-            raise FlutterTuneError(
-                f"temperature must be between 0 (greedy) and 5, got {self.temperature!r} (--temperature).")
-        if not 0.0 < float(self.top_p) <= 1.0:
-            raise FlutterTuneError(f"top_p must be in (0, 1], got {self.top_p!r} (--top-p).")
-        if not float(self.time_limit_s) > 0:
-            raise FlutterTuneError(f"time_limit_s must be positive, got {self.time_limit_s!r}.")
+    def validate(self) -> "GenerationSettings":
+        if not isinstance(self.max_new_tokens, int) or isinstance(self.max_new_tokens, bool):
+            raise FlutterTuneError(f"max_new_tokens must be a whole number, got {self.max_new_tokens!r} "
+                                   "(setting flutterTune.maxNewTokens / --max-new-tokens).")
+        problems = range_problems(self)
+        if problems:
+            raise FlutterTuneError(" ".join(problems))
+        return self
 
 
 @dataclass
 class GenerationResult:
-    """What came out: the extracted ``code``, the ``raw_text`` as decoded, why it stopped, timings."""
+    """What came out: the best candidate's ``code`` and ``raw_text``, why it stopped, timings, and every
+    candidate (best first) with its checks."""
 
     code: str
     raw_text: str
-    new_tokens: int
-    stop_reason: str  # "eos" | "widget_end" | "max_tokens" | "time_limit" | "cancelled"
+    new_tokens: int  # tokens of the returned candidate
+    stop_reason: str  # "eos" | "widget_end" | "max_tokens" | "time_limit" | "cancelled" | "outpaced"
     seconds: float
     first_token_seconds: float | None
     examples: int = 0  # retrieved examples that were in the prompt
+    candidates: list = field(default_factory=list)  # trainer.generation.candidates.Candidate, best first
+    total_tokens: int = 0  # tokens decoded over all candidates
+    backend: str = "torch"
+
+    @property
+    def best(self):
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.candidates) and self.candidates[0].passed
+
+    @property
+    def checks(self) -> dict[str, bool]:
+        return self.candidates[0].checks if self.candidates else {}
+
+    @property
+    def failed(self) -> list[str]:
+        return self.candidates[0].failed if self.candidates else []
+
+    @property
+    def passing(self) -> int:
+        return sum(c.passed for c in self.candidates)
 
 
 def context_length(model) -> int:
+    if getattr(model, "context_length", None):
+        return int(model.context_length)
     config = getattr(model, "config", None)
     return int(getattr(config, "max_position_embeddings", None) or DEFAULT_CONTEXT)
 
@@ -101,115 +137,54 @@ def build_prompt_ids(model, tokenizer, instruction: str, input: str, examples: S
         examples.pop()
 
 
-def _eos_ids(model, tokenizer) -> set[int]:
-    ids = set()
-    for source in (getattr(tokenizer, "eos_token_id", None),
-                   getattr(getattr(model, "generation_config", None), "eos_token_id", None)):
-        if isinstance(source, int):
-            ids.add(source)
-        elif source:
-            ids.update(int(i) for i in source)
-    for token in ("<|im_end|>", "<|endoftext|>"):
-        tid = tokenizer.convert_tokens_to_ids(token) if token in tokenizer.get_vocab() else None
-        if tid is not None:
-            ids.add(tid)
-    return ids
+def serving_of(model, tokenizer):
+    """A ServingModel for ``model`` (already one, or a transformers model to wrap)."""
+    from .generation.serving import ServingModel, from_torch
 
-
-def _next_token(logits, settings: GenerationSettings, generator) -> int:
-    import torch
-
-    if settings.temperature <= 0:
-        return int(torch.argmax(logits).item())
-    probs = torch.softmax(logits.float() / settings.temperature, dim=-1)
-    if settings.top_p < 1.0:
-        sorted_probs, order = torch.sort(probs, descending=True)
-        keep = torch.cumsum(sorted_probs, dim=-1) - sorted_probs < settings.top_p
-        keep[0] = True
-        probs = torch.zeros_like(probs).scatter(0, order[keep], sorted_probs[keep])
-    return int(torch.multinomial(probs / probs.sum(), 1, generator=generator).item())
-
-
-def _input_device(model):
-    try:
-        return model.get_input_embeddings().weight.device
-    except (AttributeError, NotImplementedError):
-        return getattr(model, "device", "cpu")
+    return model if isinstance(model, ServingModel) else from_torch(model, tokenizer)
 
 
 def generate_code(model, tokenizer, instruction: str, *, input: str = "", examples: Sequence[Example] = (),
                   settings: GenerationSettings | None = None, cancel: threading.Event | None = None,
-                  on_token: Callable[[int, str], None] | None = None) -> GenerationResult:
+                  on_token: Callable[[int, str], None] | None = None,
+                  expected_name: str | None = None, batch_all: bool = False) -> GenerationResult:
     """Generate the widget described by ``instruction`` (with optional retrieved ``examples``).
 
-    ``on_token(token_id, new_text)`` is called for every generated token with the text it added
-    ("" while a multi-byte character is incomplete); ``cancel`` is checked between tokens.
-    Raises FlutterTuneError for an empty or enormous description, bad settings, or a prompt that
-    does not fit the model's context.
+    ``on_token(step, new_text)`` is called after every decoding step with the step count and the
+    text the first (greedy) candidate added; ``cancel`` is checked between steps. ``expected_name``
+    is the widget name the caller needs (else the one the description names, if any). The greedy
+    candidate is decoded first and the sampled ones only when it fails a check (``batch_all``: all in
+    one batch from the start, as the benchmarks compare). Raises
+    FlutterTuneError for an empty or enormous description, bad settings, or a prompt that does not
+    fit the model's context.
     """
-    import torch
+    from .generation.candidates import decode_candidates, decode_escalating
+    from .generation.checks import requested_name
 
-    settings = settings or GenerationSettings()
-    settings.validate()
+    settings = (settings or GenerationSettings()).validate()
     instruction = validate_description(instruction)
-    prompt, prompt_ids, examples_used = build_prompt_ids(model, tokenizer, instruction, input, examples, settings.max_new_tokens)
-    eos = _eos_ids(model, tokenizer)
-    generator = None
-    if settings.temperature > 0 and settings.seed is not None:
-        generator = torch.Generator().manual_seed(settings.seed)
-
-    tracker = WidgetEndTracker()
-    generated: list[int] = []
-    text = ""
-    stop_reason = "max_tokens"
-    first_token_seconds = None
+    serving = serving_of(model, tokenizer)
+    tokenizer = serving.tokenizer
+    prompt, prompt_ids, examples_used = build_prompt_ids(serving, tokenizer, instruction, input, examples,
+                                                         settings.max_new_tokens)
     start = time.perf_counter()
-    was_training = model.training
-    model.eval()
+    model_obj = serving.model
+    was_training = bool(model_obj is not None and getattr(model_obj, "training", False))
+    if was_training:
+        model_obj.eval()
     try:
-        with torch.inference_mode():
-            ids = torch.tensor([prompt_ids], device=_input_device(model))
-            out = model(input_ids=ids, use_cache=True, logits_to_keep=1)
-            cache = out.cache
-            while True:
-                if cancel is not None and cancel.is_set():
-                    stop_reason = "cancelled"
-                    break
-                token = _next_token(out.logits[0, -1, :], settings, generator)
-                if first_token_seconds is None:
-                    first_token_seconds = time.perf_counter() - start
-                if token in eos:
-                    stop_reason = "eos"
-                    break
-                generated.append(token)
-                decoded = tokenizer.decode(generated, skip_special_tokens=True)
-                new_text = ""
-                if not decoded.endswith("\ufffd"):  # wait for the rest of a multi-byte character
-                    new_text, text = decoded[len(text):], decoded
-                if on_token is not None:
-                    on_token(token, new_text)
-                if settings.stop_at_widget_end and new_text and tracker.feed(new_text):
-                    stop_reason = "widget_end"
-                    break
-                if len(generated) >= settings.max_new_tokens:
-                    stop_reason = "max_tokens"
-                    break
-                if time.perf_counter() - start >= settings.time_limit_s:
-                    stop_reason = "time_limit"
-                    break
-                out = model(input_ids=torch.tensor([[token]], device=ids.device), cache=cache,
-                            use_cache=True, logits_to_keep=1)
-                cache = out.cache
+        n = settings.candidates if settings.temperature > 0 else 1  # at temperature 0 all would be greedy
+        decode = decode_candidates if batch_all else decode_escalating
+        decoded = decode(
+            serving, prompt_ids, n, settings, prompt=prompt, instruction=instruction,
+            expected_name=expected_name or requested_name(instruction), cancel=cancel, on_token=on_token)
     finally:
         if was_training:
-            model.train()
-    raw_text = tokenizer.decode(generated, skip_special_tokens=True)
+            model_obj.train()
+    best = decoded.candidates[0]
+    stop = "cancelled" if cancel is not None and cancel.is_set() else best.stop_reason
     return GenerationResult(
-        code=extract_code(raw_text, prompt=prompt, instruction=instruction),
-        raw_text=raw_text,
-        new_tokens=len(generated),
-        stop_reason=stop_reason,
-        seconds=time.perf_counter() - start,
-        first_token_seconds=first_token_seconds,
-        examples=examples_used,
-    )
+        code=best.code, raw_text=best.raw_text, new_tokens=best.new_tokens, stop_reason=stop,
+        seconds=time.perf_counter() - start, first_token_seconds=decoded.first_token_seconds,
+        examples=examples_used, candidates=decoded.candidates, total_tokens=decoded.total_tokens,
+        backend=serving.backend)

@@ -247,6 +247,33 @@ def same_base(a_name: str, a_path: str | None, b_name: str, b_path: str | None) 
     return bool(a_path and b_path and os.path.normpath(a_path) == os.path.normpath(b_path))
 
 
+def check_adapter_base(base: str | None, adapter: str | Path | None) -> tuple[str, dict]:
+    """The base to serve ``adapter`` on (its own base when ``base`` is None) and the adapter's metadata.
+
+    Raises FlutterTuneError for a folder that is not an adapter, or one trained on another base.
+    """
+    from .adapters import adapter_base, read_metadata
+
+    if adapter is None:
+        return base or DEFAULT_BASE, {}
+    adapter_path = Path(adapter).expanduser()
+    if not (adapter_path / "adapter_config.json").is_file():
+        raise FlutterTuneError(f"{adapter_path} is not a LoRA adapter folder (no adapter_config.json). "
+                               "Train one with `flutter-tune train` or pick another folder.")
+    metadata = read_metadata(adapter_path)
+    trained_name, trained_path = adapter_base(adapter_path)
+    if base is None:
+        base = trained_name or DEFAULT_BASE
+    base_path = resolve_base(base)
+    if trained_name and not same_base(trained_name, trained_path, base, base_path):
+        raise FlutterTuneError(
+            f"The adapter {adapter_path} was trained on base model '{trained_name}', "
+            f"but the base model in use is '{base}'. Switch the base model to '{trained_name}' "
+            "or choose an adapter trained on this base."
+        )
+    return base, metadata
+
+
 def load_for_inference(base: str | None = DEFAULT_BASE, adapter: str | Path | None = None,
                        quantization: str = "auto", device: str = "auto", progress: Progress = NULL_PROGRESS):
     """Load a base model (+ optional LoRA adapter folder) for generation → ``(model, tokenizer, info)``.
@@ -255,27 +282,8 @@ def load_for_inference(base: str | None = DEFAULT_BASE, adapter: str | Path | No
     An adapter trained on another base raises FlutterTuneError naming both. ``info`` holds
     ``base``, ``base_path``, ``adapter`` (str or None), ``quantization`` and ``device`` (as resolved), ``metadata``.
     """
-    from .adapters import adapter_base, read_metadata
-
-    metadata: dict = {}
-    adapter_path = None
-    if adapter is not None:
-        adapter_path = Path(adapter).expanduser()
-        if not (adapter_path / "adapter_config.json").is_file():
-            raise FlutterTuneError(f"{adapter_path} is not a LoRA adapter folder (no adapter_config.json). "
-                                   "Train one with `flutter-tune train` or pick another folder.")
-        metadata = read_metadata(adapter_path)
-        trained_name, trained_path = adapter_base(adapter_path)
-        if base is None:
-            base = trained_name or DEFAULT_BASE
-        base_path = resolve_base(base)
-        if trained_name and not same_base(trained_name, trained_path, base, base_path):
-            raise FlutterTuneError(
-                f"The adapter {adapter_path} was trained on base model '{trained_name}', "
-                f"but the base model in use is '{base}'. Switch the base model to '{trained_name}' "
-                "or choose an adapter trained on this base."
-            )
-    base = base or DEFAULT_BASE
+    base, metadata = check_adapter_base(base, adapter)
+    adapter_path = Path(adapter).expanduser() if adapter is not None else None
     device = pick_device(device)
     quantization = resolve_quantization(quantization, device, resolve_base(base))
     model, tokenizer = load_base(base, quantization=quantization, device=device, progress=progress)

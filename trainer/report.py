@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import html
 import io
+import json
 from pathlib import Path
 
-from dataset_tools.atomic_io import ensure_dir, write_bytes_atomic, write_json_atomic, write_text_atomic
+from dataset_tools.artifacts import artifact_dir
 
 from .evaluate import METRICS
 
-RATE_METRICS = ("parse_valid_rate", "exact_match", "style_score", "widget_overlap")
+RATE_METRICS = ("parse_valid_rate", "valid_at_1", "checks_passed_rate", "exact_match", "style_score",
+                "widget_overlap")
 
 
 def _fmt(name: str, value) -> str:
@@ -29,6 +31,8 @@ def _fmt(name: str, value) -> str:
         return f"{value:.2f}"
     if name == "loss":
         return f"{value:.3f}"
+    if name in ("latency_p50", "latency_p95", "candidates_passed"):
+        return f"{value:.2f}"
     return f"{value:.1f}"
 
 
@@ -44,7 +48,7 @@ def metric_table(results: dict) -> tuple[list[str], list[list[str]]]:
         cells = [("**%s**" % _fmt(name, v)) if best is not None and v == best else _fmt(name, v) for v in values]
         arrow = "↑" if higher else "↓"
         rows.append([f"{label} {arrow}"] + cells + [_fmt(name, results.get("reference", {}).get(name))])
-    rows.append(["Tokens / second"] + [_fmt("", s["metrics"].get("tokens_per_second")) for s in systems] + [""])
+    rows.append(["Backend"] + [str((s.get("info") or {}).get("backend", "")) for s in systems] + [""])
     rows.append(["Stop reasons"] + [", ".join(f"{k} {v}" for k, v in sorted(s["metrics"].get("stop_reasons", {}).items()))
                                     for s in systems] + [""])
     return header, rows
@@ -192,15 +196,18 @@ def render_html(results: dict, has_loss_curve: bool, samples: int = 3) -> str:
 
 def write_report(results: dict, out_dir, *, loss_history: list[dict] | None = None) -> dict[str, Path]:
     """Write every report file into ``out_dir``; return their paths by kind."""
-    out = ensure_dir(Path(out_dir), "report folder")
-    paths = {"json": out / "eval.json", "markdown": out / "report.md", "html": out / "report.html",
-             "metrics_plot": out / "metrics.png"}
-    write_json_atomic(paths["json"], dict(results, loss_history=loss_history or []))
-    write_bytes_atomic(paths["metrics_plot"], plot_metrics(results))
+    out = Path(out_dir).expanduser().absolute()
+    names = {"json": "eval.json", "markdown": "report.md", "html": "report.html", "metrics_plot": "metrics.png"}
+    metrics_png = plot_metrics(results)
     curve = plot_loss_curve(loss_history or [])
     if curve is not None:
-        paths["loss_plot"] = out / "loss_curve.png"
-        write_bytes_atomic(paths["loss_plot"], curve)
-    write_text_atomic(paths["markdown"], render_markdown(results, curve is not None))
-    write_text_atomic(paths["html"], render_html(results, curve is not None))
-    return paths
+        names["loss_plot"] = "loss_curve.png"
+    with artifact_dir(out, "report", hint=" with -o") as tmp:
+        (tmp / names["json"]).write_text(json.dumps(dict(results, loss_history=loss_history or []), indent=2,
+                                                    ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+        (tmp / names["metrics_plot"]).write_bytes(metrics_png)
+        if curve is not None:
+            (tmp / names["loss_plot"]).write_bytes(curve)
+        (tmp / names["markdown"]).write_text(render_markdown(results, curve is not None), encoding="utf-8")
+        (tmp / names["html"]).write_text(render_html(results, curve is not None), encoding="utf-8")
+    return {kind: out / name for kind, name in names.items()}

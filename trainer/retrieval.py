@@ -24,13 +24,14 @@ from pathlib import Path
 
 from dataset_tools.atomic_io import read_jsonl
 from dataset_tools.errors import FlutterTuneError
+from dataset_tools.settings import setting
 
 from .prompt import Example, format_prompt
 from .retrieval_index import RetrievalIndex, file_sha256, record_id
 
 __all__ = [
     "RetrievalSettings", "RetrievalIndex", "SETTINGS_ALIASES", "INDEX_DIRNAME", "load_or_build",
-    "select_examples", "examples_for", "to_example", "record_id", "clear_cache",
+    "select_examples", "examples_for", "to_example", "record_id", "clear_cache", "problem",
 ]
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,12 @@ class RetrievalSettings:
     tokens all example turns together may take (room must remain for the answer).
     """
 
-    enabled: bool = True
-    k: int = 2
-    token_budget: int = 1024
+    enabled: bool = setting(True, key="retrieval.enabled",
+                            help="Put your own nearest widgets into the prompt as examples.")
+    k: int = setting(2, low=0, high=8, key="retrieval.k", flag="--retrieval-k",
+                     help="How many of your widgets to add as examples.")
+    token_budget: int = setting(1024, low=0, high=4096, key="retrieval.tokenBudget", flag="--retrieval-budget",
+                                help="Most prompt tokens spent on the examples.")
 
 
 # camelCase editor keys → field names, for dataset_tools.settings.apply_overrides(aliases=...).
@@ -67,12 +71,26 @@ def clear_cache() -> None:
     with _lock:
         _cache.clear()
         _said.clear()
+        _problems.clear()
+
+
+_problems: dict[Path, str] = {}  # folder → why its index could not be used (warnings only)
 
 
 def _say_once(folder: Path, level: int, message: str) -> None:
+    if level >= logging.WARNING:
+        _problems[folder] = message
     if (folder, message) not in _said:
         _said.add((folder, message))
         log.log(level, message)
+
+
+def problem(dataset_dir: Path | str | None) -> str | None:
+    """Why retrieval is off for ``dataset_dir`` when that is something to fix (a bad dataset line,
+    an unreadable file), else None. The editor shows it once."""
+    if not dataset_dir:
+        return None
+    return _problems.get(Path(dataset_dir).expanduser().resolve())
 
 
 def _signature(path: Path) -> tuple:
@@ -103,6 +121,7 @@ def load_or_build(dataset_dir: Path | str | None) -> RetrievalIndex | None:
         cached = _cache.get(folder)
         if cached and cached[0] == signature:
             return cached[1]
+        _problems.pop(folder, None)
         index = _load_or_build_locked(folder, train)
         if index is None:
             _cache.pop(folder, None)

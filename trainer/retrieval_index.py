@@ -20,7 +20,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from dataset_tools.atomic_io import atomic_dir, write_json_atomic
+from dataset_tools.artifacts import artifact_dir
+from dataset_tools.atomic_io import write_json_atomic
 
 # Bumped whenever the document/query tokenization changes, so saved indexes get rebuilt.
 TOKENIZER_VERSION = 1
@@ -136,7 +137,7 @@ class RetrievalIndex:
 
     def save(self, folder: Path) -> None:
         """Write the index atomically into ``folder`` (replacing an older one)."""
-        with atomic_dir(Path(folder)) as tmp:
+        with artifact_dir(Path(folder), "retrieval-index") as tmp:
             self.bm25.save(str(tmp), show_progress=False)
             write_json_atomic(
                 tmp / META_NAME,

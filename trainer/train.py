@@ -5,9 +5,11 @@ dataset with the one prompt format (prompt/completion, so SFTTrainer masks promp
 trains one sequence per forward on the CPU (batches accumulated; on CUDA padded length-grouped
 batches) with the loss scored at completion tokens only (trainer.completion_trainer), validates
 every epoch (or N steps), keeps the best adapter,
-and writes it atomically as ``<adapters_dir>/<UTC time>-<hash>/`` before moving ``LATEST``.
-Checkpoints live in ``<adapters_dir>/.checkpoints`` until the run completes, so ``resume``
-continues a killed or interrupted run.
+and writes it atomically as ``<adapters_dir>/<UTC time>-<hash>/`` before moving ``LATEST``
+(and ``ACTIVE``, when it validates better: see ``trainer.adapters.activate_if_better``).
+One run at a time per adapters folder (an inter-process lock); each run checkpoints into its own
+``<adapters_dir>/.checkpoints/<run>/`` until it completes, so ``resume`` continues the newest killed
+or interrupted run and a new run never touches another run's checkpoints (``trainer.runs``).
 """
 
 from __future__ import annotations
@@ -15,26 +17,21 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import shutil
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from dataset_tools.atomic_io import ensure_dir, write_json_atomic
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import NULL_PROGRESS, Progress
 
-from .adapters import AdapterInfo, save_adapter
+from .adapters import AdapterInfo, activate_after_training, active_adapter, new_adapter_name, save_adapter
 from .config import TrainConfig
 from .data import LengthStats, Splits, load_splits, prepare, to_dataset
+from .runs import RunFolder, finish_run, new_run, resumable_run, training_lock
 
 # PEFT/TRL still call the deprecated name; the notice means nothing to a user.
 warnings.filterwarnings("ignore", message=r".*is_gradient_checkpointing.*", category=FutureWarning)
-
-CHECKPOINTS = ".checkpoints"
-RUN_FILE = "run.json"
-
 
 def adapters_home(config: TrainConfig) -> Path:
     if config.adapters_dir:
@@ -55,10 +52,14 @@ class TrainingRun:
     train_stats: LengthStats
     eval_stats: LengthStats
     base_path: str
-    checkpoint_dir: Path
+    run_folder: RunFolder
     resume_from: str | None
     device: str = "cpu"
     quantization: str = "none"                 # as resolved from config.quantization
+
+    @property
+    def checkpoint_dir(self) -> Path:
+        return self.run_folder.path
 
 
 def micro_batch(config: TrainConfig, device: str) -> int:
@@ -123,42 +124,30 @@ def sft_config(config: TrainConfig, device: str, output_dir: Path, has_eval: boo
 
 
 def run_fingerprint(config: TrainConfig, manifest_hash: str) -> str:
-    keys = {k: v for k, v in config.to_dict().items() if k not in ("resume", "max_minutes", "adapters_dir")}
+    keys = {k: v for k, v in config.to_dict().items() if k not in ("resume", "max_minutes", "adapters_dir", "activate")}
     return hashlib.sha256(json.dumps([keys, manifest_hash], sort_keys=True, default=str).encode()).hexdigest()
-
-
-def last_complete_checkpoint(checkpoint_dir: Path) -> str | None:
-    """The newest ``checkpoint-N`` folder that was written to the end, or None.
-
-    transformers writes ``trainer_state.json`` last, so a run killed while saving leaves a newer
-    folder without it; ``get_last_checkpoint`` would pick that one and resuming would fail.
-    """
-    if not checkpoint_dir.is_dir():
-        return None
-    steps = [(int(p.name.split("-")[1]), p) for p in checkpoint_dir.glob("checkpoint-*")
-             if p.name.split("-")[1].isdigit() and (p / "trainer_state.json").is_file()]
-    return str(max(steps)[1]) if steps else None
-
-
-def _checkpoint_to_resume(checkpoint_dir: Path, config: TrainConfig, progress: Progress) -> str | None:
-    if not config.resume:
-        shutil.rmtree(checkpoint_dir, ignore_errors=True)   # a new run starts clean
-        return None
-    last = last_complete_checkpoint(checkpoint_dir)
-    if last is None:
-        progress.start("Training", None, f"nothing to resume in {checkpoint_dir}; starting a new run")
-    return last
 
 
 def resumed_config(config: TrainConfig) -> TrainConfig:
     """With ``resume``, the interrupted run's saved settings (keeping this call's time budget)."""
-    run_file = adapters_home(config) / CHECKPOINTS / RUN_FILE
-    if not config.resume or not run_file.is_file():
+    run = resumable_run(adapters_home(config)) if config.resume else None
+    if run is None:
         return config
-    saved = json.loads(run_file.read_text(encoding="utf-8"))["config"]
     fields = {f.name for f in dataclasses.fields(TrainConfig)}
-    saved = {k: v for k, v in saved.items() if k in fields}
+    saved = {k: v for k, v in run.config.items() if k in fields}
     return dataclasses.replace(TrainConfig(**saved), resume=True, max_minutes=config.max_minutes)
+
+
+def _run_folder(config: TrainConfig, manifest_hash: str, progress: Progress) -> tuple[RunFolder, str | None]:
+    """The run to continue (``resume``) or a new run folder; never another run's checkpoints."""
+    root = adapters_home(config)
+    if config.resume:
+        run = resumable_run(root)
+        if run is not None:
+            return run, run.checkpoint
+        progress.start("Training", None, f"nothing to resume in {root}; starting a new run")
+    fingerprint = run_fingerprint(config, manifest_hash)
+    return new_run(root, new_adapter_name(fingerprint), config.to_dict(), manifest_hash), None
 
 
 def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks=()) -> TrainingRun:
@@ -188,10 +177,8 @@ def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks
     eval_rows = [r for _, r in sorted(zip(eval_stats.lengths, eval_rows), key=lambda t: t[0])]
     has_eval = bool(eval_rows)
 
-    checkpoint_dir = adapters_home(config) / CHECKPOINTS
-    resume_from = _checkpoint_to_resume(checkpoint_dir, config, progress)
-    ensure_dir(checkpoint_dir, "checkpoint folder")
-    write_json_atomic(checkpoint_dir / RUN_FILE, {"config": config.to_dict(), "manifest_hash": splits.manifest_hash})
+    run_folder, resume_from = _run_folder(config, splits.manifest_hash, progress)
+    checkpoint_dir = run_folder.path
 
     lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                       target_modules=list(config.target_modules), bias="none", task_type="CAUSAL_LM")
@@ -208,7 +195,7 @@ def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks
 
     trainer.remove_callback(PrinterCallback)  # it prints raw log dicts to stdout; progress goes through `progress`
     return TrainingRun(config, trainer, tokenizer, splits, train_stats, eval_stats, base_path,
-                       checkpoint_dir, resume_from, device, quantization)
+                       run_folder, resume_from, device, quantization)
 
 
 def _loss_history(log_history: list[dict]) -> list[dict]:
@@ -219,9 +206,23 @@ def _loss_history(log_history: list[dict]) -> list[dict]:
 def train(config: TrainConfig, progress: Progress = NULL_PROGRESS) -> AdapterInfo:
     """Train a LoRA adapter and save it as a new versioned folder; returns its AdapterInfo.
 
-    Ctrl-C or ``progress.cancel()`` saves a resumable checkpoint and raises FlutterTuneError
+    Holds the adapters folder's training lock for the whole run (a second run fails at once).
+    Ctrl-C or ``progress.cancel()`` saves a resumable checkpoint and raises TrainingInterrupted
     telling how to resume. ``max_minutes`` stops at the budget and still saves the best adapter.
     """
+    with training_lock(adapters_home(config)):
+        return _train_locked(config, progress)
+
+
+class TrainingInterrupted(FlutterTuneError):
+    """Training stopped on request (Ctrl-C, cancel) after saving a checkpoint it can resume from."""
+
+    def __init__(self, message: str, checkpoint: str | None) -> None:
+        super().__init__(message)
+        self.checkpoint = checkpoint
+
+
+def _train_locked(config: TrainConfig, progress: Progress) -> AdapterInfo:
     from transformers import EarlyStoppingCallback
 
     from .callbacks import ProgressCallback, StopCallback, StopRequest, sigint_requests_stop
@@ -248,9 +249,12 @@ def train(config: TrainConfig, progress: Progress = NULL_PROGRESS) -> AdapterInf
     seconds, cpu_seconds = time.monotonic() - started, time.process_time() - cpu_started
     state = trainer.state
     if stop.reason == "interrupt":
+        checkpoint = resumable_run(adapters_home(config))
         progress.finish("interrupted; checkpoint saved")
-        raise FlutterTuneError(f"Training stopped at step {state.global_step}/{state.max_steps}; a checkpoint is in "
-                               f"{run.checkpoint_dir}. Run `flutter-tune train --resume` to continue.")
+        raise TrainingInterrupted(
+            f"Training stopped at step {state.global_step}/{state.max_steps}; a checkpoint is in "
+            f"{run.checkpoint_dir}. Resume it with `flutter-tune train --resume` or "
+            "\"Resume Training\" in the editor.", checkpoint.checkpoint if checkpoint else None)
 
     history = _loss_history(state.log_history)
     eval_losses = [e["eval_loss"] for e in history if "eval_loss" in e]
@@ -282,8 +286,10 @@ def train(config: TrainConfig, progress: Progress = NULL_PROGRESS) -> AdapterInf
         "metrics": metrics,
         "loss_history": history,
     }
+    previous = active_adapter(adapters_home(config))  # what is served now, before LATEST moves
     info = save_adapter(trainer.model, run.tokenizer, adapters_home(config), metadata,
                         fingerprint=run_fingerprint(config, run.splits.manifest_hash))
-    shutil.rmtree(run.checkpoint_dir, ignore_errors=True)
+    info.activation = activate_after_training(adapters_home(config), info, config.activate, previous)
+    finish_run(run.run_folder)
     progress.finish(f"saved {info.path}", adapter=str(info.path), best_validation_loss=metrics["best_validation_loss"])
     return info

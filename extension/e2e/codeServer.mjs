@@ -60,8 +60,11 @@ export function installExtension(entry, dirs, env, vsix) {
   return result.stdout;
 }
 
-/** Start code-server on `port` in its own process group; resolves once /healthz answers. */
-export async function startCodeServer(entry, dirs, env, port, timeoutMs = 120_000) {
+/**
+ * Start code-server on `port` in its own process group; resolves once /healthz answers.
+ * `trust`: keep VS Code's workspace trust on (the folder opens untrusted, with the trust prompt).
+ */
+export async function startCodeServer(entry, dirs, env, port, { trust = false, timeoutMs = 120_000 } = {}) {
   const log = openSync(dirs.log, "a");
   const child = spawn(
     process.execPath,
@@ -72,7 +75,7 @@ export async function startCodeServer(entry, dirs, env, port, timeoutMs = 120_00
       "--bind-addr", `127.0.0.1:${port}`,
       "--disable-telemetry",
       "--disable-update-check",
-      "--disable-workspace-trust",
+      ...(trust ? [] : ["--disable-workspace-trust"]),
       "--disable-getting-started-override",
     ],
     { env, detached: true, stdio: ["ignore", log, log] },

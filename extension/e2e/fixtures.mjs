@@ -62,10 +62,15 @@ export function buildTinyModel(python, repoRoot, dest) {
   return path.join(dest, "tiny-llama");
 }
 
-/** Write the editor's user settings: Flutter Tune on the tiny model, and a quiet workbench. */
-export function writeUserSettings(userDataDir, { python, model, dataHome }) {
+/** The key (Playwright's spelling of the "ctrl+alt+shift+t" below) bound to an 8-step training, validating every 4 steps. */
+export const SHORT_TRAINING_KEY = "Control+Alt+Shift+T";
+
+/**
+ * Write the editor's user settings: Flutter Tune on the tiny model, and a quiet workbench. No interpreter:
+ * as in a clean profile, the extension has to find or set up one (the workspace names one, see below).
+ */
+export function writeUserSettings(userDataDir, { model, dataHome, trust }) {
   const settings = {
-    "flutterTune.pythonPath": python,
     "flutterTune.baseModel": model,
     "flutterTune.adapter": "",
     "flutterTune.quantization": "none",
@@ -79,7 +84,8 @@ export function writeUserSettings(userDataDir, { python, model, dataHome }) {
     "workbench.startupEditor": "none",
     "workbench.tips.enabled": false,
     "workbench.enableExperiments": false,
-    "security.workspace.trust.enabled": false,
+    "security.workspace.trust.enabled": trust,
+    "security.workspace.trust.startupPrompt": "always",
     "telemetry.telemetryLevel": "off",
     "extensions.autoCheckUpdates": false,
     "extensions.autoUpdate": false,
@@ -100,5 +106,29 @@ export function writeUserSettings(userDataDir, { python, model, dataHome }) {
   const file = path.join(userDataDir, "User", "settings.json");
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(settings, null, 2));
+  // A short training run on a key, as a user would bind one (the command passes its args to the server).
+  writeFileSync(path.join(userDataDir, "User", "keybindings.json"), JSON.stringify([
+    { key: "ctrl+alt+shift+t", command: "flutterTune.trainAdapter", args: { maxSteps: 8, evalSteps: 4 } },
+  ], null, 2));
   return file;
+}
+
+/** The workspace's own settings: the interpreter a workspace may choose, honoured only once it is trusted. */
+export function writeWorkspaceSettings(workspace, { python }) {
+  const file = path.join(workspace, ".vscode", "settings.json");
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify({ "flutterTune.pythonPath": python }, null, 2));
+  return file;
+}
+
+/**
+ * A folder for the front of PATH whose `python3` and `python` are a plain interpreter without Flutter Tune,
+ * so the extension's search finds no usable Python on any machine and offers the set-up.
+ */
+export function plainPythonBin(dest, plainPython) {
+  mkdirSync(dest, { recursive: true });
+  for (const name of ["python3", "python"]) {
+    writeFileSync(path.join(dest, name), `#!/bin/sh\nexec ${JSON.stringify(plainPython)} "$@"\n`, { mode: 0o755 });
+  }
+  return dest;
 }

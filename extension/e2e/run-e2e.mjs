@@ -2,7 +2,12 @@
 // real Flutter Tune language server on a tiny model. Screenshots go to extension/test-artifacts/e2e/.
 //
 // Needs: dist/flutter-tune.vsix (npm run package), .venv with flutter-tune, `chromium` and `rg` on PATH.
-// code-server is installed once into $FLUTTER_TUNE_E2E_CACHE (default ~/.cache/flutter-tune-e2e).
+// code-server is installed once into $FLUTTER_TUNE_E2E_CACHE (default ~/.cache/flutter-tune-e2e); pip's
+// cache for the set-up scenario lives there too ($FLUTTER_TUNE_E2E_CACHE/pip).
+// The profile starts clean: no interpreter in the user settings; the workspace names the repository's
+// .venv Python, which counts only once the workspace is trusted (the run starts untrusted).
+// FLUTTER_TUNE_E2E_ONLY=name,name runs only those scenarios (without the set-up ones: trusted at once).
+// The README's screenshots are copied to extension/test-artifacts/screenshots/ after a run.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -10,8 +15,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { codeServerDirs, freePort, installExtension, startCodeServer, stopProcessGroup } from "./codeServer.mjs";
-import { buildTinyModel, makeWorkspace, writeUserSettings } from "./fixtures.mjs";
-import { scenarios } from "./scenarios.mjs";
+import { buildTinyModel, makeWorkspace, plainPythonBin, writeUserSettings, writeWorkspaceSettings } from "./fixtures.mjs";
+import { README_SCREENSHOTS, scenarios, SETUP_SCENARIOS } from "./scenarios.mjs";
 import { CHROMIUM_ARGS, waitForWorkbench } from "./workbench.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,6 +29,9 @@ const entry = path.join(codeServerHome, "node_modules", "code-server", "out", "n
 const vsix = process.env.FLUTTER_TUNE_VSIX ?? path.join(repoRoot, "dist", "flutter-tune.vsix");
 const python = process.env.FLUTTER_TUNE_PYTHON ?? path.join(repoRoot, ".venv", "bin", "python");
 const artifacts = path.join(repoRoot, "extension", "test-artifacts", "e2e");
+const screenshots = path.join(repoRoot, "extension", "test-artifacts", "screenshots");
+const only = (process.env.FLUTTER_TUNE_E2E_ONLY ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const plainPython = process.env.FLUTTER_TUNE_E2E_PLAIN_PYTHON ?? "/usr/bin/python3"; // no flutter-tune in it
 const keepWork = process.env.FLUTTER_TUNE_E2E_KEEP === "1";
 
 function log(message) {
@@ -67,13 +75,18 @@ async function main() {
   log("building the tiny test model");
   const model = buildTinyModel(python, repoRoot, path.join(work, "model"));
   const dataHome = path.join(work, "flutter-tune-home");
+  const trust = !only.length || only.some((name) => SETUP_SCENARIOS.includes(name));
+  const plainBin = plainPythonBin(path.join(work, "plain-bin"), plainPython);
   const { dirs, env } = codeServerDirs(path.join(work, "code-server"), {
     FLUTTER_TUNE_HOME: dataHome,
     FLUTTER_TUNE_CACHE: path.join(work, "flutter-tune-cache"),
     HF_HUB_OFFLINE: "1",
     TRANSFORMERS_OFFLINE: "1",
+    PIP_CACHE_DIR: path.join(cacheRoot, "pip"),
+    PATH: `${plainBin}${path.delimiter}${process.env.PATH}`,
   });
-  writeUserSettings(dirs.userData, { python, model, dataHome });
+  writeUserSettings(dirs.userData, { model, dataHome, trust });
+  writeWorkspaceSettings(workspace, { python });
   log(installExtension(entry, dirs, env, vsix).trim().split("\n").pop());
 
   const port = await freePort();
@@ -93,12 +106,20 @@ async function main() {
   }
   const results = [];
   let expected = Infinity;
+  const ctx0 = {};
   try {
-    server = await startCodeServer(entry, dirs, env, port);
+    server = await startCodeServer(entry, dirs, env, port, { trust });
     log(`code-server on port ${port} (pid ${server.pid})`);
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(60_000);
+    const consoleLog = [];
+    page.on("console", (message) => {
+      if (["error", "warning"].includes(message.type())) {
+        consoleLog.push(`[${message.type()}] ${message.text()}`);
+      }
+    });
+    ctx0.consoleLog = consoleLog;
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
     await waitForWorkbench(page);
     const ctx = {
@@ -109,13 +130,20 @@ async function main() {
       dataHome,
       codeServerPid: server.pid,
       python,
+      plainPython,
+      userData: dirs.userData,
+      workspace,
       artifacts,
       log,
     };
-    expected = scenarios(ctx).length;
-    let index = 0;
-    for (const [name, run] of scenarios(ctx)) {
-      index += 1;
+    const all = scenarios(ctx);
+    const selected = only.length ? all.filter(([name]) => only.includes(name)) : all;
+    if (only.length && selected.length !== only.length) {
+      throw new Error(`unknown scenario in FLUTTER_TUNE_E2E_ONLY: ${only.join(", ")}; known: ${all.map(([n]) => n).join(", ")}`);
+    }
+    expected = selected.length;
+    for (const [name, run] of selected) {
+      const index = all.findIndex(([n]) => n === name) + 1;
       const shot = path.join(artifacts, `${String(index).padStart(2, "0")}-${name}.png`);
       const started = Date.now();
       try {
@@ -139,6 +167,14 @@ async function main() {
       }
     }
     writeFileSync(path.join(artifacts, "results.json"), JSON.stringify(results, null, 2));
+    writeFileSync(path.join(artifacts, "browser-console.log"), (ctx0.consoleLog ?? []).join("\n") + "\n");
+    // The README's screenshots: copied from this run (only those it took).
+    mkdirSync(screenshots, { recursive: true });
+    for (const [from, to] of Object.entries(README_SCREENSHOTS)) {
+      if (existsSync(path.join(artifacts, from))) {
+        cpSync(path.join(artifacts, from), path.join(screenshots, to));
+      }
+    }
     if (!keepWork) {
       rmSync(work, { recursive: true, force: true });
     }

@@ -1,16 +1,42 @@
 // The end-to-end scenarios, in order. Each runs in the same editor session and gets a screenshot named
 // after it (run-e2e.mjs takes it). ctx: {page, dartFile, relativeDartFile, modelName, dataHome,
-// codeServerPid, python, artifacts, log}.
-import { existsSync, readFileSync } from "node:fs";
+// codeServerPid, python, plainPython, userData, workspace, artifacts, log}.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { descendants } from "./codeServer.mjs";
+import { SHORT_TRAINING_KEY } from "./fixtures.mjs";
 import {
-  answerInputBox, focusEditor, notificationTexts, openFile, runCommand, statusBarText, waitUntil,
+  answerInputBox, clickButton, focusEditor, notificationTexts, openFile, runCommand, statusBarText, waitUntil, webviewFrame,
 } from "./workbench.mjs";
+
+/** Scenarios that need the workspace to open untrusted (the run keeps workspace trust on when one is selected). */
+export const SETUP_SCENARIOS = ["untrusted-workspace", "setup-from-editor", "trust-workspace"];
+
+/** Screenshots the extension's README shows: e2e file → name under test-artifacts/screenshots/. */
+export const README_SCREENSHOTS = {
+  "02a-setup-progress.png": "setup-progress.png",
+  "09a-training-panel.png": "training-panel.png",
+  "10-train-finishes.png": "training-finished.png",
+  "11-evaluate-webview.png": "evaluation.png",
+  "12-walkthrough.png": "walkthrough.png",
+  "16a-candidates.png": "candidates.png",
+};
+
+/** Language server processes started under code-server: [{pid, cmdline}]. */
+function serverProcesses(ctx) {
+  return descendants(ctx.codeServerPid).filter((p) => p.cmdline.includes("-m server serve"));
+}
 
 /** The scenarios, in order; each gets a screenshot named after it. */
 export function scenarios(ctx) {
   const { page, dartFile, relativeDartFile, python, artifacts, log } = ctx;
+  const envDir = path.join(ctx.userData, "User", "globalStorage", "flutter-tune.flutter-tune", "python-env");
+  const statusShowsModel = (what, timeout = 180_000) => waitUntil(async () => {
+    const value = await statusBarText(page);
+    return value.includes(ctx.modelName) ? value : "";
+  }, what, timeout);
+  const trainingPanel = () => webviewFrame(page, "#chart", 60_000);
   const fileText = () => readFileSync(dartFile, "utf8");
   const save = async () => {
     await page.keyboard.press("Control+S");
@@ -18,6 +44,60 @@ export function scenarios(ctx) {
   };
 
   return [
+    ["untrusted-workspace", async () => {
+      // The folder opens untrusted; its settings name an interpreter (the repository's .venv Python, which
+      // has Flutter Tune). Untrusted, the extension must not start the server with it: it finds no usable
+      // Python (the profile is clean, python3 on PATH is plain) and offers the set-up instead.
+      await clickButton(page, ".monaco-dialog-box", "No, I don't trust", 60_000);
+      await openFile(page, relativeDartFile); // activates the extension (onLanguage:dart)
+      const offer = page.locator(".notification-toast", { hasText: "needs a Python environment with Flutter Tune" });
+      await offer.waitFor({ state: "visible", timeout: 120_000 });
+      const text = (await offer.innerText()).replace(/\s+/g, " ");
+      if (text.includes(python)) {
+        throw new Error(`the untrusted workspace's interpreter was considered: ${text}`);
+      }
+      if (serverProcesses(ctx).length) {
+        throw new Error(`a language server runs in the untrusted workspace: ${JSON.stringify(serverProcesses(ctx))}`);
+      }
+      await waitUntil(async () => (await statusBarText(page)).includes("stopped"), "the status bar says stopped", 30_000);
+      log(`offer: ${text.slice(0, 200)}`);
+    }],
+
+    ["setup-from-editor", async () => {
+      // "Set Up Flutter Tune": a venv in the extension's global storage, torch (pinned), the wheel from the
+      // .vsix with its dependencies from the package index, the model package; then the server starts.
+      const started = Date.now();
+      await clickButton(page, ".notification-toast", "Set Up Flutter Tune", 30_000);
+      const toast = page.locator(".notification-toast", { hasText: "Flutter Tune: setting up" });
+      await toast.waitFor({ state: "visible", timeout: 60_000 });
+      await waitUntil(async () => /Installing PyTorch|Installing Flutter Tune/.test(await toast.innerText()),
+        "the set-up reaches the installs", 600_000, 1000);
+      await page.screenshot({ path: path.join(artifacts, "02a-setup-progress.png") });
+      const status = await statusShowsModel("the server starts from the new environment", 1_500_000);
+      const marker = JSON.parse(readFileSync(path.join(envDir, "flutter-tune-env.json"), "utf8"));
+      if (marker.state !== "ready" || marker.tool !== "flutter-tune") {
+        throw new Error(`the environment's marker is not ready: ${JSON.stringify(marker)}`);
+      }
+      const servers = serverProcesses(ctx);
+      if (servers.length !== 1 || !servers[0].cmdline.startsWith(path.join(envDir, "bin", "python"))) {
+        throw new Error(`expected one server from ${envDir}, found ${JSON.stringify(servers)}`);
+      }
+      log(`set up in ${((Date.now() - started) / 1000).toFixed(0)}s; server ${servers[0].cmdline}; status bar: ${status}`);
+    }],
+
+    ["trust-workspace", async () => {
+      // Trusting the workspace brings its interpreter setting into effect: the server restarts with it.
+      await runCommand(page, "Workspaces: Manage Workspace Trust");
+      await clickButton(page, ".workspace-trust-editor", "Trust", 30_000);
+      const servers = await waitUntil(async () => {
+        const found = serverProcesses(ctx);
+        return found.length === 1 && found[0].cmdline.startsWith(python) ? found : undefined;
+      }, `the server restarts with the workspace's interpreter ${python}`, 120_000);
+      await statusShowsModel("the status bar shows the model again", 120_000);
+      await page.keyboard.press("Control+W"); // close the trust editor
+      log(`trusted: server ${servers[0].cmdline}`);
+    }],
+
     ["open-dart-file", async () => {
       await openFile(page, relativeDartFile);
       await waitUntil(async () => (await page.locator(".tab.active").innerText()).includes(path.basename(dartFile)),
@@ -71,11 +151,11 @@ export function scenarios(ctx) {
       if (!before.includes(comment)) {
         throw new Error("typing the describing comment failed");
       }
-      // Click on the comment's line, as a user would, and go to its end: the editor may have auto-indented
-      // the typed line after the (random) generated code, so a fixed click offset can land on whitespace.
-      // Then wait for the lightbulb (fall back to the Refactor menu).
-      await page.locator(".editor-group-container.active .view-line", { hasText: "A badge that shows" })
-        .click({ position: { x: 40, y: 5 } });
+      // The cursor is still on the comment's line (its last): Home, then End. Keys, not a click: a long random
+      // line above can leave the editor scrolled sideways, and the typed line may have been auto-indented.
+      await focusEditor(page);
+      await page.keyboard.press("Control+End");
+      await page.keyboard.press("Home");
       await page.keyboard.press("End");
       const bulb = page.locator(".editor-group-container.active .lightBulbWidget").first();
       try {
@@ -88,7 +168,7 @@ export function scenarios(ctx) {
       }
       const action = page.locator(".action-widget .monaco-list-row", { hasText: "Generate widget from this comment" });
       await action.waitFor({ state: "visible", timeout: 30_000 });
-      await page.screenshot({ path: path.join(artifacts, "03a-code-action-menu.png") });
+      await page.screenshot({ path: path.join(artifacts, "06a-code-action-menu.png") });
       // Choose it with the keyboard (a pointer-block overlay covers the menu while it opens).
       for (let i = 0; i < 10 && !(await action.evaluate((row) => row.classList.contains("focused"))); i++) {
         await page.keyboard.press("ArrowDown");
@@ -130,32 +210,111 @@ export function scenarios(ctx) {
       }
     }],
 
-    ["train-progress-cancel", async () => {
-      // Train on the harvested dataset: a notification with percent, step, loss and Cancel; the status bar
-      // says "training N%"; the editor stays usable; Cancel stops the job.
+    ["train-panel-cancel", async () => {
+      // Train Adapter opens the training panel: live loss curve, step, tokens/s, time left; the editor stays
+      // usable; the status bar says "training N%" and opens the panel; Cancel in the panel stops the run.
       await runCommand(page, "Flutter Tune: Train Adapter");
-      const toast = page.locator(".notification-toast", { hasText: "Flutter Tune: training" });
-      const progressText = await waitUntil(async () => {
-        const text = (await toast.allInnerTexts()).join(" ");
-        return /\d+% · step \d+\/\d+ · loss \d/.test(text) ? text : "";
-      }, "a training notification with percent, step and loss", 300_000);
-      log(`training notification: ${progressText.replace(/\s+/g, " ").slice(0, 160)}`);
+      const panel = await trainingPanel();
+      const summary = await waitUntil(async () => {
+        const points = await panel.locator("polyline.curve.train").getAttribute("points").catch(() => null);
+        const text = await panel.locator("#summary").innerText().catch(() => "");
+        return points && points.split(" ").length >= 3 && /step \d+\/\d+/.test(text) ? text : "";
+      }, "a training curve with three points and the step", 300_000);
+      log(`training panel: ${summary}`);
       const status = await waitUntil(async () => {
         const value = await statusBarText(page);
         return /training \d+%/.test(value) ? value : "";
       }, "the status bar says 'training N%'", 60_000);
       log(`status bar while training: ${status}`);
-      await openFile(page, "main.dart"); // the editor stays usable while the server trains
-      await page.screenshot({ path: path.join(artifacts, "06a-training.png") });
-      await toast.locator(".monaco-button", { hasText: "Cancel" }).click();
-      const message = await waitUntil(async () => (await notificationTexts(page)).find((t) => t.includes("Training cancelled")),
-        "a 'Training cancelled' message", 180_000);
-      log(`after Cancel: ${message}`);
+      await page.screenshot({ path: path.join(artifacts, "09a-training-panel.png") });
+      await panel.locator("#cancel").click();
+      const outcome = await waitUntil(async () => {
+        const text = await panel.locator("#outcome").innerText().catch(() => "");
+        return text.startsWith("Training cancelled") ? text : "";
+      }, "the panel says the training was cancelled", 180_000);
+      log(`after Cancel: ${outcome}`);
       await waitUntil(async () => !/training/.test(await statusBarText(page)), "the status bar leaves 'training'", 60_000);
+      ctx.resumable = await panel.locator("#resume").isVisible();
+      log(ctx.resumable ? "the panel offers Resume Training" : "this server does not report the run as resumable");
+    }],
+
+    ["train-finishes", async () => {
+      // Resume when the server offers it (then cancel again: the full run is long), then a short run to the
+      // end: the panel shows the result and whether the adapter became active; the walkthrough's step completes.
+      const panel = await trainingPanel();
+      const outcomeText = () => panel.locator("#outcome").innerText().catch(() => "");
+      if (ctx.resumable) {
+        await panel.locator("#resume").click();
+        const resumed = await waitUntil(async () => {
+          const state = await panel.locator("body").getAttribute("data-state");
+          const text = await panel.locator("#summary").innerText().catch(() => "");
+          return state === "running" && /step \d+/.test(text) ? text : "";
+        }, "the resumed run's steps", 300_000);
+        log(`resumed: ${resumed}`);
+        await panel.locator("#cancel").click();
+        await waitUntil(async () => (await outcomeText()).startsWith("Training cancelled"), "the resumed run cancelled", 180_000);
+      }
+      await focusEditor(page);
+      await page.keyboard.press(SHORT_TRAINING_KEY); // Train Adapter with {maxSteps: 8, evalSteps: 4}
+      await waitUntil(async () => (await panel.locator("body").getAttribute("data-state")) === "running",
+        "the short run starts", 300_000);
+      const outcome = await waitUntil(async () => {
+        const text = await outcomeText();
+        return text.startsWith("Training finished") ? text : "";
+      }, "the panel says the training finished", 900_000, 1000);
+      const evalPoints = await panel.locator("circle.dot.eval").count();
+      log(`training finished: ${outcome} (${evalPoints} validation points)`);
+      if (!/is now the active adapter|stays active/.test(outcome) || evalPoints < 1) {
+        throw new Error(`the panel lacks the outcome or the validation curve: ${outcome}`);
+      }
+    }],
+
+    ["evaluate-webview", async () => {
+      // Evaluate Adapter opens the report (figures and plots of report.html) in a webview.
+      await runCommand(page, "Flutter Tune: Evaluate Adapter");
+      const report = await webviewFrame(page, "h1:text('Flutter Tune evaluation')", 600_000);
+      const rows = await report.locator("table tr").count();
+      const loaded = await waitUntil(async () => report.locator("img[src='metrics.png']")
+        .evaluate((img) => img.complete && img.naturalWidth > 0).catch(() => false), "the metrics plot loads", 30_000);
+      log(`report: ${rows} table rows; metrics plot loaded: ${loaded}`);
+      if (rows < 2) {
+        throw new Error("the report has no metrics table");
+      }
+    }],
+
+    ["walkthrough", async () => {
+      // Every step of "Get Started with Flutter Tune" was completed by the real events above.
+      await runCommand(page, "Flutter Tune: Get Started");
+      const steps = page.locator(".getting-started-step[data-step-id]");
+      await waitUntil(async () => (await steps.count()) === 5, "the walkthrough's five steps", 60_000);
+      let states = [];
+      const done = await waitUntil(async () => {
+        states = await steps.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-step-id")}=${e.getAttribute("aria-checked")}`));
+        return states.every((state) => state.endsWith("=true")) ? states : undefined;
+      }, "every walkthrough step checked", 30_000).catch((error) => {
+        throw new Error(`${error.message}: ${states.join(", ")}`);
+      });
+      log(`walkthrough: ${done.join(", ")}`);
+    }],
+
+    ["restart-five-times", async () => {
+      // Five restarts in quick succession leave exactly one server process, serving the current settings.
+      await page.keyboard.press("Escape");
+      const before = serverProcesses(ctx).map((p) => p.pid);
+      for (let i = 0; i < 5; i++) {
+        await runCommand(page, "Flutter Tune: Restart Server");
+      }
+      await statusShowsModel("the server is back after the restarts", 180_000);
+      await sleep(5000); // anything left over would still be running now
+      const after = serverProcesses(ctx);
+      if (after.length !== 1 || before.includes(after[0].pid)) {
+        throw new Error(`expected exactly one new server process, found ${JSON.stringify(after)} (before: ${before})`);
+      }
+      log(`one server after five restarts: pid ${after[0].pid}`);
     }],
 
     ["restart-after-crash", async () => {
-      const servers = descendants(ctx.codeServerPid).filter((p) => p.cmdline.includes("-m server serve"));
+      const servers = serverProcesses(ctx);
       if (servers.length !== 1) {
         throw new Error(`expected one language server process, found ${JSON.stringify(servers)}`);
       }
@@ -167,7 +326,7 @@ export function scenarios(ctx) {
         const value = await statusBarText(page);
         return value.includes(ctx.modelName) ? value : "";
       }, "the status bar shows the restarted server's model", 120_000);
-      const again = descendants(ctx.codeServerPid).filter((p) => p.cmdline.includes("-m server serve"));
+      const again = serverProcesses(ctx);
       if (again.length !== 1 || again[0].pid === servers[0].pid) {
         throw new Error(`the language server was not restarted: ${JSON.stringify(again)}`);
       }
@@ -183,8 +342,8 @@ export function scenarios(ctx) {
         await page.locator(".settings-editor").waitFor({ state: "visible", timeout: 30_000 });
         await page.keyboard.press("Control+A");
         await page.keyboard.type("flutterTune.pythonPath");
-        // pythonPath is machine-scoped: in code-server (a remote window) it lives under the "Remote" tab.
-        await page.locator(".settings-editor .settings-tabs-widget .action-label", { hasText: "Remote" }).click();
+        // The workspace names the interpreter (its value beats the user's): change it there.
+        await page.locator(".settings-editor .settings-tabs-widget .action-label", { hasText: /^Workspace$/ }).click();
         const input = page.locator(".settings-editor .setting-item-contents", { hasText: "Python interpreter" })
           .locator("input").first();
         await input.waitFor({ state: "visible", timeout: 30_000 });
@@ -195,19 +354,70 @@ export function scenarios(ctx) {
       const toast = page.locator(".notification-toast", { hasText: `Flutter Tune is not installed in ${broken}` });
       await toast.waitFor({ state: "visible", timeout: 90_000 });
       await waitUntil(async () => (await statusBarText(page)).includes("stopped"), "the status bar says stopped", 30_000);
-      await page.screenshot({ path: path.join(artifacts, "07a-missing-interpreter-message.png") });
+      await page.screenshot({ path: path.join(artifacts, "15a-missing-interpreter-message.png") });
       await toast.locator(".monaco-button", { hasText: "Open Setup Guide" }).click();
       await page.locator(".tab", { hasText: /Preview readme\.md/i }).waitFor({ state: "visible", timeout: 30_000 });
-      // The preview renders in a webview (two nested iframes): wait for the Setup heading.
-      await page.frameLocator("iframe.webview.ready").frameLocator("iframe#active-frame")
-        .locator("h2", { hasText: "Setup" }).waitFor({ state: "visible", timeout: 60_000 });
-      await page.screenshot({ path: path.join(artifacts, "07b-setup-guide.png") });
+      // The preview renders in a webview (other webviews may be open too): wait for the Setup heading.
+      await webviewFrame(page, "h2:text-is('Setup')", 60_000);
+      await page.screenshot({ path: path.join(artifacts, "15b-setup-guide.png") });
       await setPythonPath(python);
       const text = await waitUntil(async () => {
         const value = await statusBarText(page);
         return value.includes(ctx.modelName) ? value : "";
       }, "the server comes back when the interpreter setting is fixed", 120_000);
       log(`setup guide opened; with the interpreter fixed the status bar says: ${text}`);
+    }],
+
+    ["candidates", async () => {
+      // Generate Widget inserts the best of several candidates; Alt+] steps to the next (one undoable edit),
+      // the status bar says which checks the inserted code passed, and "Remove" takes it out again.
+      await openFile(page, relativeDartFile);
+      await focusEditor(page);
+      await page.keyboard.press("Control+End");
+      await page.keyboard.press("Enter");
+      await save();
+      const before = fileText();
+      await runCommand(page, "Flutter Tune: Generate Widget from Description");
+      await answerInputBox(page, "A tile that shows a trail's name and length");
+      await page.locator(".tab.active.dirty").waitFor({ state: "visible", timeout: 240_000 });
+      const next = page.locator(".editor-group-container.active .codelens-decoration a", { hasText: "Next candidate" });
+      try {
+        await next.waitFor({ state: "visible", timeout: 30_000 });
+      } catch {
+        throw new Error("no 'Next candidate' CodeLens: the server sent fewer than two candidates with a range " +
+          "(the generate result fields of CONTRACT.md: range, candidates)");
+      }
+      await save();
+      const first = fileText();
+      const checksItem = page.locator('[id="flutter-tune.flutter-tune.flutterTune.checks"]');
+      const firstChecks = (await checksItem.innerText()).trim();
+      // For the README's picture: no toasts, the inserted widget in the middle of the editor.
+      await runCommand(page, "Notifications: Clear All Notifications");
+      await focusEditor(page);
+      for (let i = 0; i < 14; i++) {
+        await page.keyboard.press("Control+ArrowDown"); // scroll the view, not the cursor
+      }
+      await page.screenshot({ path: path.join(artifacts, "16a-candidates.png") });
+      await focusEditor(page);
+      await page.keyboard.press("Alt+]");
+      await page.locator(".tab.active.dirty").waitFor({ state: "visible", timeout: 30_000 });
+      await save();
+      const second = fileText();
+      const secondChecks = await waitUntil(async () => {
+        const text = (await checksItem.innerText()).trim();
+        return /candidate 2\//.test(text) ? text : "";
+      }, "the status bar names candidate 2", 10_000);
+      if (second === first || !second.startsWith(before.trimEnd())) {
+        throw new Error("Alt+] did not replace the inserted widget with the next candidate");
+      }
+      log(`candidate 1: ${firstChecks}; candidate 2: ${secondChecks}`);
+      await page.locator(".editor-group-container.active .codelens-decoration a", { hasText: /^Remove$/ }).click();
+      await page.locator(".tab.active.dirty").waitFor({ state: "visible", timeout: 30_000 });
+      await save();
+      if (fileText() !== before) {
+        throw new Error("Remove did not take the inserted widget out");
+      }
+      log("Remove restored the file as it was before the generation");
     }],
   ];
 }

@@ -91,3 +91,26 @@ export async function waitUntil(probe, message, timeout = 120_000, interval = 50
 export async function notificationTexts(page) {
   return page.locator(".notification-toast .notification-list-item-message").allInnerTexts();
 }
+
+/** The frame (a webview's inner page) that has `selector`, polled across all frames. */
+export async function webviewFrame(page, selector, timeout = 60_000) {
+  return waitUntil(async () => {
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.$(selector)) {
+          return frame;
+        }
+      } catch {
+        // frame navigated or went away
+      }
+    }
+    return undefined;
+  }, `a webview showing ${selector}`, timeout);
+}
+
+/** Click a button in a dialog or notification toast by its label. */
+export async function clickButton(page, scope, label, timeout = 60_000) {
+  const button = page.locator(`${scope} .monaco-button`, { hasText: label }).first();
+  await button.waitFor({ state: "visible", timeout });
+  await button.click();
+}

@@ -4,12 +4,19 @@
  * edits with `workspace/applyEdit`, so they are undoable.
  *
  * Client command ids differ from the server's (`flutterTune.generateWidget` vs `flutterTune.generate`)
- * because vscode-languageclient registers the server's commands under their own names.
+ * because vscode-languageclient registers the server's commands under their own names. Each command that
+ * completes a walkthrough step sets that step's context key when it really did its work.
  */
 import * as vscode from "vscode";
 import { adapterPickItems, parseAdapterList } from "./adapters";
+import type { CandidateStepper } from "./candidateUi";
+import { showReport } from "./reportPanel";
 import type { ServerManager } from "./server";
+import type { EnvironmentSetup } from "./setup";
 import type { StatusBar } from "./statusBar";
+import type { TrainingMonitor } from "./trainingPanel";
+import type { TrainResult } from "./trainingView";
+import { markStep, openWalkthrough } from "./walkthrough";
 
 /** Client command ids (package.json `contributes.commands`). */
 export const COMMANDS = {
@@ -20,17 +27,24 @@ export const COMMANDS = {
   selectAdapter: "flutterTune.selectAdapter",
   showServerLog: "flutterTune.showServerLog",
   restartServer: "flutterTune.restartServer",
+  setUp: "flutterTune.setUp",
+  showTraining: "flutterTune.showTraining",
+  resumeTraining: "flutterTune.resumeTraining",
+  getStarted: "flutterTune.getStarted",
 } as const;
 
-function errorText(error: unknown): string {
+/** The server's answer when a training already runs (CONTRACT): not this window's run failing. */
+const ALREADY_TRAINING = /^Training is already running/i;
+
+export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /** Run `body`, showing any failure as one error message (never an unhandled rejection). */
-function guarded(name: string, body: () => Promise<void>): () => Promise<void> {
-  return async () => {
+function guarded(name: string, body: (arg?: unknown) => Promise<void>): (arg?: unknown) => Promise<void> {
+  return async (arg?: unknown) => {
     try {
-      await body();
+      await body(arg);
     } catch (error) {
       void vscode.window.showErrorMessage(`Flutter Tune: ${name} failed: ${errorText(error)}`);
     }
@@ -46,7 +60,17 @@ function requireTrust(what: string): boolean {
   return false;
 }
 
-async function generateWidget(manager: ServerManager): Promise<void> {
+/** Everything the commands work with. */
+export interface CommandContext {
+  manager: ServerManager;
+  statusBar: StatusBar;
+  setup: EnvironmentSetup;
+  training: TrainingMonitor;
+  candidates: CandidateStepper;
+  extensionUri: vscode.Uri;
+}
+
+async function generateWidget({ manager, candidates }: CommandContext): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== "dart") {
     void vscode.window.showWarningMessage("Flutter Tune: open a Dart file and place the cursor where the widget should go.");
@@ -74,12 +98,17 @@ async function generateWidget(manager: ServerManager): Promise<void> {
       const result = await manager.executeCommand<{ applied?: boolean; cancelled?: boolean }>("flutterTune.generate", [args], token);
       if (result?.cancelled || token.isCancellationRequested) {
         void vscode.window.setStatusBarMessage("Flutter Tune: generation cancelled", 3000);
+        return;
+      }
+      candidates.start(editor.document.uri, result);
+      if (result?.applied) {
+        markStep("generated");
       }
     },
   );
 }
 
-async function harvestWorkspace(manager: ServerManager): Promise<void> {
+async function harvestWorkspace({ manager }: CommandContext): Promise<void> {
   if (!requireTrust("harvesting")) {
     return;
   }
@@ -89,28 +118,84 @@ async function harvestWorkspace(manager: ServerManager): Promise<void> {
     return;
   }
   // The server reports progress (notification with Cancel) and shows the summary itself.
-  await manager.executeCommand("flutterTune.harvest", [{ roots }]);
+  const result = await manager.executeCommand<{ cancelled?: boolean; counts?: { total?: number } }>("flutterTune.harvest", [{ roots }]);
+  if (result && !result.cancelled && (result.counts?.total ?? 0) > 0) {
+    markStep("harvested");
+  }
 }
 
-/** Train a new adapter: the server runs it in the background and reports step, loss and ETA. */
-async function trainAdapter(manager: ServerManager): Promise<void> {
+let resumeOffered = false;
+
+/** The server says nothing can be resumed (any more): a later interruption gets its own offer. */
+export function resetResumeOffer(): void {
+  resumeOffered = false;
+}
+
+/**
+ * Offer to continue an interrupted run from its last checkpoint, once per interruption (the train
+ * command's answer and the server's status both tell, in either order).
+ */
+export async function offerResume(message: string): Promise<void> {
+  if (resumeOffered) {
+    return;
+  }
+  resumeOffered = true;
+  const choice = await vscode.window.showInformationMessage(message, "Resume Training");
+  if (choice === "Resume Training") {
+    await vscode.commands.executeCommand(COMMANDS.resumeTraining);
+  }
+}
+
+/**
+ * The options of `flutterTune.trainAdapter` when invoked with an argument (a keybinding's or a task's
+ * `args`, e.g. `{"maxSteps": 50}`): passed to the server's `flutterTune.train`, which validates them.
+ * From the palette there is none.
+ */
+export function trainOptions(arg: unknown): Record<string, unknown> {
+  return arg && typeof arg === "object" && !Array.isArray(arg) && !(arg instanceof vscode.Uri) ? { ...(arg as Record<string, unknown>) } : {};
+}
+
+/**
+ * Train a new adapter (or resume the interrupted one): the panel shows the curves while the server
+ * trains in the background; the command's answer says how it ended.
+ */
+async function trainAdapter({ manager, training }: CommandContext, options: Record<string, unknown> = {}): Promise<void> {
   if (!requireTrust("training")) {
     return;
   }
-  await manager.executeCommand("flutterTune.train", [{}]);
+  training.begin();
+  training.show();
+  let result: TrainResult | undefined;
+  try {
+    result = await manager.executeCommand<TrainResult>("flutterTune.train", [options]);
+  } catch (error) {
+    const message = errorText(error);
+    if (!ALREADY_TRAINING.test(message)) {
+      training.fail(`Training failed: ${message}`);
+    }
+    throw error;
+  }
+  training.finish(result); // a resumable run: the panel offers Resume Training
+  if (result && !result.cancelled) {
+    markStep("trained");
+  }
 }
 
-async function evaluateAdapter(manager: ServerManager): Promise<void> {
-  const result = await manager.executeCommand<{ reportPath?: string; cancelled?: boolean }>("flutterTune.evaluate", [{}]);
-  if (result?.cancelled || !result?.reportPath) {
+async function evaluateAdapter({ manager, extensionUri }: CommandContext): Promise<void> {
+  const result = await manager.executeCommand<{ reportPath?: string; htmlPath?: string; cancelled?: boolean }>("flutterTune.evaluate", [{}]);
+  if (result?.cancelled || !(result?.htmlPath || result?.reportPath)) {
     return;
   }
-  const report = vscode.Uri.file(result.reportPath);
-  await vscode.window.showTextDocument(report, { preview: false });
-  await vscode.commands.executeCommand("markdown.showPreviewToSide", report);
+  markStep("evaluated");
+  if (result.htmlPath) {
+    await showReport(result.htmlPath, extensionUri);
+    return;
+  }
+  const report = vscode.Uri.file(result.reportPath!);
+  await vscode.commands.executeCommand("markdown.showPreview", report);
 }
 
-async function selectAdapter(manager: ServerManager, statusBar: StatusBar): Promise<void> {
+async function selectAdapter({ manager, statusBar }: CommandContext): Promise<void> {
   const list = parseAdapterList(await manager.executeCommand("flutterTune.listAdapters", []));
   const items = adapterPickItems(list, statusBar.last?.adapter);
   const choice = await vscode.window.showQuickPick(items, {
@@ -124,21 +209,49 @@ async function selectAdapter(manager: ServerManager, statusBar: StatusBar): Prom
   await manager.executeCommand("flutterTune.useAdapter", [{ adapter: choice.adapter }]);
 }
 
+/** Set up the managed Python environment, then (re)start the server with it. */
+export async function setUp({ manager, setup }: CommandContext): Promise<void> {
+  if (await setup.run()) {
+    await manager.restart();
+  }
+}
+
 /** Register every palette command. */
-export function registerCommands(manager: ServerManager, statusBar: StatusBar): vscode.Disposable[] {
-  const register = (id: string, name: string, body: () => Promise<void>) =>
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  const register = (id: string, name: string, body: (arg?: unknown) => Promise<void>) =>
     vscode.commands.registerCommand(id, guarded(name, body));
   return [
-    register(COMMANDS.generateWidget, "generate", () => generateWidget(manager)),
-    register(COMMANDS.harvestWorkspace, "harvest", () => harvestWorkspace(manager)),
-    register(COMMANDS.trainAdapter, "training", () => trainAdapter(manager)),
-    register(COMMANDS.evaluateAdapter, "evaluation", () => evaluateAdapter(manager)),
-    register(COMMANDS.selectAdapter, "select adapter", () => selectAdapter(manager, statusBar)),
-    register(COMMANDS.showServerLog, "show log", async () => manager.output.show(true)),
+    register(COMMANDS.generateWidget, "generate", () => generateWidget(ctx)),
+    register(COMMANDS.harvestWorkspace, "harvest", () => harvestWorkspace(ctx)),
+    register(COMMANDS.trainAdapter, "training", (arg) => trainAdapter(ctx, trainOptions(arg))),
+    register(COMMANDS.resumeTraining, "resuming training", () => trainAdapter(ctx, { resume: true })),
+    register(COMMANDS.evaluateAdapter, "evaluation", () => evaluateAdapter(ctx)),
+    register(COMMANDS.selectAdapter, "select adapter", () => selectAdapter(ctx)),
+    register(COMMANDS.showServerLog, "show log", async () => ctx.manager.output.show(true)),
     register(COMMANDS.restartServer, "restart", async () => {
-      if (await manager.restart()) {
+      if (await ctx.manager.restart()) {
         void vscode.window.setStatusBarMessage("Flutter Tune: server restarted", 3000);
       }
     }),
+    register(COMMANDS.setUp, "set-up", () => setUp(ctx)),
+    register(COMMANDS.showTraining, "show training", async () => ctx.training.show()),
+    register(COMMANDS.getStarted, "get started", () => openWalkthrough()),
   ];
+}
+
+/** The panel's buttons. */
+export function trainingActions(getCtx: () => CommandContext) {
+  return {
+    cancel: async () => {
+      await getCtx().manager.executeCommand("flutterTune.cancel", [{ job: "train" }]).catch((error) => {
+        void vscode.window.showErrorMessage(`Flutter Tune: cancel failed: ${errorText(error)}`);
+      });
+    },
+    resume: async () => {
+      await vscode.commands.executeCommand(COMMANDS.resumeTraining);
+    },
+    train: async () => {
+      await vscode.commands.executeCommand(COMMANDS.trainAdapter);
+    },
+  };
 }

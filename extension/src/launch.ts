@@ -6,6 +6,8 @@
 /** Arguments after the interpreter: `server/__main__.py` runs the flutter-tune CLI's `serve`. */
 export const SERVER_ARGS = ["-m", "server", "serve"];
 export const STATUS_NOTIFICATION = "flutterTune/status";
+/** Training's step, losses and speed while it runs (the training panel draws them). */
+export const TRAINING_PROGRESS_NOTIFICATION = "flutterTune/trainingProgress";
 export const MAX_RESTARTS = 4;
 export const RESTART_WINDOW_MS = 3 * 60_000;
 

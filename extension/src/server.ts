@@ -2,9 +2,11 @@
  * Starting, stopping and restarting the Flutter Tune language server.
  *
  * The server is `[python, "-m", "server", "serve"]` over stdio, run from the extension's own folder (so
- * a `server/` folder in the user's workspace cannot shadow it). Settings go as `initializationOptions`
- * and, on change, as `workspace/didChangeConfiguration`. If the server crashes it is restarted (at most
- * MAX_RESTARTS times in RESTART_WINDOW_MS) and the user is told.
+ * a `server/` folder in the user's workspace cannot shadow it). The interpreter comes from python.ts's
+ * search; when none has Flutter Tune the user is offered the set-up (setup.ts). Settings go as
+ * `initializationOptions` (read again at every start, crash restarts included) and, on change, as
+ * `workspace/didChangeConfiguration`. If the server crashes it is restarted (at most MAX_RESTARTS times
+ * in RESTART_WINDOW_MS) and the user is told. Start, stop and restart run one at a time (lifecycle.ts).
  */
 import * as vscode from "vscode";
 import {
@@ -23,62 +25,86 @@ import {
 } from "vscode-languageclient/node";
 import {
   checkFlutterTune,
-  chooseInterpreter,
   describeSource,
+  findInterpreter,
   type Interpreter,
+  interpreterCandidates,
   notInstalledMessage,
   pythonExtensionInterpreter,
+  setupOfferMessage,
 } from "./python";
 import { configuredPythonPath, currentServerSettings, SECTION } from "./settings";
 import { ServerProgressFeature } from "./progress";
-import { CrashPolicy, MAX_RESTARTS, RESTART_WINDOW_MS, SERVER_ARGS, STATUS_NOTIFICATION } from "./launch";
+import { LifecycleQueue } from "./lifecycle";
+import {
+  CrashPolicy,
+  MAX_RESTARTS,
+  RESTART_WINDOW_MS,
+  SERVER_ARGS,
+  STATUS_NOTIFICATION,
+  TRAINING_PROGRESS_NOTIFICATION,
+} from "./launch";
 import type { ServerStatus, StatusBar } from "./statusBar";
+import type { EnvironmentSetup } from "./setup";
+import type { TrainingProgress } from "./trainingView";
+
+/** Commands the manager needs from the rest of the extension (buttons in its messages). */
+export interface ServerHooks {
+  setupGuide(): Promise<void>;
+  /** Run the set-up (the "Set Up Flutter Tune" button). */
+  runSetup(): Promise<void>;
+  onStatus(status: ServerStatus): void;
+  onTrainingProgress(progress: TrainingProgress): void;
+  /** The server runs with Flutter Tune (the walkthrough's first step). */
+  onReady(): void;
+}
 
 /** Owns the LanguageClient: start with the right interpreter, restart, forward settings and status. */
 export class ServerManager implements vscode.Disposable {
   client: LanguageClient | undefined;
   interpreter: Interpreter | undefined;
   private readonly crashPolicy = new CrashPolicy();
-  private starting: Promise<boolean> | undefined;
+  private readonly lifecycle = new LifecycleQueue({ startNow: () => this.startNow(), stopNow: () => this.stopNow() });
+  private stopping = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     readonly output: vscode.LogOutputChannel,
     private readonly statusBar: StatusBar,
-    private readonly setupGuide: () => Promise<void>,
+    private readonly setup: EnvironmentSetup,
+    private readonly hooks: ServerHooks,
   ) {}
 
-  /** Start the server (once; concurrent callers share the attempt). False if it could not start. */
+  /** Start the server if it is not running. False if it could not start. */
   start(): Promise<boolean> {
-    this.starting ??= this.doStart().finally(() => {
-      this.starting = undefined;
-    });
-    return this.starting;
+    return this.lifecycle.start();
   }
 
-  private async doStart(): Promise<boolean> {
+  /** Stop the server if it runs. */
+  stop(): Promise<void> {
+    return this.lifecycle.stop();
+  }
+
+  /** Stop and start again, re-reading the interpreter and the settings. Overlapping requests collapse into one. */
+  restart(): Promise<boolean> {
+    this.output.info("restart requested");
+    return this.lifecycle.restart();
+  }
+
+  private async startNow(): Promise<boolean> {
     if (this.client?.isRunning()) {
       return true;
     }
     if (this.client) {
-      // A client that gave up after repeated crashes: release it before making a new one.
-      const stale = this.client;
-      this.client = undefined;
-      await stale.dispose(2000).catch(() => undefined);
+      await this.stopNow(); // a client that gave up after repeated crashes, or failed to start
     }
     this.statusBar.show("starting");
-    const resource = vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
-    const interpreter = chooseInterpreter(configuredPythonPath(), await pythonExtensionInterpreter(resource));
-    this.interpreter = interpreter;
-    this.output.info(`Python: ${interpreter.command} (from ${describeSource(interpreter.source)})`);
-    const check = await checkFlutterTune(interpreter.command, this.context.extensionPath);
-    if (!check.ok) {
-      this.output.info(`Flutter Tune is not usable in ${interpreter.command}: ${check.reason}`);
+    const interpreter = await this.findInterpreter();
+    if (!interpreter) {
       this.statusBar.show("stopped");
-      void this.showNotInstalled(notInstalledMessage(interpreter, check));
       return false;
     }
-    this.output.info(`flutter-tune ${check.version}; starting the language server`);
+    this.interpreter = interpreter;
     const client = new LanguageClient("flutterTune", "Flutter Tune", this.serverOptions(interpreter), this.clientOptions());
     client.onDidChangeState((event) => {
       if (event.newState === State.Stopped) {
@@ -87,8 +113,9 @@ export class ServerManager implements vscode.Disposable {
         this.statusBar.show("starting");
       }
     });
-    // Registered before start so that it survives the client's own restarts after a crash.
-    client.onNotification(STATUS_NOTIFICATION, (status: ServerStatus) => this.statusBar.show(status));
+    // Registered before start so that they survive the client's own restarts after a crash.
+    client.onNotification(STATUS_NOTIFICATION, (status: ServerStatus) => this.hooks.onStatus(status));
+    client.onNotification(TRAINING_PROGRESS_NOTIFICATION, (progress: TrainingProgress) => this.hooks.onTrainingProgress(progress));
     client.registerFeature(new ServerProgressFeature(client));
     this.client = client;
     try {
@@ -99,7 +126,40 @@ export class ServerManager implements vscode.Disposable {
       void this.offerLogAndRestart(`The Flutter Tune server failed to start: ${String(error)}`);
       return false;
     }
+    this.output.info(`language server started (pid ${client.serverProcess?.pid ?? "?"})`);
+    this.hooks.onReady();
     return true;
+  }
+
+  /** The interpreter to run the server with, or undefined (the user was told what to do). */
+  private async findInterpreter(): Promise<Interpreter | undefined> {
+    const configured = configuredPythonPath();
+    const trusted = vscode.workspace.isTrusted;
+    if (!configured) {
+      await this.setup.updateIfOutdated(); // a newer wheel in a newer extension
+    }
+    const resource = vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+    const candidates = interpreterCandidates({
+      configured,
+      // The Python extension's choice is the workspace's: not used (not even asked) without trust.
+      pythonExtension: trusted && !configured ? await pythonExtensionInterpreter(resource) : undefined,
+      managed: configured ? undefined : await this.setup.readyPython(),
+      trusted,
+    });
+    const search = await findInterpreter(candidates, (python) => checkFlutterTune(python, this.context.extensionPath));
+    for (const { interpreter, check } of search.tried) {
+      const verdict = check.ok ? `flutter-tune ${check.version}` : `not usable: ${check.reason}`;
+      this.output.info(`Python ${interpreter.command} (${describeSource(interpreter.source)}): ${verdict}`);
+    }
+    if (search.found) {
+      return search.interpreter;
+    }
+    if (configured) {
+      void this.showNotInstalled(notInstalledMessage(search.tried[0].interpreter, search.tried[0].check as { reason: string }));
+    } else {
+      void this.offerSetup(setupOfferMessage(search.tried));
+    }
+    return undefined;
   }
 
   private serverOptions(interpreter: Interpreter): ServerOptions {
@@ -118,7 +178,8 @@ export class ServerManager implements vscode.Disposable {
         { scheme: "untitled", language: "dart" },
       ],
       outputChannel: this.output,
-      initializationOptions: currentServerSettings(),
+      // A function: the client calls it at every start, so a crash restart sends today's settings.
+      initializationOptions: () => currentServerSettings(),
       errorHandler: this.errorHandler(),
       middleware: {
         workspace: {
@@ -139,6 +200,9 @@ export class ServerManager implements vscode.Disposable {
     return {
       error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
       closed: (): CloseHandlerResult => {
+        if (this.stopping) {
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
         if (this.crashPolicy.shouldRestart()) {
           void vscode.window.showWarningMessage("The Flutter Tune server stopped unexpectedly and was restarted.");
           return { action: CloseAction.Restart, handled: true };
@@ -163,31 +227,51 @@ export class ServerManager implements vscode.Disposable {
   private async showNotInstalled(message: string): Promise<void> {
     const choice = await vscode.window.showErrorMessage(message, "Open Setup Guide", "Set Interpreter");
     if (choice === "Open Setup Guide") {
-      await this.setupGuide();
+      await this.hooks.setupGuide();
     } else if (choice === "Set Interpreter") {
       await vscode.commands.executeCommand("workbench.action.openSettings", "flutterTune.pythonPath");
     }
   }
 
-  /** Stop the server if it runs. */
-  async stop(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    if (client) {
-      try {
-        await client.stop(5000);
-      } catch (error) {
-        this.output.info(`stopping the server: ${String(error)}`);
-      }
+  private async offerSetup(message: string): Promise<void> {
+    const choice = await vscode.window.showWarningMessage(message, "Set Up Flutter Tune", "Set Interpreter", "Open Setup Guide");
+    if (choice === "Set Up Flutter Tune") {
+      await this.hooks.runSetup();
+    } else if (choice === "Set Interpreter") {
+      await vscode.commands.executeCommand("workbench.action.openSettings", "flutterTune.pythonPath");
+    } else if (choice === "Open Setup Guide") {
+      await this.hooks.setupGuide();
     }
-    this.statusBar.show("stopped");
   }
 
-  /** Stop and start again (also re-reads the interpreter setting). */
-  async restart(): Promise<boolean> {
-    this.output.info("restarting the language server");
-    await this.stop();
-    return this.start();
+  /**
+   * Stop the client and make sure its process is gone. A client still starting (its own restart after
+   * a crash) is waited for first: vscode-languageclient cannot stop a starting client.
+   */
+  private async stopNow(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (!client) {
+      this.statusBar.show("stopped");
+      return;
+    }
+    const process = client.serverProcess;
+    this.stopping = true;
+    try {
+      if (client.state === State.Starting) {
+        await client.start().catch(() => undefined);
+      }
+      if (client.isRunning()) {
+        await client.stop(5000);
+      }
+    } catch (error) {
+      this.output.info(`stopping the server: ${String(error)}`);
+    } finally {
+      this.stopping = false;
+      await client.dispose(1000).catch(() => undefined);
+      await killIfAlive(client.serverProcess ?? process);
+    }
+    this.statusBar.show("stopped");
   }
 
   /** Send the current settings to the running server. */
@@ -201,7 +285,7 @@ export class ServerManager implements vscode.Disposable {
 
   /**
    * Run a server command (`workspace/executeCommand`), starting the server first if needed.
-   * `workDoneToken`: a client-created progress token the server reports on (see training.ts).
+   * `workDoneToken`: a client-created progress token the server reports on.
    */
   async executeCommand<T = unknown>(
     command: string,
@@ -218,5 +302,33 @@ export class ServerManager implements vscode.Disposable {
 
   dispose(): void {
     void this.stop();
+  }
+}
+
+/** TERM, then KILL after a grace period, a server process that did not exit when asked. */
+async function killIfAlive(child: { pid?: number; exitCode: number | null; signalCode: NodeJS.Signals | null; kill(signal?: NodeJS.Signals): boolean } | undefined): Promise<void> {
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) {
+    return;
+  }
+  const alive = () => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return false;
+    }
+    try {
+      process.kill(child.pid!, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const [signal, waitMs] of [["SIGTERM", 2000], ["SIGKILL", 1000]] as const) {
+    if (!alive()) {
+      return;
+    }
+    child.kill(signal);
+    const deadline = Date.now() + waitMs;
+    while (alive() && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 }

@@ -20,9 +20,12 @@ export const SERVER_KEYS = [
   "adapter",
   "quantization",
   "device",
+  "backend",
   "maxNewTokens",
   "temperature",
   "topP",
+  "timeLimitSeconds",
+  "candidates",
   "datasetDir",
   "adaptersDir",
   "autoSwitch",
@@ -38,7 +41,7 @@ const PATH_KEYS = new Set(["baseModel", "adapter", "datasetDir", "adaptersDir"])
 const NULLABLE_KEYS = new Set(["adapter", "datasetDir", "adaptersDir"]);
 
 /** Values that name something other than a path, left as they are. */
-const NOT_PATHS = new Set(["latest", "default"]);
+const NOT_PATHS = new Set(["active", "latest", "default"]);
 
 /** The settings object sent to the server: flat keys plus a nested `retrieval` object. */
 export interface ServerSettings {
@@ -46,9 +49,12 @@ export interface ServerSettings {
   adapter?: string | null;
   quantization?: string;
   device?: string;
+  backend?: string;
   maxNewTokens?: number;
   temperature?: number;
   topP?: number;
+  timeLimitSeconds?: number;
+  candidates?: number;
   datasetDir?: string | null;
   adaptersDir?: string | null;
   autoSwitch?: boolean;

@@ -1,8 +1,8 @@
 /**
  * The status bar item: active base model and adapter, and what the server is doing.
  *
- * Fed by the server's `flutterTune/status` notification ({state, percent?, base, adapter, message?});
- * clicking it runs Select Adapter.
+ * Fed by the server's `flutterTune/status` notification ({state, percent?, base, adapter, message?,
+ * resumable?, job?}); clicking it runs Select Adapter, or shows the training panel while training runs.
  */
 import * as vscode from "vscode";
 
@@ -15,6 +15,10 @@ export interface ServerStatus {
   base: string;
   adapter: string | null;
   message?: string;
+  /** An interrupted training can be resumed (CONTRACT). */
+  resumable?: boolean;
+  /** The job the server is running, if any (CONTRACT). */
+  job?: { kind: string; id: string } | null;
 }
 
 /** What the client knows when no status has arrived: the server is starting or has stopped. */
@@ -67,7 +71,7 @@ export function statusText(status: ServerStatus | ClientState): { text: string; 
   if (status.message) {
     lines.push(status.message);
   }
-  lines.push("Click to select an adapter");
+  lines.push(status.state === "training" ? "Click to show the training" : "Click to select an adapter");
   return { text, tooltip: lines.join("\n") };
 }
 
@@ -76,7 +80,7 @@ export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   last: ServerStatus | undefined;
 
-  constructor(selectAdapterCommand: string) {
+  constructor(private readonly selectAdapterCommand: string, private readonly showTrainingCommand?: string) {
     this.item = vscode.window.createStatusBarItem("flutterTune.status", vscode.StatusBarAlignment.Right, 100);
     this.item.name = "Flutter Tune";
     this.item.command = selectAdapterCommand;
@@ -94,6 +98,8 @@ export class StatusBar implements vscode.Disposable {
     const { text, tooltip } = statusText(status);
     this.item.text = text;
     this.item.tooltip = tooltip;
+    const training = typeof status !== "string" && status.state === "training";
+    this.item.command = training && this.showTrainingCommand ? this.showTrainingCommand : this.selectAdapterCommand;
     const isError = typeof status !== "string" && status.state === "error";
     this.item.backgroundColor = isError ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
   }

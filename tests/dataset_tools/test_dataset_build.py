@@ -35,7 +35,7 @@ def read_split(folder, name):
 def test_harvest_writes_splits_and_manifest(project, tmp_path):
     out = tmp_path / "ds"
     result = harvest_to_dataset([project], out)
-    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "test.jsonl", "train.jsonl",
+    assert sorted(p.name for p in out.iterdir()) == [".flutter-tune.json", "manifest.json", "test.jsonl", "train.jsonl",
                                                       "validation.jsonl"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest == result.manifest
@@ -118,7 +118,7 @@ def test_failure_mid_write_keeps_the_previous_dataset(project, tmp_path, monkeyp
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("dataset_tools.dataset._write_manifest", explode)
-    with pytest.raises(OSError):
+    with pytest.raises(FlutterTuneError, match=f"{out}.*No space left on device"):
         harvest_to_dataset([project], out, dataset_config=DatasetConfig(seed=5))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app", "ds"]  # no half folder left beside it

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
+from dataset_tools.errors import FlutterTuneError
 from dataset_tools.harvest import HarvestConfig, harvest
 from dataset_tools.source import read_source
 
@@ -71,11 +74,31 @@ def test_symlink_loops_and_duplicates(make_project, tmp_path):
     os.symlink(root / "lib", root / "lib" / "again")  # a loop
     os.symlink(root, root / "lib" / "up")  # another loop, to the root
     os.symlink(root / "lib" / "a.dart", root / "lib" / "alias.dart")  # same file twice
-    os.symlink(outside, root / "lib" / "shared")  # a real folder elsewhere: walked once
+    os.symlink(outside, root / "lib" / "shared")  # a real folder elsewhere: walked once (opted in)
     os.symlink(outside / "shared.dart", root / "lib" / "shared_alias.dart")  # its file again
-    result = harvest([root])
+    result = harvest([root], HarvestConfig(follow_external_symlinks=True))
     assert names(result) == ["A", "Shared"]
     assert result.skips == {"symlink_loop": 2, "duplicate": 1 + 1}
+
+
+def test_links_leaving_the_given_folders_are_skipped_unless_asked(make_project, tmp_path):
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.dart").write_text(W.format(name="Secret"))
+    root = make_project({"lib/a.dart": W.format(name="A")})
+    os.symlink(outside, root / "lib" / "private")
+    os.symlink(outside / "secret.dart", root / "lib" / "secret.dart")
+    result = harvest([root])
+    assert names(result) == ["A"] and result.skips == {"symlink_outside": 2}
+    assert set(names(harvest([root, outside]))) == {"A", "Secret"}  # inside the folders given: followed
+    assert names(harvest([root], HarvestConfig(follow_external_symlinks=True))) == ["A", "Secret"]
+
+
+def test_too_many_files_stops_with_a_clear_message(make_project):
+    root = make_project({f"lib/w{i}.dart": W.format(name=f"W{i}") for i in range(6)})
+    with pytest.raises(FlutterTuneError, match=rf"More than 5 Dart files under {root}.*--max-files"):
+        harvest([root], HarvestConfig(max_files=5))
+    assert len(harvest([root], HarvestConfig(max_files=6)).samples) == 6
 
 
 def test_unreadable_sources_are_skips_not_errors(tmp_path):

@@ -119,11 +119,22 @@ class ScriptedLM:
         from types import SimpleNamespace
 
         self.calls += 1
-        written = 0 if cache is None else cache + input_ids.shape[1]  # tokens generated so far
+        written = 0 if cache is None else cache.written + input_ids.shape[1]  # tokens generated so far
         step = min(written, len(self.script) - 1)
-        logits = torch.zeros(1, 1, self.vocab_size)
-        logits[0, 0, self.script[step]] = 1.0
-        return SimpleNamespace(logits=logits, cache=0 if cache is None else written)
+        batch = input_ids.shape[0]
+        logits = torch.zeros(batch, 1, self.vocab_size)
+        logits[:, 0, self.script[step]] = 100.0  # so peaked that sampled candidates write the script too
+        return SimpleNamespace(logits=logits, cache=ScriptCache(0 if cache is None else written))
+
+
+class ScriptCache:
+    """Stands for a KV cache: how many tokens were generated; repeatable for a batch of candidates."""
+
+    def __init__(self, written: int) -> None:
+        self.written = written
+
+    def batch_repeat_interleave(self, n: int) -> None:
+        pass
 
 
 @pytest.fixture()

@@ -37,15 +37,19 @@ def test_without_widget_end_stop_runs_to_max_tokens(scripted, smollm_tokenizer):
     assert result.code == STATELESS  # extraction still cuts after the widget
 
 
-def test_tiny_model_greedy_matches_transformers_generate(tiny):
+def test_tiny_model_greedy_candidate_matches_transformers_generate(tiny):
     model, tokenizer = tiny
-    tokens = []
-    settings = GenerationSettings(max_new_tokens=12, stop_at_widget_end=False)
-    result = generate_code(model, tokenizer, "A card", settings=settings, on_token=lambda i, s: tokens.append(i))
-    assert result.stop_reason == "max_tokens" and result.new_tokens == 12 == len(tokens)
+    steps = []
+    settings = GenerationSettings(max_new_tokens=12, stop_at_widget_end=False, seed=0)
+    result = generate_code(model, tokenizer, "A card", settings=settings, on_token=lambda i, s: steps.append(i))
+    assert steps[:12] == list(range(1, 13))  # the greedy candidate first, then (it fails) the others
+    greedy = next(c for c in result.candidates if c.index == 0)
+    assert greedy.stop_reason == "max_tokens" and greedy.new_tokens == 12
     ids = tokenizer(format_prompt(tokenizer, "A card"), return_tensors="pt", add_special_tokens=False)
     expected = model.generate(**ids, max_new_tokens=12, do_sample=False)[0, ids["input_ids"].shape[1]:]
-    assert tokens == expected.tolist()[:12]
+    assert greedy.token_ids == expected.tolist()[:12]
+    assert result.total_tokens == 12 * settings.candidates  # the sampled ones ran together, in one batch
+    assert steps == list(range(1, 25))
 
 
 def test_sampling_is_reproducible_with_a_seed(tiny):
@@ -77,10 +81,10 @@ def test_cancel_between_tokens(tiny):
 
 def test_time_limit(tiny):
     model, tokenizer = tiny
-    settings = GenerationSettings(max_new_tokens=2000, time_limit_s=0.05, stop_at_widget_end=False)
+    settings = GenerationSettings(max_new_tokens=1900, time_limit_s=1.0, stop_at_widget_end=False)
     result = generate_code(model, tokenizer, "A card", settings=settings)
     assert result.stop_reason == "time_limit"
-    assert 0 < result.new_tokens < 2000
+    assert 0 < result.new_tokens < 1900
 
 
 @pytest.mark.parametrize("description", ["", "   \n", "x" * 5000])

@@ -36,7 +36,8 @@ def test_report_files_are_written(results, tmp_path):
     assert "<table>" in paths["html"].read_text()
     assert paths["metrics_plot"].read_bytes().startswith(PNG)
     assert paths["loss_plot"].read_bytes().startswith(PNG)
-    assert not [p for p in (tmp_path / "report").iterdir() if p.name.startswith(".")]  # no temp files left
+    assert [p.name for p in (tmp_path / "report").iterdir() if p.name.startswith(".")] == [".flutter-tune.json"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp folders left beside it
 
 
 def test_no_loss_history_means_no_loss_plot(results, tmp_path):

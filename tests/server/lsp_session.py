@@ -27,7 +27,7 @@ def as_dict(obj):
 
 def base_settings(tiny_model_dir: Path, tmp_path: Path, **overrides) -> dict:
     settings = {
-        "baseModel": str(tiny_model_dir), "adapter": "latest", "quantization": "none", "device": "cpu",
+        "baseModel": str(tiny_model_dir), "adapter": "active", "quantization": "none", "device": "cpu",
         "maxNewTokens": 24, "temperature": 1.0, "topP": 1.0, "adaptersDir": str(tmp_path / "adapters"),
         "datasetDir": str(tmp_path / "dataset"), "retrieval": {"enabled": False},
     }

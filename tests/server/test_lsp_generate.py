@@ -72,7 +72,7 @@ async def test_requests_during_load_wait_and_are_served_in_order(session):
 
 
 async def test_generate_honours_time_limit_setting(session):
-    await session.initialize(maxNewTokens=2000, timeLimitSeconds=0.5)
+    await session.initialize(maxNewTokens=1900, timeLimitSeconds=1.0)
     uri = session.open("lib/c.dart", "\n")
     result = await session.command("flutterTune.generate", {"uri": uri, "position": {"line": 0, "character": 0},
                                                             "instruction": "A long list of many widgets"})

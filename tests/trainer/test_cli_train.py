@@ -16,8 +16,11 @@ def test_train_list_export_from_the_command_line(tmp_path, tiny_model_dir, datas
     code = main(["train", "--config", str(config), "--quantization", "none", "--progress-json"])
     assert code == 0
     events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert events[-1]["kind"] == "finish" and events[-1]["data"]["adapter"]
-    adapter = events[-1]["data"]["adapter"]
+    finished = [e for e in events if e["kind"] == "finish" and e["data"].get("adapter")]
+    assert len(finished) == 1
+    adapter = finished[0]["data"]["adapter"]
+    # then the new adapter's serving model is exported, as part of the same command
+    assert any(e["kind"] == "start" and e["title"].startswith("Preparing the fast CPU model") for e in events)
     assert json.loads(open(f"{adapter}/adapter_config.json").read())["r"] == 4
 
     assert main(["adapters", "--adapters-dir", str(tmp_path / "adapters"), "--json"]) == 0

@@ -61,10 +61,17 @@ describe("contributed commands", () => {
       "Select Adapter",
       "Show Server Log",
       "Restart Server",
+      "Set Up Python Environment",
+      "Show Training",
+      "Resume Training",
+      "Next Candidate",
+      "Previous Candidate",
+      "Remove Inserted Widget",
+      "Get Started",
     ]);
     expect(commands.every((c) => c.category === "Flutter Tune")).toBe(true);
     const trusted = commands.filter((c) => c.enablement === "isWorkspaceTrusted").map((c) => c.command);
-    expect(trusted).toEqual(["flutterTune.harvestWorkspace", "flutterTune.trainAdapter"]);
+    expect(trusted).toEqual(["flutterTune.harvestWorkspace", "flutterTune.trainAdapter", "flutterTune.resumeTraining"]);
   });
 
   it("never reuse a server command name (the language client registers those itself)", () => {

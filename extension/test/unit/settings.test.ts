@@ -20,16 +20,19 @@ describe("toServerSettings", () => {
   it("sends every server key with the declared defaults, retrieval nested", () => {
     expect(toServerSettings(configLike())).toEqual({
       baseModel: "default",
-      adapter: "latest",
+      adapter: "active",
       quantization: "8bit",
       device: "auto",
       maxNewTokens: 384,
-      temperature: 0.2,
+      temperature: 0.8,
       topP: 0.95,
+      timeLimitSeconds: 120,
+      backend: "auto",
+      candidates: 3,
       datasetDir: null,
       adaptersDir: null,
       autoSwitch: true,
-      retrieval: { enabled: true, k: 2, tokenBudget: 768 },
+      retrieval: { enabled: true, k: 2, tokenBudget: 1024 },
     });
   });
 
@@ -43,7 +46,7 @@ describe("toServerSettings", () => {
       configLike({ maxNewTokens: 100, "retrieval.k": 5 }, { maxNewTokens: 64, "retrieval.enabled": false }),
     );
     expect(settings.maxNewTokens).toBe(64);
-    expect(settings.retrieval).toEqual({ enabled: false, k: 5, tokenBudget: 768 });
+    expect(settings.retrieval).toEqual({ enabled: false, k: 5, tokenBudget: 1024 });
   });
 
   it("maps empty folders and adapter to null and an empty base model to the default", () => {

@@ -72,9 +72,23 @@ export const workspace = {
   },
 };
 
+/** Messages shown with show*Message: [kind, text, buttons]. */
+export const shown: [string, string, string[]][] = [];
+
+function message(kind: string) {
+  return async (text: string, ...buttons: string[]) => {
+    shown.push([kind, text, buttons]);
+    return undefined;
+  };
+}
+
 export const window = {
   created: [] as FakeStatusBarItem[],
   activeTextEditor: undefined,
+  showErrorMessage: message("error"),
+  showWarningMessage: message("warning"),
+  showInformationMessage: message("info"),
+  setStatusBarMessage: () => new Disposable(),
   createStatusBarItem(): FakeStatusBarItem {
     const item = new FakeStatusBarItem();
     window.created.push(item);

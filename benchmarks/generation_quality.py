@@ -1,0 +1,141 @@
+"""Benchmark: valid widgets from the tuned model, per backend and number of candidates, in one run.
+
+On the example app's held-out widgets (validation + test split of the demo's dataset), with the
+demo's active adapter on the embedded SmolLM2-135M and retrieval on, generates every widget with:
+- onnx int8 and 1, 2, 3, 4 candidates (candidate 0 greedy, the others sampled at the default
+  temperature, one fixed seed);
+- torch fp32 with the default number of candidates (same seed), for the quality comparison.
+Reports per configuration: parse-valid of the greedy candidate alone (valid@1), parse-valid after
+checking the candidates, share passing every check, mean candidates passing, chrF and style score
+against the real code, and seconds per widget (p50/p95).
+
+Targets: parse-valid after checking ≥ 90%; style and chrF of onnx int8 within 2 points of torch fp32.
+The default number of candidates is the smallest meeting 90% whose p50 stays ≤ 8 s.
+
+    .venv/bin/python benchmarks/generation_quality.py [--adapter DIR] [--dataset DIR]
+
+Run `bash scripts/demo.sh` first (it trains the adapter and writes the dataset). Writes
+benchmarks/results/generation_quality.{md,json}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def run_config(name, serving, records, train, settings, retrieval, dataset) -> dict:
+    from trainer import metrics
+    from trainer.evaluate import percentile, score_code
+    from trainer.generate import generate_code
+    from trainer.retrieval import examples_for
+    from trainer.style import learn_profile
+
+    profile = learn_profile(r["output"] for r in train)
+    samples = []
+    for record in records:
+        examples = examples_for(retrieval, dataset, serving.tokenizer, record["instruction"], exclude=record)
+        result = generate_code(serving, None, record["instruction"], examples=examples, settings=settings)
+        greedy = next((c for c in result.candidates if c.index == 0), result.best)
+        sample = score_code(result.code, record["output"], profile)
+        sample.update(seconds=result.seconds, passed=result.passed, candidates_passed=result.passing,
+                      greedy_parse_valid=metrics.parse_valid(greedy.code), stop=result.stop_reason,
+                      failed=result.failed, name=record.get("name"))
+        samples.append(sample)
+        print(f"  {name}: {record.get('name')}: {result.seconds:.1f}s passed={result.passed} "
+              f"failed={result.failed}", flush=True)
+    mean = statistics.fmean
+    return {
+        "name": name, "n": len(samples),
+        "valid_at_1": mean(float(s["greedy_parse_valid"]) for s in samples),
+        "parse_valid_after_checking": mean(float(s["parse_valid"]) for s in samples),
+        "passed_every_check": mean(float(s["passed"]) for s in samples),
+        "candidates_passing": mean(s["candidates_passed"] for s in samples),
+        "chrf": mean(s["chrf"] for s in samples),
+        "style": 100 * mean((s["style_score"] or 0.0) for s in samples),
+        "p50_s": percentile(samples, 50), "p95_s": percentile(samples, 95), "samples": samples,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--adapter", default=None)
+    parser.add_argument("--dataset", default=str(ROOT / "demo_output" / "dataset"))
+    parser.add_argument("--counts", default="1,2,3,4")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    from dataset_tools.atomic_io import read_jsonl
+    from trainer.adapters import active_adapter
+    from trainer.generate import GenerationSettings
+    from trainer.generation.serving import from_torch, load_serving
+    from trainer.models import load_for_inference
+    from trainer.retrieval import RetrievalSettings
+
+    dataset = Path(args.dataset)
+    adapter = Path(args.adapter) if args.adapter else active_adapter(ROOT / "demo_output" / "adapters")
+    if adapter is None or not (dataset / "test.jsonl").is_file():
+        sys.exit("No demo adapter/dataset: run `bash scripts/demo.sh` first (or pass --adapter and --dataset).")
+    records = read_jsonl(dataset / "validation.jsonl") + read_jsonl(dataset / "test.jsonl")
+    train = read_jsonl(dataset / "train.jsonl")
+    retrieval = RetrievalSettings()
+    onnx = load_serving(None, adapter, backend="onnx")
+    model, tokenizer, _ = load_for_inference(None, adapter, quantization="none", device="cpu")
+    torch_serving = from_torch(model, tokenizer)
+    default = GenerationSettings().candidates
+    counts = [int(c) for c in args.counts.split(",")]
+    started = time.perf_counter()
+    results = []
+    for k in counts:
+        settings = GenerationSettings(candidates=k, seed=args.seed)
+        results.append(run_config(f"onnx int8 × {k}", onnx, records, train, settings, retrieval, dataset))
+    torch_result = run_config(f"torch fp32 × {default}", torch_serving, records, train,
+                              GenerationSettings(candidates=default, seed=args.seed), retrieval, dataset)
+    results.append(torch_result)
+    onnx_default = next(r for r in results if r["name"] == f"onnx int8 × {default}")
+    chosen = next((k for k, r in zip(counts, results) if r["parse_valid_after_checking"] >= 0.9
+                   and (r["p50_s"] or 1e9) <= 8.0), None)
+
+    def pct(x):
+        return f"{100 * x:.0f}%"
+
+    lines = [
+        "# Generation quality (benchmarks/generation_quality.py)", "",
+        f"{len(records)} held-out widgets of examples/trail_journal (validation + test), adapter {adapter.name} "
+        f"(trained by the demo), retrieval on, seed {args.seed}; {os.cpu_count()} CPU cores shared with other "
+        f"work; {time.perf_counter() - started:.0f} s in all.", "",
+        "| configuration | valid@1 (greedy) | parse-valid after checking | passed every check | candidates passing "
+        "| chrF | style | p50 s | p95 s |", "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(f"| {r['name']} | {pct(r['valid_at_1'])} | **{pct(r['parse_valid_after_checking'])}** | "
+                     f"{pct(r['passed_every_check'])} | {r['candidates_passing']:.2f} | {r['chrf']:.1f} | "
+                     f"{r['style']:.1f} | {r['p50_s']:.1f} | {r['p95_s']:.1f} |")
+    lines += [
+        "",
+        f"- onnx int8 vs torch fp32 ({default} candidates): chrF {onnx_default['chrf'] - torch_result['chrf']:+.1f}, "
+        f"style {onnx_default['style'] - torch_result['style']:+.1f} points (target within ±2)",
+        f"- smallest candidate count with ≥ 90% parse-valid after checking and p50 ≤ 8 s: "
+        f"{chosen if chosen is not None else 'none of ' + args.counts} (default now {default})",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    out = ROOT / "benchmarks" / "results"
+    (out / "generation_quality.md").write_text(text + "\n", encoding="utf-8")
+    (out / "generation_quality.json").write_text(json.dumps({"adapter": str(adapter), "results": results,
+                                                             "chosen_candidates": chosen}, indent=2,
+                                                            default=str) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

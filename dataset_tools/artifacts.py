@@ -1,0 +1,285 @@
+"""Artifact folders: the only folders Flutter Tune ever replaces or deletes are ones it wrote itself.
+
+Every folder this tool writes as a whole (dataset, retrieval index, adapter, merged export,
+evaluation report, converted model, serving model) holds ``MARKER_NAME``, a small JSON file
+``{"tool": "flutter-tune", "kind": "dataset", "version": "0.2.0"}``, written first.
+
+``artifact_dir(final, kind)`` builds the new content in a hidden temp folder beside ``final`` and
+puts it in place only when it is complete:
+
+- Before anything is written, and again just before the swap, ``final`` must be missing, an empty
+  folder, or our artifact of the same ``kind`` (its marker, or the files an earlier version of this
+  tool wrote for that kind and nothing else). Anything else is the user's: FlutterTuneError, and
+  nothing is touched.
+- The swap is one atomic ``renameat2(RENAME_EXCHANGE)`` where the OS offers it (Linux), so
+  ``final`` always holds either the complete old or the complete new artifact, even if the process
+  is killed. Elsewhere it is two renames; if the second fails the old artifact is put back, and a
+  later write restores it if the process died between the two.
+- A disk error (ENOSPC, EACCES, ...) becomes a FlutterTuneError naming the folder; the previous
+  artifact is unchanged and the temp folder is removed. Temp folders left by a killed process are
+  removed by the next write of the same artifact (only when they carry our marker and their
+  process is gone).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from . import __version__
+from .errors import FlutterTuneError
+from .processes import pid_alive
+
+TOOL = "flutter-tune"
+MARKER_NAME = ".flutter-tune.json"
+KINDS = {
+    "dataset": "dataset folder",
+    "retrieval-index": "retrieval index folder",
+    "adapter": "adapter folder",
+    "merged-model": "merged model folder",
+    "report": "evaluation report folder",
+    "model": "converted model folder",
+    "serving-model": "serving model folder",
+}
+# What version 0.1 wrote before markers existed: (a file that proves it, every name it may hold).
+_LEGACY = {
+    "dataset": ("manifest.json", {"train.jsonl", "validation.jsonl", "test.jsonl", "manifest.json", "retrieval"}),
+    "retrieval-index": ("meta.json", None),
+    "merged-model": ("flutter_tune_export.json", None),
+    "report": ("eval.json", {"eval.json", "report.md", "report.html", "metrics.png", "loss_curve.png"}),
+}
+_TEMP_TAG = ".tmp-"
+_OLD_TAG = ".old-"
+
+
+def describe(kind: str) -> str:
+    return KINDS.get(kind, f"{kind} folder")
+
+
+def marker(kind: str) -> dict:
+    return {"tool": TOOL, "kind": kind, "version": __version__}
+
+
+def read_marker(folder: Path) -> dict | None:
+    """The folder's marker, or None when it has none (or an unreadable one)."""
+    try:
+        data = json.loads((Path(folder) / MARKER_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("tool") == TOOL else None
+
+
+def write_marker(folder: Path, kind: str) -> None:
+    (Path(folder) / MARKER_NAME).write_text(json.dumps(marker(kind)) + "\n", encoding="utf-8")
+
+
+def _legacy_artifact(folder: Path, kind: str) -> bool:
+    """A folder written by version 0.1 (no marker): its proof file says so and it holds nothing else."""
+    if kind not in _LEGACY:
+        return False
+    proof, allowed = _LEGACY[kind]
+    try:
+        data = json.loads((folder / proof).read_text(encoding="utf-8"))
+        names = {p.name for p in folder.iterdir()}
+    except (OSError, ValueError):
+        return False
+    if not isinstance(data, dict):
+        return False
+    if kind == "dataset" and data.get("tool") != TOOL:
+        return False
+    if kind == "retrieval-index" and "source_sha256" not in data:
+        return False
+    return allowed is None or names <= allowed
+
+
+def is_artifact(folder: Path, kind: str) -> bool:
+    """Whether ``folder`` is a Flutter Tune artifact of ``kind`` (marker, or a 0.1 folder of that kind)."""
+    folder = Path(folder)
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    found = read_marker(folder)
+    if found is not None:
+        return found.get("kind") == kind
+    return _legacy_artifact(folder, kind)
+
+
+def _is_empty_dir(folder: Path) -> bool:
+    try:
+        return not any(os.scandir(folder))
+    except OSError:
+        return False
+
+
+def check_replaceable(final: Path, kind: str, hint: str = "") -> None:
+    """Raise FlutterTuneError unless writing ``kind`` at ``final`` can only replace our own artifact."""
+    final = Path(final)
+    what = describe(kind)
+    if final.is_symlink():
+        raise FlutterTuneError(f"The {what} {final} is a symbolic link; nothing was written. "
+                               f"Choose a plain folder path{hint}.")
+    if not final.exists():
+        return
+    if not final.is_dir():
+        raise FlutterTuneError(f"The {what} {final} is a file, not a folder; nothing was written. "
+                               f"Choose another path{hint}.")
+    if _is_empty_dir(final) or is_artifact(final, kind):
+        return
+    found = read_marker(final)
+    if found is not None:
+        raise FlutterTuneError(
+            f"{final} holds a Flutter Tune {describe(str(found.get('kind')))}, not a {what}; nothing was "
+            f"written. Choose another folder{hint}.")
+    raise FlutterTuneError(
+        f"{final} already exists and is not a Flutter Tune {what}, so it was left untouched (nothing was "
+        f"written). Choose a new or empty folder{hint}.")
+
+
+# --- the swap --------------------------------------------------------------------------------------
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+_EXCHANGE = _renameat2()
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths atomically; False when the OS or file system cannot."""
+    if _EXCHANGE is None:
+        return False
+    if _EXCHANGE(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (22, 38, 95, 18):  # EINVAL, ENOSYS, EOPNOTSUPP, EXDEV: not supported here
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap_in(tmp: Path, final: Path) -> Path | None:
+    """Put ``tmp`` at ``final``; return the folder now holding the previous content (or None)."""
+    if not final.exists():
+        os.rename(tmp, final)  # fails (ENOTEMPTY) if someone filled ``final`` meanwhile
+        return None
+    if exchange(tmp, final):
+        return tmp
+    old = final.with_name(f".{final.name}{_OLD_TAG}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    os.rename(final, old)
+    try:
+        os.rename(tmp, final)
+    except BaseException:
+        os.rename(old, final)  # put the previous artifact back
+        raise
+    return old
+
+
+_LEFTOVER = re.compile(r"^\.(?P<final>.+?)(?P<tag>\.tmp-|\.old-)(?P<pid>\d+)-")
+
+
+def recover(parent: Path, kind: str) -> None:
+    """Clean up after killed writes of ``kind`` artifacts in ``parent``: put back a previous artifact
+    left aside (if its final name is empty), and remove temp folders of processes that are gone."""
+    try:
+        entries = [p for p in Path(parent).iterdir() if p.name.startswith(".")]
+    except OSError:
+        return
+    for path in entries:
+        match = _LEFTOVER.match(path.name)
+        if match is None or pid_alive(int(match["pid"])):
+            continue  # not a leftover, or a write still under way (this process included)
+        if not (is_artifact(path, kind) or match["tag"] == _TEMP_TAG and _only_marker(path)):
+            continue  # not ours
+        final = path.with_name(match["final"])
+        if match["tag"] == _OLD_TAG and not final.exists():
+            os.rename(path, final)  # died between the two renames: the old artifact comes back
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _only_marker(folder: Path) -> bool:
+    """A temp folder killed before or while its marker (always the first file) was written."""
+    try:
+        return folder.is_dir() and not folder.is_symlink() and {p.name for p in folder.iterdir()} <= {MARKER_NAME}
+    except OSError:
+        return False
+
+
+def _fsync_tree(folder: Path) -> None:
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        dir_fd = os.open(root, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def disk_error(what: str, folder: Path, exc: OSError, hint: str = "") -> FlutterTuneError:
+    reason = exc.strerror or str(exc)
+    return FlutterTuneError(f"Could not write the {what} {folder}: {reason}. Nothing was changed there; "
+                            f"free disk space or check permissions{hint}.")
+
+
+@contextmanager
+def artifact_dir(final: Path, kind: str, *, hint: str = "", mode: int = 0o755) -> Iterator[Path]:
+    """Yield a fresh temp folder (holding our marker) beside ``final``; on success swap it into place.
+
+    ``hint`` ends the error messages (e.g. " with -o"). See the module docstring for the guarantees.
+    """
+    final = Path(final).expanduser().absolute()
+    what = describe(kind)
+    check_replaceable(final, kind, hint)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        recover(final.parent, kind)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}{_TEMP_TAG}{os.getpid()}-", dir=final.parent))
+    except OSError as exc:
+        raise disk_error(what, final, exc, hint) from exc
+    try:
+        tmp.chmod(mode)
+        write_marker(tmp, kind)
+        yield tmp
+        _fsync_tree(tmp)
+        check_replaceable(final, kind, hint)  # it may have changed while we were writing
+        previous = _swap_in(tmp, final)
+        if previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)  # ours: checked just before the swap
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise disk_error(what, final, exc, hint) from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def remove_artifact(folder: Path, kind: str) -> bool:
+    """Delete ``folder`` only if it is our artifact of ``kind``; True when it was removed."""
+    folder = Path(folder)
+    if not is_artifact(folder, kind):
+        return False
+    shutil.rmtree(folder)
+    return True

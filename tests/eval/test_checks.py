@@ -1,0 +1,85 @@
+"""The tree-sitter checks a generated widget must pass, on hand-written good and bad Dart."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainer.generation.checks import check_widget, requested_name
+
+GOOD = """class TrailCard extends StatelessWidget {
+  const TrailCard({super.key, required this.name, this.length = 0});
+
+  final String name;
+  final double length;
+
+  @override
+  Widget build(BuildContext context) {
+    return Card(child: Text(name));
+  }
+}"""
+
+STATEFUL = """class Counter extends StatefulWidget {
+  const Counter({super.key, this.start = 0});
+
+  final int start;
+
+  @override
+  State<Counter> createState() => _CounterState();
+}
+
+class _CounterState extends State<Counter> {
+  late int value = widget.start;
+
+  @override
+  Widget build(BuildContext context) => Text('$value');
+}"""
+
+
+def test_a_good_widget_passes_everything():
+    report = check_widget(GOOD, "TrailCard")
+    assert report.passed and report.declared == ["TrailCard"]
+    assert list(report.checks) == ["parses", "declaresWidget", "requestedName", "fieldsForParams",
+                                   "noSelfConstruction", "noRepeatedArgs"]
+    assert check_widget(STATEFUL).passed
+    assert check_widget("Widget header(BuildContext context) => const Text('Trails');").passed
+    assert check_widget("Widget get title => Text(label);").passed
+
+
+@pytest.mark.parametrize("code,failed", [
+    ("class TrailCard extends StatelessWidget {\n  Widget build(BuildContext c) {\n    return Text(\n  }\n}",
+     ["parses"]),
+    ("using System;\nusing System.Linq;", ["parses", "declaresWidget"]),
+    ("class Trail {\n  final String name;\n}", ["declaresWidget"]),
+    (GOOD.replace("  final double length;\n", ""), ["fieldsForParams"]),
+    (GOOD.replace("return Card(child: Text(name));", "return TrailCard(name: name);"), ["noSelfConstruction"]),
+    (STATEFUL.replace("Text('$value')", "Counter(start: value)"), ["noSelfConstruction"]),
+    (GOOD.replace("Card(child: Text(name))", "Card(child: Text(name), child: Text('x'))"), ["noRepeatedArgs"]),
+])
+def test_each_bad_widget_fails_the_right_check(code, failed):
+    report = check_widget(code)
+    assert report.failed == failed, report.checks
+
+
+def test_the_requested_name_is_checked_only_when_asked():
+    assert "requestedName" not in check_widget(GOOD).checks
+    assert check_widget(GOOD, "HikeCard").failed == ["requestedName"]
+    assert requested_name("Create a StatelessWidget named TrailCard.") == "TrailCard"
+    assert requested_name("Extract this into a new widget called `_TrailHeader`") == "_TrailHeader"
+    assert requested_name("A card that shows a trail's name") is None
+
+
+def test_empty_code_fails():
+    assert not check_widget("").passed and not check_widget("   \n").passed
+
+
+def test_a_subclass_of_the_projects_own_widget_base_declares_a_widget():
+    code = """class TrailSummaryCard extends TrailCard {
+  const TrailSummaryCard({super.key, required this.trail});
+
+  final Trail trail;
+
+  @override
+  Widget buildBody(BuildContext context) => Text(trail.name);
+}"""
+    report = check_widget(code, "TrailSummaryCard")
+    assert report.passed and report.declared[0] == "TrailSummaryCard"

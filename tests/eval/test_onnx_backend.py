@@ -1,0 +1,118 @@
+"""The ONNX Runtime GenAI backend on the tiny random model, exported through the same path as real models."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dataset_tools.artifacts import MARKER_NAME
+from dataset_tools.errors import FlutterTuneError
+from trainer.generate import GenerationSettings, generate_code
+from trainer.generation import serving
+from trainer.generation.serving import ensure_serving_model, from_torch, load_onnx
+from trainer.generation.tokenizer import LightTokenizer
+from trainer.prompt import Example, format_prompt
+
+
+@pytest.fixture(scope="module")
+def serving_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("serving")
+
+
+@pytest.fixture(scope="module")
+def tiny_fp32(tiny_model_dir, serving_root):
+    return ensure_serving_model(tiny_model_dir, None, "fp32", root=serving_root)
+
+
+def lora_adapter(base_dir: Path, out: Path, seed: int) -> Path:
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    torch.manual_seed(seed)
+    model = get_peft_model(AutoModelForCausalLM.from_pretrained(base_dir),
+                           LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False))
+    model.save_pretrained(out, safe_serialization=True)
+    return out
+
+
+def test_light_tokenizer_renders_and_encodes_like_transformers(smollm_tokenizer, smollm_tokenizer_dir):
+    light = LightTokenizer(smollm_tokenizer_dir)
+    examples = [Example("A red box", "Container(color: Colors.red)"), Example("A title", "Text('t')", "input")]
+    for tokenizer_examples in ((), examples):
+        expected = format_prompt(smollm_tokenizer, "A card's title", "final x = 1;", tokenizer_examples)
+        assert format_prompt(light, "A card's title", "final x = 1;", tokenizer_examples) == expected
+        assert light(expected)["input_ids"] == smollm_tokenizer(expected, add_special_tokens=False)["input_ids"]
+    ids = smollm_tokenizer("class Café {}", add_special_tokens=False)["input_ids"]
+    assert light.decode(ids) == smollm_tokenizer.decode(ids)
+    assert light.eos_token == smollm_tokenizer.eos_token and light.eos_token_id == smollm_tokenizer.eos_token_id
+
+
+def test_export_is_cached_marked_and_keyed_by_content(tiny_model_dir, tiny_fp32, serving_root, tmp_path,
+                                                      monkeypatch):
+    assert json.loads((tiny_fp32 / MARKER_NAME).read_text())["kind"] == "serving-model"
+    assert (tiny_fp32 / "genai_config.json").is_file() and not (tiny_fp32 / "export.log").exists()
+    exports = []
+    real = serving._export
+    monkeypatch.setattr(serving, "_export", lambda *a: (exports.append(a), real(*a)))
+    assert ensure_serving_model(tiny_model_dir, None, "fp32", root=serving_root) == tiny_fp32
+    assert exports == []  # cached
+    adapter = lora_adapter(tiny_model_dir, tmp_path / "adapter", seed=1)
+    first = ensure_serving_model(tiny_model_dir, adapter, "int8", root=serving_root)
+    lora_adapter(tiny_model_dir, adapter, seed=2)  # the adapter's weights change: a new export
+    second = ensure_serving_model(tiny_model_dir, adapter, "int8", root=serving_root)
+    assert first != second and first.is_dir() and len(exports) == 2
+
+
+def test_concurrent_requests_export_once(tiny_model_dir, tmp_path, monkeypatch):
+    exports = []
+    real = serving._export
+    monkeypatch.setattr(serving, "_export", lambda *a: (exports.append(a), real(*a)))
+    root = tmp_path / "serving"
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(
+        ensure_serving_model(tiny_model_dir, None, "int8", root=root))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(exports) == 1 and len(set(results)) == 1
+
+
+def test_a_failed_export_leaves_nothing_under_the_final_name(tiny_model_dir, tmp_path, monkeypatch):
+    def broken(base, adapter, precision, out):
+        (out / "model.onnx").write_bytes(b"half")
+        raise FlutterTuneError("Exporting the ONNX serving model failed (simulated).")
+
+    monkeypatch.setattr(serving, "_export", broken)
+    root = tmp_path / "serving"
+    with pytest.raises(FlutterTuneError, match="simulated"):
+        ensure_serving_model(tiny_model_dir, None, "int8", root=root)
+    assert [p.name for p in root.iterdir() if not p.name.endswith(".lock")] == []
+
+
+def test_fp32_onnx_greedy_matches_torch(tiny, tiny_fp32):
+    model, tokenizer = tiny
+    settings = GenerationSettings(max_new_tokens=12, stop_at_widget_end=False, seed=0)
+    onnx = generate_code(load_onnx(tiny_fp32, {}), None, "A card", settings=settings)
+    torch_ = generate_code(from_torch(model, tokenizer), None, "A card", settings=settings)
+    greedy = [next(c for c in r.candidates if c.index == 0) for r in (onnx, torch_)]
+    assert onnx.backend == "onnx" and torch_.backend == "torch"
+    assert greedy[0].token_ids == greedy[1].token_ids
+    assert np.isclose(greedy[0].mean_logprob, greedy[1].mean_logprob, atol=1e-3)
+
+
+def test_int8_onnx_writes_checked_candidates_and_cancels(tiny_model_dir, serving_root):
+    model = load_onnx(ensure_serving_model(tiny_model_dir, None, "int8", root=serving_root), {})
+    result = generate_code(model, None, "A card", settings=GenerationSettings(max_new_tokens=20, candidates=4,
+                                                                              seed=3))
+    assert 1 <= len(result.candidates) <= 4 and result.total_tokens > 0
+    assert all(set(c.checks) >= {"parses", "declaresWidget"} for c in result.candidates)
+    cancel = threading.Event()
+    stopped = generate_code(model, None, "A card", settings=GenerationSettings(max_new_tokens=200, seed=3),
+                            cancel=cancel, on_token=lambda step, text: step == 3 and cancel.set())
+    assert stopped.stop_reason == "cancelled" and stopped.best.new_tokens <= 3

@@ -1,0 +1,42 @@
+"""flutterTune.generate with candidates: the best is inserted, all come back with their checks and the
+range they replace; the backend setting is honoured; without an adapter the user is told what to do."""
+
+from __future__ import annotations
+
+import pytest
+from lsp_session import apply_text_edits
+from pygls.exceptions import JsonRpcException
+
+POS = {"line": 1, "character": 2}
+
+
+async def test_candidates_come_back_with_checks_and_the_inserted_range(session):
+    await session.initialize(candidates=3, maxNewTokens=16)
+    text = "void main() {\n  \n}\n"
+    uri = session.open("lib/a.dart", text)
+    result = await session.command("flutterTune.generate", {"uri": uri, "position": POS,
+                                                            "instruction": "A card named TrailCard"})
+    assert result["applied"] and result["backend"] == "onnx"
+    assert 1 <= len(result["candidates"]) <= 3
+    best = result["candidates"][0]
+    assert best["code"] == result["code"] and set(best["checks"]) >= {"parses", "declaresWidget", "requestedName"}
+    assert result["checks"] == best["checks"] and result["passed"] == best["passed"]
+    edited = apply_text_edits(text, session.edits[-1].edit.changes[uri])
+    lines = edited.split("\n")
+    r = result["range"]
+    inserted = "\n".join(lines[r["start"]["line"]:r["end"]["line"] + 1])
+    inserted = inserted[r["start"]["character"]:len(inserted) - (len(lines[r["end"]["line"]]) - r["end"]["character"])]
+    assert inserted == best["text"]
+    assert result["noAdapter"] is True
+    assert any("No trained adapter yet" in (s.get("message") or "") for s in session.statuses)
+
+
+async def test_backend_setting_and_candidate_bounds(session):
+    await session.initialize(backend="torch", candidates=2, maxNewTokens=8)
+    uri = session.open("lib/a.dart", "\n")
+    result = await session.command("flutterTune.generate", {"uri": uri, "position": {"line": 0, "character": 0},
+                                                            "instruction": "A red box"})
+    assert result["backend"] == "torch" and len(result["candidates"]) <= 2
+    with pytest.raises(JsonRpcException, match="candidates"):
+        await session.command("flutterTune.generate", {"uri": uri, "position": {"line": 0, "character": 0},
+                                                       "instruction": "A red box", "candidates": 12})

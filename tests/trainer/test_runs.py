@@ -1,0 +1,101 @@
+"""One training per adapters folder, each run with its own checkpoints (trainer.runs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dataset_tools.errors import FlutterTuneError
+from trainer.runs import (already_running_message, is_training, last_complete_checkpoint, new_run, resumable_run,
+                          runs, training_lock)
+
+ROOT = Path(__file__).resolve().parents[2]
+HOLD_LOCK = """
+import sys, time
+from trainer.runs import training_lock
+with training_lock(sys.argv[1]):
+    print("locked", flush=True)
+    time.sleep(120)
+"""
+
+
+@pytest.fixture
+def lock_holder(tmp_path):
+    """Another process holding the training lock of tmp_path/adapters."""
+    folder = tmp_path / "adapters"
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(folder)], cwd=ROOT, stdout=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.stdout.readline().strip() == "locked"
+    yield folder, proc
+    proc.kill()
+    proc.wait()
+
+
+def _fake_interrupted_run(adapters: Path, step: int = 2):
+    run = new_run(adapters, "20250101-000000-deadbeef", {"epochs": 1.0}, "hash")
+    checkpoint = run.path / f"checkpoint-{step}"
+    checkpoint.mkdir()
+    (checkpoint / "trainer_state.json").write_text("{}")
+    return run
+
+
+def test_a_second_training_fails_at_once_naming_the_running_one(lock_holder, tiny_config):
+    from trainer.train import train
+
+    folder, proc = lock_holder
+    assert is_training(folder)
+    started = time.monotonic()
+    with pytest.raises(FlutterTuneError, match=rf"Training is already running \(pid {proc.pid}, started at "):
+        train(tiny_config)
+    assert time.monotonic() - started < 5  # before any model or data is loaded
+    assert runs(folder) == []  # it created no run folder
+
+
+def test_the_cli_reports_the_running_training(lock_holder, tiny_config, tmp_path):
+    folder, proc = lock_holder
+    config = tmp_path / "train.json"
+    config.write_text(json.dumps({**tiny_config.to_dict(), "adapters_dir": str(folder)}))
+    done = subprocess.run([sys.executable, "-m", "server.cli", "train", "--config", str(config)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 2
+    assert f"Training is already running (pid {proc.pid}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_lock_is_free_again_after_a_run(tmp_path):
+    with training_lock(tmp_path):
+        assert is_training(tmp_path)
+        with pytest.raises(FlutterTuneError, match="already running"):
+            with training_lock(tmp_path):
+                pass  # pragma: no cover
+    assert not is_training(tmp_path)
+    with training_lock(tmp_path):
+        pass
+    assert "pid ?" in already_running_message(tmp_path)  # no owner recorded once released
+
+
+def test_a_new_run_keeps_an_interrupted_runs_checkpoints(tiny_config, tmp_path):
+    from trainer.train import train
+
+    adapters = Path(tiny_config.adapters_dir)
+    interrupted = _fake_interrupted_run(adapters)
+    info = train(tiny_config)
+    assert info.path.is_dir()
+    assert (interrupted.path / "checkpoint-2" / "trainer_state.json").is_file()
+    assert resumable_run(adapters).path == interrupted.path
+    assert [r.path for r in runs(adapters)] == [interrupted.path]  # the finished run removed only its own
+
+
+def test_resumable_run_is_the_newest_with_a_complete_checkpoint(tmp_path):
+    older = _fake_interrupted_run(tmp_path, step=3)
+    newer = new_run(tmp_path, "20260101-000000-cafebabe", {}, "h")
+    (newer.path / "checkpoint-5").mkdir()  # killed while saving: no trainer_state.json
+    assert last_complete_checkpoint(newer.path) is None
+    found = resumable_run(tmp_path)
+    assert found.path == older.path and found.step == 3

@@ -1,0 +1,13 @@
+"""Generation: from a description to checked widget candidates, on a fast backend.
+
+- ``backends``: decoding sessions over a model — ONNX Runtime GenAI (int8, the CPU default) or
+  transformers/torch (CUDA, bitsandbytes, fallback) — that both expose "logits of the last step" and
+  "advance with these tokens", for N sequences at once.
+- ``serving``: which backend serves (base, adapter), and the ONNX serving models built once per
+  (base, adapter, precision), cached under the cache home by content hash.
+- ``sampling``: the token choice (candidate 0 greedy, the others sampled) and its log-probabilities.
+- ``candidates``: the decoding loop — widget end per candidate, cancel, time limit, streaming.
+- ``checks``: what tree-sitter says about a candidate (parses, declares the widget, ...).
+- ``tokenizer``, ``detokenize``: a torch-free tokenizer with the chat template, and incremental
+  decoding of streamed tokens.
+"""

@@ -1,0 +1,87 @@
+"""Decoding sessions: N sequences continuing one prompt, one step at a time, on either backend.
+
+A session exposes ``logits()`` (the last step's logits, [n, vocab] float32) and ``advance(tokens)``
+(feed one token per sequence). The token choice, stopping and checking live in
+:mod:`trainer.generation.candidates`, so both backends behave the same:
+
+- ``OnnxSession`` (ONNX Runtime GenAI, int8 weights): the prompt is prefilled for the N sequences
+  together; each step the chosen tokens are imposed with ``set_logits`` (one-hot) and
+  ``generate_next_token``, the only way to steer a batch in that API.
+- ``TorchSession`` (transformers): one prefill, its KV cache repeated for the N sequences, then
+  batched single-token steps.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+BLOCKED = -1e9  # the logit given to every token but the chosen one when steering ONNX Runtime GenAI
+
+
+class DecodeSession(Protocol):
+    def logits(self) -> np.ndarray: ...
+
+    def advance(self, tokens: np.ndarray) -> None: ...
+
+
+class OnnxSession:
+    def __init__(self, model, prompt_ids: list[int], n: int, max_new_tokens: int) -> None:
+        import onnxruntime_genai as og
+
+        params = og.GeneratorParams(model)
+        params.set_search_options(max_length=len(prompt_ids) + max_new_tokens + 1, batch_size=n,
+                                  do_sample=False)
+        self.n = n
+        self.generator = og.Generator(model, params)
+        self.generator.append_tokens(np.array([prompt_ids] * n, dtype=np.int32))
+
+    def logits(self) -> np.ndarray:
+        return np.asarray(self.generator.get_logits()).reshape(self.n, -1)
+
+    def advance(self, tokens: np.ndarray) -> None:
+        forced = np.full((self.n, 1, self._vocab), BLOCKED, dtype=np.float32)
+        forced[np.arange(self.n), 0, tokens] = 0.0
+        self.generator.set_logits(forced)
+        self.generator.generate_next_token()
+
+    @property
+    def _vocab(self) -> int:
+        if not hasattr(self, "_vocab_size"):
+            self._vocab_size = self.logits().shape[1]
+        return self._vocab_size
+
+
+class TorchSession:
+    def __init__(self, model, prompt_ids: list[int], n: int, max_new_tokens: int) -> None:
+        import torch
+
+        self.torch = torch
+        self.model = model
+        self.n = n
+        self.device = _input_device(model)
+        with torch.inference_mode():
+            out = model(input_ids=torch.tensor([prompt_ids], device=self.device), use_cache=True, logits_to_keep=1)
+        self.cache = out.cache
+        if n > 1:
+            self.cache.batch_repeat_interleave(n)
+        self._logits = out.logits[:, -1, :].float().expand(n, -1)
+
+    def logits(self) -> np.ndarray:
+        return self._logits.cpu().numpy()
+
+    def advance(self, tokens: np.ndarray) -> None:
+        torch = self.torch
+        with torch.inference_mode():
+            ids = torch.as_tensor(np.asarray(tokens, dtype=np.int64), device=self.device).view(self.n, 1)
+            out = self.model(input_ids=ids, cache=self.cache, use_cache=True, logits_to_keep=1)
+        self.cache = out.cache
+        self._logits = out.logits[:, -1, :].float()
+
+
+def _input_device(model):
+    try:
+        return model.get_input_embeddings().weight.device
+    except (AttributeError, NotImplementedError):
+        return getattr(model, "device", "cpu")

@@ -1,0 +1,199 @@
+"""The decoding loop: N candidates at once, each stopped at its widget's end, checked and ranked.
+
+``decode_escalating`` (the default) decodes the greedy candidate alone and, only when it fails a check,
+the other ``n - 1`` as one batch; ``decode_candidates(serving, prompt_ids, n, settings, ...)`` runs one
+session of ``n`` sequences (candidate 0 greedy, the others sampled — see
+:mod:`trainer.generation.sampling`). Each sequence has
+its own incremental detokenizer and :class:`trainer.widget_end.WidgetEndTracker`; a sequence that ends
+(EOS, widget end) is fed EOS from then on. The loop stops when every sequence has ended, at
+``max_new_tokens``, at the time limit, on cancel — or once a candidate has passed every check and the
+others have had half as many tokens again to finish (``PATIENCE``): waiting longer for a slower
+candidate rarely buys a better widget and always costs the user time.
+
+Each candidate is then cut to its code (:func:`trainer.code_extract.extract_code`), checked on the
+syntax tree (:mod:`trainer.generation.checks`) and ranked: passing candidates first, by the model's
+mean token log-probability; then the others by how many checks they passed.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ..code_extract import extract_code
+from ..widget_end import WidgetEndTracker
+from .checks import CheckReport, check_widget
+from .detokenize import IncrementalDetokenizer
+from .sampling import choose
+
+PATIENCE = 1.5  # others may run to 1.5x the token count of the first candidate that passed
+
+
+@dataclass
+class Candidate:
+    """One generated widget: its code, why it stopped, what the checks said, how likely it was."""
+
+    index: int  # 0 = the greedy one
+    code: str
+    raw_text: str
+    new_tokens: int
+    stop_reason: str  # eos | widget_end | max_tokens | time_limit | cancelled | outpaced
+    mean_logprob: float
+    report: CheckReport = field(default_factory=CheckReport)
+    token_ids: list[int] = field(default_factory=list, repr=False)
+
+    @property
+    def passed(self) -> bool:
+        return self.report.passed and self.stop_reason in ("eos", "widget_end")
+
+    @property
+    def checks(self) -> dict[str, bool]:
+        return dict(self.report.checks)
+
+    @property
+    def failed(self) -> list[str]:
+        failed = self.report.failed
+        if self.stop_reason not in ("eos", "widget_end") and "complete" not in failed:
+            failed = failed + ["complete"]
+        return failed
+
+    def rank_key(self) -> tuple:
+        return (self.passed, self.report.score, self.mean_logprob if math.isfinite(self.mean_logprob) else -1e9)
+
+
+@dataclass
+class _Stream:
+    detok: IncrementalDetokenizer
+    tracker: WidgetEndTracker = field(default_factory=WidgetEndTracker)
+    tokens: int = 0
+    logprob: float = 0.0
+    stop: str | None = None
+    report: CheckReport | None = None
+
+
+def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, prompt: str, instruction: str,
+                      expected_name: str | None = None, cancel: threading.Event | None = None,
+                      on_token: Callable[[int, str], None] | None = None, greedy_first: bool = True,
+                      first_index: int = 0, first_step: int = 0) -> "Decoded":
+    """Generate ``n`` candidates: best first, the seconds to the first token, the tokens decoded.
+
+    ``on_token(step, text)`` is called after every step with the step count and the text candidate 0
+    added in it ("" when it added none).
+    """
+    start = time.perf_counter()
+    tokenizer = serving.tokenizer
+    eos = serving.eos_ids
+    eos_token = min(eos) if eos else 0
+    rng = np.random.default_rng(settings.seed)
+    streams = [_Stream(IncrementalDetokenizer(tokenizer)) for _ in range(n)]
+    greedy = np.zeros(n, dtype=bool)
+    greedy[0] = greedy_first
+    session = serving.session(prompt_ids, n, settings.max_new_tokens)
+    first_token_seconds = None
+    passed_at: int | None = None
+    step = 0
+    overall = "max_tokens"
+    while True:
+        if cancel is not None and cancel.is_set():
+            overall = "cancelled"
+            break
+        tokens, logprobs = choose(session.logits(), greedy, settings.temperature, settings.top_p, rng)
+        if first_token_seconds is None:
+            first_token_seconds = time.perf_counter() - start
+        step += 1
+        first_text = ""
+        for i, s in enumerate(streams):
+            if s.stop is not None:
+                tokens[i] = eos_token
+                continue
+            token = int(tokens[i])
+            if token in eos:
+                s.stop = "eos"
+                continue
+            s.tokens += 1
+            s.logprob += float(logprobs[i])
+            text = s.detok.add(token)
+            if i == 0:
+                first_text = text
+            if settings.stop_at_widget_end and text and s.tracker.feed(text):
+                s.stop = "widget_end"
+            if s.stop is not None and passed_at is None:
+                s.report = _check(s, prompt, instruction, expected_name)
+                if s.report.passed:
+                    passed_at = s.tokens
+        if on_token is not None:
+            on_token(first_step + step, first_text)  # the step count, and the text sequence 0 added
+        if all(s.stop is not None for s in streams):
+            overall = "done"
+            break
+        if passed_at is not None and step >= PATIENCE * passed_at:
+            overall = "outpaced"
+            break
+        if step >= settings.max_new_tokens:
+            overall = "max_tokens"
+            break
+        if time.perf_counter() - start >= settings.time_limit_s:
+            overall = "time_limit"
+            break
+        session.advance(tokens.astype(np.int32))
+    candidates = []
+    for i, s in enumerate(streams):
+        stop = s.stop or overall
+        raw = s.detok.text
+        code = extract_code(raw, prompt=prompt, instruction=instruction)
+        report = s.report if s.report is not None else check_widget(code, expected_name)
+        mean = s.logprob / s.tokens if s.tokens else float("-inf")
+        candidates.append(Candidate(first_index + i, code, raw, s.tokens, stop, mean, report, list(s.detok.ids)))
+    return Decoded(rank(candidates), first_token_seconds, sum(s.tokens for s in streams), step)
+
+
+@dataclass
+class Decoded:
+    candidates: list[Candidate]  # best first, one per distinct code
+    first_token_seconds: float | None
+    total_tokens: int  # over all sequences
+    steps: int = 0
+
+
+def decode_escalating(serving, prompt_ids: list[int], n: int, settings, **kwargs) -> Decoded:
+    """The greedy candidate first; only when it fails a check, the other ``n - 1`` sampled in one batch.
+
+    Measured (benchmarks/results/generation_quality.md): the greedy widget passes most of the time, and
+    a batch's prompt is prefilled once per sequence, so asking for all candidates up front made every
+    request pay for candidates that are rarely needed.
+    """
+    start = time.perf_counter()
+    cancel = kwargs.get("cancel")
+    first = decode_candidates(serving, prompt_ids, 1, settings, **kwargs)
+    best = first.candidates[0]
+    left = settings.time_limit_s - (time.perf_counter() - start)
+    if n <= 1 or best.passed or (cancel is not None and cancel.is_set()) or left <= 0 \
+            or best.stop_reason == "time_limit":
+        return first
+    import dataclasses
+
+    more = decode_candidates(serving, prompt_ids, n - 1, dataclasses.replace(settings, time_limit_s=left),
+                             greedy_first=False, first_index=1, first_step=first.steps, **kwargs)
+    return Decoded(rank(first.candidates + more.candidates), first.first_token_seconds,
+                   first.total_tokens + more.total_tokens, first.steps + more.steps)
+
+
+def _check(stream: _Stream, prompt: str, instruction: str, expected_name: str | None) -> CheckReport:
+    return check_widget(extract_code(stream.detok.text, prompt=prompt, instruction=instruction), expected_name)
+
+
+def rank(candidates: list[Candidate]) -> list[Candidate]:
+    """Best first: passing ones by mean log-probability, then the rest by checks passed; one per code."""
+    seen, unique = set(), []
+    for c in sorted(candidates, key=lambda c: c.rank_key(), reverse=True):
+        key = " ".join(c.code.split())
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(c)
+    return unique

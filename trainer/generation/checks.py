@@ -1,0 +1,198 @@
+"""What the syntax tree says about a generated widget: the checks a candidate must pass to be kept.
+
+All checks read the tree-sitter-dart tree (no regular expressions over Dart):
+
+- ``parses``: non-empty code without ERROR or MISSING nodes;
+- ``declaresWidget``: a class extending a widget base (or a class named ``…Widget``), a class with a
+  member returning ``Widget`` (a subclass of the project's own widget base), or a function/method/getter
+  returning ``Widget``;
+- ``requestedName``: the declared widget has the name the request asked for (only when it asked);
+- ``fieldsForParams``: every ``this.x`` constructor parameter has a field ``x`` in its class;
+- ``noSelfConstruction``: ``build()`` does not construct its own widget class (endless recursion);
+- ``noRepeatedArgs``: no call passes the same named argument twice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from dataset_tools.dart import parse
+from dataset_tools.widgets import STATE_BASES, WIDGET_BASES
+
+CHECKS = ("parses", "declaresWidget", "requestedName", "fieldsForParams", "noSelfConstruction", "noRepeatedArgs")
+WIDGET_RETURN_TYPES = frozenset({"Widget", "PreferredSizeWidget"})
+# "a widget named TrailCard", "called `_Header`", "the widget TrailCard": the name a request asks for.
+_NAMED = re.compile(r"\b(?:named|called|the widget|class)\s+`?(_?[A-Z][A-Za-z0-9_]*)`?")
+_TICKED = re.compile(r"`(_?[A-Z][A-Za-z0-9_]*)`")
+
+
+@dataclass
+class CheckReport:
+    """Which checks passed (name → bool, in ``CHECKS`` order) and what the code declares."""
+
+    checks: dict[str, bool] = field(default_factory=dict)
+    declared: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(self.checks.values())
+
+    @property
+    def failed(self) -> list[str]:
+        return [name for name, ok in self.checks.items() if not ok]
+
+    @property
+    def score(self) -> int:
+        return sum(self.checks.values())
+
+
+def requested_name(instruction: str) -> str | None:
+    """The widget name a request asks for ("… named TrailCard", "`_Header`"), or None."""
+    match = _NAMED.search(instruction or "") or _TICKED.search(instruction or "")
+    return match.group(1) if match else None
+
+
+def _text(node: Node | None) -> str:
+    return node.text.decode("utf-8", errors="replace") if node is not None and node.text is not None else ""
+
+
+def _walk(node: Node):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
+
+
+def _superclass(cls: Node) -> str | None:
+    sup = cls.child_by_field_name("superclass")
+    if sup is None:
+        return None
+    names = [c for c in sup.children if c.type in ("type_identifier", "identifier")]
+    return _text(names[0]).split(".")[-1] if names else None
+
+
+def _is_widget_class(cls: Node) -> bool:
+    base = _superclass(cls)
+    return bool(base) and (base in WIDGET_BASES or base in STATE_BASES or base.endswith("Widget"))
+
+
+def _has_widget_member(cls: Node) -> bool:
+    """A class with a method or getter returning Widget: e.g. a subclass of the project's own widget base."""
+    body = cls.child_by_field_name("body")
+    return body is not None and any(
+        sig.type in ("function_signature", "getter_signature") and _returns_widget(sig)
+        for member in body.children if member.type == "method_signature" for sig in member.children)
+
+
+def _returns_widget(signature: Node) -> bool:
+    for child in signature.children:
+        if child.type == "type_identifier":
+            return _text(child) in WIDGET_RETURN_TYPES
+        if child.type in ("identifier", "formal_parameter_list"):
+            return False
+    return False
+
+
+def _class_fields(body: Node) -> set[str]:
+    names = set()
+    for decl in body.children:
+        if decl.type != "declaration":
+            continue
+        for node in _walk(decl):
+            if node.type == "initialized_identifier":
+                ident = next((c for c in node.children if c.type == "identifier"), None)
+                names.add(_text(ident))
+            elif node.type == "identifier_list" or (node.type == "identifier" and node.parent is decl):
+                names.add(_text(node))
+    return names
+
+
+def _this_params(body: Node) -> set[str]:
+    params = set()
+    for node in _walk(body):
+        if node.type == "constructor_param":
+            ident = next((c for c in node.children if c.type == "identifier"), None)
+            if ident is not None:
+                params.add(_text(ident))
+    return params
+
+
+def _build_bodies(body: Node) -> list[Node]:
+    """The function bodies of ``build`` methods in a class body."""
+    found, children = [], body.children
+    for i, child in enumerate(children):
+        if child.type != "method_signature":
+            continue
+        sig = next((c for c in child.children if c.type == "function_signature"), None)
+        if sig is not None and _text(sig.child_by_field_name("name")) == "build":
+            nxt = children[i + 1] if i + 1 < len(children) else None
+            if nxt is not None and nxt.type == "function_body":
+                found.append(nxt)
+    return found
+
+
+def _constructs(body: Node, name: str) -> bool:
+    """Whether ``body`` calls ``name(...)`` / ``const name(...)`` / ``name.named(...)``."""
+    for node in _walk(body):
+        if node.type in ("identifier", "type_identifier") and _text(node) == name:
+            sibling = node.next_sibling
+            if sibling is not None and sibling.type in ("selector", "arguments", "argument_part"):
+                return True
+    return False
+
+
+def _repeated_named_args(root: Node) -> bool:
+    for node in _walk(root):
+        if node.type == "arguments":
+            labels = [_text(c).split(":", 1)[0].strip() for c in node.children if c.type == "named_argument"]
+            if len(labels) != len(set(labels)):
+                return True
+    return False
+
+
+def check_widget(code: str, expected_name: str | None = None) -> CheckReport:
+    """Run every check on ``code``; ``expected_name`` adds the ``requestedName`` check."""
+    report = CheckReport()
+    if not code or not code.strip():
+        report.checks = {name: False for name in CHECKS if name != "requestedName" or expected_name}
+        return report
+    root = parse(code).root_node
+    classes = [n for n in root.children if n.type == "class_definition"]
+    widget_classes = [c for c in classes if _is_widget_class(c) or _has_widget_member(c)]
+    functions = [n for n in root.children if n.type in ("function_signature", "getter_signature")
+                 and _returns_widget(n)]
+    functions += [n for n in _walk(root) if n.type == "method_signature"
+                  and any(c.type in ("function_signature", "getter_signature") and _returns_widget(c)
+                          and _text(c.child_by_field_name("name")) != "build" for c in n.children)]
+    declared = [_text(c.child_by_field_name("name")) for c in widget_classes]
+    declared += [_text(n.child_by_field_name("name")) for n in functions if n.child_by_field_name("name")]
+    report.declared = [d for d in declared if d]
+
+    fields_ok, self_ok = True, True
+    widget_names = {_text(c.child_by_field_name("name")) for c in widget_classes}
+    for cls in classes:
+        body = cls.child_by_field_name("body")
+        if body is None:
+            continue
+        if not _this_params(body) <= _class_fields(body):
+            fields_ok = False
+        name = _text(cls.child_by_field_name("name"))
+        own = {name} if cls in widget_classes else set()
+        base = _superclass(cls)
+        if base in STATE_BASES:  # a State's build must not construct its widget either
+            own |= {n for n in widget_names if f"<{n}>" in _text(cls.child_by_field_name("superclass"))}
+        if any(_constructs(b, n) for b in _build_bodies(body) for n in own if n):
+            self_ok = False
+
+    checks = {"parses": not root.has_error, "declaresWidget": bool(report.declared)}
+    if expected_name:
+        checks["requestedName"] = expected_name in report.declared
+    checks["fieldsForParams"] = fields_ok
+    checks["noSelfConstruction"] = self_ok
+    checks["noRepeatedArgs"] = not _repeated_named_args(root)
+    report.checks = checks
+    return report

@@ -1,0 +1,33 @@
+"""Incremental detokenization: the text each new token adds, without decoding the whole sequence.
+
+Decoding token by token is wrong (a character can span tokens, and tokenizers merge spaces), and
+decoding everything again per token costs O(n²). ``IncrementalDetokenizer`` keeps two offsets
+(the approach of vLLM and text-generation-inference): it decodes only the last few tokens, and emits
+text once it no longer ends in an incomplete character.
+"""
+
+from __future__ import annotations
+
+
+class IncrementalDetokenizer:
+    """``add(token_id)`` returns the text that token completes ("" while a character is incomplete)."""
+
+    def __init__(self, tokenizer, skip_special_tokens: bool = True) -> None:
+        self.tokenizer = tokenizer
+        self.skip = skip_special_tokens
+        self.ids: list[int] = []
+        self.prefix_offset = 0
+        self.read_offset = 0
+        self.text = ""
+
+    def add(self, token_id: int) -> str:
+        self.ids.append(int(token_id))
+        decode = self.tokenizer.decode
+        prefix = decode(self.ids[self.prefix_offset:self.read_offset], skip_special_tokens=self.skip)
+        full = decode(self.ids[self.prefix_offset:], skip_special_tokens=self.skip)
+        if len(full) > len(prefix) and not full.endswith("\ufffd"):
+            new = full[len(prefix):]
+            self.prefix_offset, self.read_offset = self.read_offset, len(self.ids)
+            self.text += new
+            return new
+        return ""
