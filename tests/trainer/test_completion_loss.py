@@ -72,3 +72,18 @@ def test_a_sequence_without_response_tokens_is_a_differentiable_zero():
     total, count = completion_nll(hidden, torch.full((1, 5), -100), torch.nn.Linear(4, 7, bias=False))
     total.backward()
     assert (float(total), count) == (0.0, 0) and hidden.grad is not None
+
+
+def test_bf16_autocast_path_trains(tiny_config, monkeypatch):
+    """Where the CPU has native bf16 (not this one, maybe) training runs under bf16 autocast: the path works."""
+    import math
+
+    from trainer import hardware
+    from trainer.adapters import read_metadata
+    from trainer.train import train
+
+    monkeypatch.setattr(hardware, "training_precision", lambda device: "bf16")
+    assert build_run(tiny_config).trainer.args.bf16
+    info = train(dataclasses.replace(tiny_config, max_steps=2))
+    metrics = read_metadata(info.path)["metrics"]
+    assert metrics["steps"] == 2 and math.isfinite(metrics["train_loss"])
