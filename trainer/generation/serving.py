@@ -38,6 +38,7 @@ PRECISIONS = ("int8", "int4", "fp32")  # fp32: for tests and benchmarks (exact c
 DEFAULT_PRECISION = "int8"  # int4 ran ~30% faster, but the 135M model fell into repetition loops
 ACCURACY_LEVEL = 4  # int8 activations in MatMulNBits: the fast path on CPUs with VNNI
 KEEP_SERVING_MODELS = 4
+IN_USE_S = 3600  # a serving model used within the last hour is never evicted
 SERVING_KIND = "serving-model"
 SERVING_INFO = "flutter_tune_serving.json"
 _HASHED_SUFFIXES = (".json", ".safetensors", ".jinja", ".model", ".txt")
@@ -188,11 +189,14 @@ def _touch(folder: Path) -> None:
 
 
 def _evict(root: Path, keep: Path) -> None:
-    """Remove all but the ``KEEP_SERVING_MODELS`` most recently used serving models (ours only)."""
+    """Remove all but the ``KEEP_SERVING_MODELS`` most recently used serving models (ours only), never
+    one used in the last ``IN_USE_S`` seconds (another process may be about to load it)."""
     found = [p for p in root.iterdir() if not p.name.startswith(".") and _complete(p)]
     found.sort(key=lambda p: (p == keep, (p / SERVING_INFO).stat().st_mtime), reverse=True)
+    now = time.time()
     for old in found[KEEP_SERVING_MODELS:]:
-        remove_artifact(old, SERVING_KIND)
+        if now - (old / SERVING_INFO).stat().st_mtime > IN_USE_S:
+            remove_artifact(old, SERVING_KIND)
 
 
 def _export(base_path: Path, adapter: Path | None, precision: str, out: Path) -> None:
@@ -284,6 +288,8 @@ def load_serving(base: str | None, adapter: Path | None, *, backend: str = "auto
     info = {"base": base, "base_path": str(base_path), "adapter": str(adapter) if adapter else None,
             "quantization": precision, "device": "cpu", "backend": "onnx", "serving_dir": str(folder),
             "metadata": metadata}
+    if not (folder / "genai_config.json").is_file():  # removed by another process meanwhile: export again
+        folder = ensure_serving_model(base_path, adapter, precision, progress)
     serving = load_onnx(folder, info)
     progress.finish("loaded")
     return serving
