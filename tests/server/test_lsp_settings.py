@@ -30,7 +30,7 @@ async def test_bad_settings_become_warnings_not_crashes(session):
     text = "\n".join(warnings)
     assert "'maxNewTokens' should be int" in text
     assert "unknown setting 'colour'" in text
-    assert "'quantization' should be one of 8bit, 4bit, none" in text
+    assert "'quantization' should be one of auto, 8bit, 4bit, none" in text
     assert "retrieval" in text and "'k' should be int" in text
     # the server still works: listing adapters answers
     assert await session.command("flutterTune.listAdapters") == []
