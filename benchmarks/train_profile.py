@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 def _longest(data: Path, work: Path, samples: int = 4) -> Path:
     """A dataset of the ``samples`` longest training records (one optimizer step)."""
-    from trainer.data import read_records
+    from dataset_tools.inputs import load_file
 
-    records = sorted(read_records(data / "train.jsonl"), key=lambda r: -len(r["output"]))[:samples]
+    records = sorted(load_file(data / "train.jsonl"), key=lambda r: -len(r["output"]))[:samples]
     out = work / "longest4"
     out.mkdir(exist_ok=True)
     (out / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")

@@ -93,11 +93,11 @@ def larger_dataset(demo: Path, repeat: int, work: Path) -> Path:
 
 def longest_batch_dataset(demo: Path, tokenizer_base: str, work: Path, samples: int = 4) -> Path:
     """``samples`` records of at least 1024 tokens (widgets chained), so every batch is batch × max length."""
-    from trainer.data import read_records
+    from dataset_tools.inputs import load_file
     from trainer.models import load_tokenizer, resolve_base
 
     tokenizer = load_tokenizer(resolve_base(tokenizer_base))
-    records = sorted(read_records(demo / "train.jsonl"), key=lambda r: -len(r["output"]))
+    records = sorted(load_file(demo / "train.jsonl"), key=lambda r: -len(r["output"]))
     out = work / "longest"
     out.mkdir()
     rows = []

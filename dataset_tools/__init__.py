@@ -8,4 +8,9 @@ import os
 # chosen before torch loads its OpenMP runtime.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:  # pyproject.toml holds the version; the installed metadata carries it here
+    __version__ = version("flutter-tune")
+except PackageNotFoundError:  # a bare checkout on sys.path, not installed
+    __version__ = "0.0.0+checkout"

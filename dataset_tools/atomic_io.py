@@ -57,6 +57,11 @@ def jsonl_text(records: Iterable[dict]) -> str:
 
 def read_jsonl(path: Path) -> list[dict]:
     """Read a JSONL file; a bad line raises FlutterTuneError naming the file and line."""
+    return [record for _, record in read_jsonl_lines(path)]
+
+
+def read_jsonl_lines(path: Path) -> list[tuple[int, dict]]:
+    """``(line number, object)`` of every non-blank line of a JSONL file (errors name file:line)."""
     path = Path(path)
     if not path.is_file():
         raise FlutterTuneError(f"Dataset file {path} does not exist. Run `flutter-tune harvest` first.")
@@ -75,7 +80,7 @@ def read_jsonl(path: Path) -> list[dict]:
                                            "Remove or fix this line.") from None
                 if not isinstance(value, dict):
                     raise FlutterTuneError(f"{path}:{lineno}: expected a JSON object, got {type(value).__name__}.")
-                records.append(value)
+                records.append((lineno, value))
         except UnicodeDecodeError as exc:
             raise FlutterTuneError(f"{path}: not valid UTF-8 ({exc.reason}).") from None
     return records

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from .dart import parse
+from .widgets import WIDGET_RETURN_TYPES
 
-WIDGET_TYPES = frozenset({b"Widget", b"PreferredSizeWidget"})
+WIDGET_TYPES = frozenset(t.encode() for t in WIDGET_RETURN_TYPES)  # as bytes: tested before nodes are built
 BODY_TYPES = frozenset({"class_body", "extension_body"})
 CONTAINER_TYPES = frozenset({"class_definition", "mixin_declaration", "extension_declaration"})
 CONSTRUCTOR_TYPES = frozenset({"constructor_signature", "constant_constructor_signature"})

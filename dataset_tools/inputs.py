@@ -1,5 +1,6 @@
-"""Load existing records: the guide's JSON-array files, JSONL files and dataset folders.
+"""The one reader of records: the guide's JSON-array files, JSONL files and dataset folders.
 
+Used by dataset building, training (``trainer.data``) and everything else that reads records.
 JSON-array entries are hand-written pairs ``{"instruction", "input", "output"}``; they become
 records with ``instruction_source: "manual"`` (unless they carry their own metadata). Errors name
 the file and the entry index (JSON arrays) or line (JSONL) so the user can fix them.
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .atomic_io import read_jsonl
+from .atomic_io import read_jsonl_lines
 from .errors import FlutterTuneError
 
 SPLIT_FILES = ("train.jsonl", "validation.jsonl", "test.jsonl")
@@ -60,7 +61,17 @@ def load_json_array(path: Path) -> list[dict]:
 def load_jsonl(path: Path) -> list[dict]:
     """Read a JSONL file of records (harvested or hand-written)."""
     path = Path(path)
-    return [_complete(e, f"{path}: record {i + 1}", path, i, "jsonl") for i, e in enumerate(read_jsonl(path))]
+    return [_complete(e, f"{path}:{line}", path, i, "jsonl") for i, (line, e) in enumerate(read_jsonl_lines(path))]
+
+
+def load_file(path: Path) -> list[dict]:
+    """Records of one file: a JSON array when its text starts with ``[``, else JSONL."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise FlutterTuneError(f"Dataset file {path} does not exist. Run `flutter-tune harvest` or fix the path.")
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        head = handle.read(4096).lstrip()[:1]
+    return load_json_array(path) if head == "[" else load_jsonl(path)
 
 
 def load_records(path: Path) -> list[dict]:
@@ -74,6 +85,4 @@ def load_records(path: Path) -> list[dict]:
         return [r for f in files for r in load_jsonl(f)]
     if not path.exists():
         raise FlutterTuneError(f"Input {path} does not exist.")
-    if path.suffix == ".jsonl":
-        return load_jsonl(path)
-    return load_json_array(path)
+    return load_file(path)

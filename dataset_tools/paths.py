@@ -1,4 +1,4 @@
-"""Default locations shared by every layer (dataset, adapters)."""
+"""Default locations shared by every layer (data and cache homes, dataset, adapters)."""
 
 from __future__ import annotations
 
@@ -28,3 +28,13 @@ def default_cache_home() -> Path:
 def default_dataset_dir() -> Path:
     """Where `flutter-tune harvest` writes its dataset unless told otherwise."""
     return default_data_home() / "dataset"
+
+
+def default_adapters_dir() -> Path:
+    """Where training writes adapters and generation finds them unless told otherwise."""
+    return default_data_home() / "adapters"
+
+
+def adapters_dir(configured: str | Path | None) -> Path:
+    """``configured`` (``--adapters-dir``, setting ``adaptersDir``, ``adapters_dir``) or the default."""
+    return Path(configured).expanduser() if configured else default_adapters_dir()

@@ -74,9 +74,8 @@ def register(server: FlutterTuneServer) -> None:
 
     @server.command(EVALUATE)
     async def evaluate(ls: FlutterTuneServer, *args):
-        from trainer.adapters import read_metadata, resolve_adapter
-        from trainer.evaluate import evaluate as run_evaluation
-        from trainer.report import write_report
+        from trainer.adapters import resolve_adapter
+        from trainer.evaluate import evaluate_and_report
         from trainer.retrieval import examples_fn_for
 
         from dataset_tools.errors import FlutterTuneError
@@ -105,12 +104,10 @@ def register(server: FlutterTuneServer) -> None:
 
             warm("inference")  # the loss needs the torch model, whatever the backend
             load = default_loader(s.base_model, s.quantization, s.device, s.backend, lock=HEAVY_LOCK)
-            results = run_evaluation(s.base_model, adapter, data, limit=int(limit) if limit else None,
-                                     settings=settings, quantization=s.quantization, device=s.device,
-                                     progress=progress, loader=load, backend=s.backend,
-                                     examples_fn=examples_fn_for(s.retrieval, data))
-            history = read_metadata(adapter).get("loss_history") if adapter is not None else None
-            return results, write_report(results, out, loss_history=history)
+            return evaluate_and_report(s.base_model, adapter, data, out, limit=int(limit) if limit else None,
+                                       settings=settings, quantization=s.quantization, device=s.device,
+                                       progress=progress, loader=load, backend=s.backend,
+                                       examples_fn=examples_fn_for(s.retrieval, data))
 
         outcome = await run_job(ls, "evaluate", "Flutter Tune: evaluating", work)
         if outcome.cancelled:

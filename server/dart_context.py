@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from dataset_tools.dart import parse
+from dataset_tools.widgets import STATE_BASES, is_widget_type
 
 COMMENT_TYPES = ("comment", "documentation_comment")
 SIGNATURE_TYPES = ("function_signature", "getter_signature")
@@ -30,8 +31,6 @@ WIDGET_SLOTS = frozenset({
 LIST_SLOTS = frozenset({"children", "actions", "slivers", "tabs", "persistentFooterButtons"})
 NOT_A_DESCRIPTION = re.compile(r"^(todo|fixme|hack|xxx|ignore|ignore_for_file|coverage|dart|#|region|endregion"
                                r"|@|!|see |copyright|\(c\))", re.IGNORECASE)
-WIDGET_TYPE = re.compile(r"^\w*Widget\??$")
-STATE_BASES = ("State", "ConsumerState")
 
 
 @dataclass(frozen=True)
@@ -194,7 +193,7 @@ def _decl(kind: str, name: str, first: Node, last: Node, offsets: _Offsets, doc_
 def _widget_class(node: Node, offsets: _Offsets) -> WidgetDecl | None:
     for cls in _ancestors(node, "class_definition"):
         base = _superclass_name(cls)
-        if base and WIDGET_TYPE.match(base):
+        if base and is_widget_type(base):
             return _decl("class", _name(cls), cls, cls, offsets)
         target = _state_target(cls)
         if target:
@@ -255,7 +254,7 @@ def _widget_function(node: Node, offsets: _Offsets) -> WidgetDecl | None:
         if pair is not None:
             sig, body = pair
             return_type, name = _return_type_and_name(sig)
-            if WIDGET_TYPE.match(return_type):
+            if is_widget_type(return_type):
                 return _decl("function", name, sig, body, offsets)
         current = current.parent
     return None

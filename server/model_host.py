@@ -38,14 +38,10 @@ class LoadedModel:
     key: tuple
 
 
-def default_adapters_dir() -> Path:
-    from dataset_tools.paths import default_data_home
-
-    return default_data_home() / "adapters"
-
-
 def adapters_dir(settings) -> Path:
-    return Path(settings.adapters_dir).expanduser() if settings.adapters_dir else default_adapters_dir()
+    from dataset_tools.paths import adapters_dir as configured_or_default
+
+    return configured_or_default(settings.adapters_dir)
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -97,12 +97,11 @@ def retrieval_from_args(args):
 
 
 def resolve_adapter_arg(args) -> Path | None:
-    from dataset_tools.paths import default_data_home
+    from dataset_tools.paths import adapters_dir
 
     from .adapters import resolve_adapter
 
-    root = Path(args.adapters_dir).expanduser() if args.adapters_dir else default_data_home() / "adapters"
-    return resolve_adapter(root, args.adapter)
+    return resolve_adapter(adapters_dir(args.adapters_dir), args.adapter)
 
 
 NO_ADAPTER = ("flutter-tune: no trained adapter yet, so this is the base model, not your style. Harvest your "
@@ -143,9 +142,7 @@ def _quiet_progress():
 def run_eval(args) -> int:
     from dataset_tools.progress import JsonLinesProgress, TqdmProgress
 
-    from .adapters import read_metadata
-    from .evaluate import evaluate
-    from .report import write_report
+    from .evaluate import evaluate_and_report
     from .retrieval import examples_fn_for
 
     settings = settings_from_args(args)
@@ -154,11 +151,10 @@ def run_eval(args) -> int:
     if adapter is None and str(args.adapter).lower() in ("active", "latest"):
         print("flutter-tune: no trained adapter found; evaluating the base model only.", file=sys.stderr)
     progress = JsonLinesProgress(sys.stderr) if args.progress_json else TqdmProgress()
-    results = evaluate(args.base, adapter, data_dir, limit=args.limit, settings=settings,
-                       quantization=args.quantization, device=args.device, progress=progress,
-                       examples_fn=examples_fn_for(retrieval, data_dir), backend=args.backend)
-    history = read_metadata(adapter).get("loss_history") if adapter is not None else None
-    paths = write_report(results, args.output, loss_history=history)
+    results, paths = evaluate_and_report(
+        args.base, adapter, data_dir, args.output, limit=args.limit, settings=settings,
+        quantization=args.quantization, device=args.device, progress=progress,
+        examples_fn=examples_fn_for(retrieval, data_dir), backend=args.backend)
     for system in results["systems"]:
         m = system["metrics"]
         print(f"{system['name']:>20}: loss {m.get('loss', float('nan')):.3f}  "

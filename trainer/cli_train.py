@@ -118,13 +118,9 @@ def _add_export(subparsers) -> None:
 
 
 def _adapters_dir(args):
-    from pathlib import Path
+    from dataset_tools.paths import adapters_dir
 
-    if getattr(args, "adapters_dir", None):
-        return Path(args.adapters_dir)
-    from dataset_tools.paths import default_data_home
-
-    return default_data_home() / "adapters"
+    return adapters_dir(getattr(args, "adapters_dir", None))
 
 
 def run_export(args) -> int:

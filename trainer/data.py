@@ -8,11 +8,10 @@ Input is either a dataset folder (``train.jsonl``, ``validation.jsonl``, ``manif
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from dataset_tools.atomic_io import read_jsonl
+from dataset_tools.inputs import load_file
 from dataset_tools.errors import FlutterTuneError
 
 from .prompt import to_prompt_completion
@@ -52,51 +51,13 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _nonblank_line_numbers(path: Path) -> list[int]:
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        return [n for n, line in enumerate(handle, 1) if line.strip()]
-
-
-def read_records(path: str | Path) -> list[dict]:
-    """Records from a JSONL file or a JSON array file, each checked for instruction/output text."""
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise FlutterTuneError(f"Dataset file {path} does not exist. Run `flutter-tune harvest` or fix the path.")
-    head = path.read_text(encoding="utf-8", errors="replace").lstrip()[:1]
-    if head == "[":
-        try:
-            records = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise FlutterTuneError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}).") from None
-        except RecursionError:
-            raise FlutterTuneError(f"{path}: JSON nested too deeply to be a list of records.") from None
-        if not isinstance(records, list):
-            raise FlutterTuneError(f"{path}: expected a JSON array of {{instruction, input, output}} objects.")
-        where = [f"{path}: item {i + 1}" for i in range(len(records))]
-    else:
-        records = read_jsonl(path)
-        where = [f"{path}:{n}" for n in _nonblank_line_numbers(path)]
-    for i, record in enumerate(records):
-        if not isinstance(record, dict):
-            raise FlutterTuneError(f"{where[i]}: expected an object with 'instruction' and 'output'.")
-        for key in ("instruction", "output"):
-            if not isinstance(record.get(key), str) or not record[key].strip():
-                raise FlutterTuneError(
-                    f"{where[i]}: unknown dataset format: each record needs a non-empty text '{key}' "
-                    "(fields: instruction, input, output). Re-harvest with `flutter-tune harvest`."
-                )
-        if not isinstance(record.get("input", ""), str):
-            raise FlutterTuneError(f"{where[i]}: 'input' must be text.")
-    return records
-
-
 def load_splits(data_dir: str | Path | None = None, train_file: str | Path | None = None,
                 eval_file: str | Path | None = None) -> Splits:
     """Training and validation records from a dataset folder or explicit files."""
     if train_file:
         train_path = Path(train_file).expanduser()
-        train = read_records(train_path)
-        validation = read_records(eval_file) if eval_file else []
+        train = load_file(train_path)
+        validation = load_file(eval_file) if eval_file else []
         source, digest = str(train_path), _sha256(train_path)
     else:
         if data_dir is None:
@@ -108,9 +69,9 @@ def load_splits(data_dir: str | Path | None = None, train_file: str | Path | Non
         if not train_path.is_file():
             raise FlutterTuneError(f"No dataset in {folder} (train.jsonl is missing). "
                                    "Run `flutter-tune harvest PROJECT` first or pass --data DIR.")
-        train = read_records(train_path)
+        train = load_file(train_path)
         val_path = Path(eval_file).expanduser() if eval_file else folder / "validation.jsonl"
-        validation = read_records(val_path) if val_path.is_file() else []
+        validation = load_file(val_path) if val_path.is_file() else []
         manifest = folder / "manifest.json"
         source, digest = str(folder), _sha256(manifest if manifest.is_file() else train_path)
     if not train:

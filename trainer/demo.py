@@ -63,9 +63,8 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
 
     from .adapters import read_metadata
     from .config import TrainConfig
-    from .evaluate import default_loader, default_systems, evaluate
+    from .evaluate import default_loader, default_systems, evaluate_and_report
     from .generate import GenerationSettings, generate_code
-    from .report import write_report
     from .retrieval import RetrievalSettings, examples_fn_for, examples_for
     from .train import train
 
@@ -116,10 +115,10 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
         return cache[adapter]
 
     systems = default_systems(info.path, examples_fn)
-    results = evaluate(config.base, info.path, out / "dataset", limit=config.eval_limit or None,
-                       settings=settings, quantization=config.quantization, progress=progress,
-                       systems=systems, loader=loader)
-    paths = write_report(results, out / "report", loss_history=metadata.get("loss_history"))
+    results, paths = evaluate_and_report(config.base, info.path, out / "dataset", out / "report",
+                                         limit=config.eval_limit or None, settings=settings,
+                                         quantization=config.quantization, progress=progress, systems=systems,
+                                         loader=loader)
     timings["eval_s"] = round(time.monotonic() - t, 1)
     _say(_table(results))
     _say(f"report: {paths.get('markdown') or paths}")

@@ -261,3 +261,14 @@ def evaluate(base, adapter, data_dir, *, limit: int | None = None, settings: Gen
     result.update({"base": str(base), "adapter": None if adapter is None else str(adapter),
                    "data_dir": str(data_dir), "quantization": quantization, "backend": backend})
     return result
+
+
+def evaluate_and_report(base, adapter, data_dir, out_dir, **options) -> tuple[dict, dict]:
+    """``evaluate(base, adapter, data_dir, **options)``, then the report (with the adapter's loss curve)
+    written into ``out_dir``: the one way the CLI, the server and the demo evaluate. → (results, paths)."""
+    from .adapters import read_metadata
+    from .report import write_report
+
+    results = evaluate(base, adapter, data_dir, **options)
+    history = read_metadata(adapter).get("loss_history") if adapter is not None else None
+    return results, write_report(results, out_dir, loss_history=history)

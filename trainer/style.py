@@ -19,10 +19,10 @@ from typing import Callable, Iterable
 from tree_sitter import Node
 
 from dataset_tools.dart import parse
+from dataset_tools.widgets import STATE_LIKE_BASES
 
 from .metrics import code_without_strings_and_comments
 
-_STATE_BASE = re.compile(r"^(State|ConsumerState|HookState)\b")
 
 
 def _walk(node: Node) -> Iterable[Node]:
@@ -42,6 +42,12 @@ def _superclass(cls: Node) -> str:
         if child.type == "superclass":
             return _text(child).removeprefix("extends").strip()
     return ""
+
+
+def _base_name(superclass: str) -> str:
+    """``State<Counter> with X`` → ``State``; ``p.StatelessWidget`` → ``StatelessWidget``."""
+    match = re.match(r"[\w.$]+", superclass)
+    return match.group(0).split(".")[-1] if match else ""
 
 
 # ---------------------------------------------------------------------------------- rules
@@ -90,7 +96,7 @@ def final_fields(code: str, root: Node) -> list[str]:
     """Fields of classes other than State classes (whose fields hold mutable state)."""
     labels = []
     for cls in _walk(root):
-        if cls.type != "class_definition" or _STATE_BASE.match(_superclass(cls)):
+        if cls.type != "class_definition" or _base_name(_superclass(cls)) in STATE_LIKE_BASES:
             continue
         body = next((c for c in cls.children if c.type == "class_body"), None)
         for member in body.children if body else ():

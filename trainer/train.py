@@ -34,11 +34,9 @@ from .runs import RunFolder, finish_run, new_run, resumable_run, training_lock
 warnings.filterwarnings("ignore", message=r".*is_gradient_checkpointing.*", category=FutureWarning)
 
 def adapters_home(config: TrainConfig) -> Path:
-    if config.adapters_dir:
-        return Path(config.adapters_dir).expanduser()
-    from dataset_tools.paths import default_data_home
+    from dataset_tools.paths import adapters_dir
 
-    return default_data_home() / "adapters"
+    return adapters_dir(config.adapters_dir)
 
 
 @dataclass

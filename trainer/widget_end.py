@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 
-STATEFUL_BASES = ("StatefulWidget", "ConsumerStatefulWidget", "StatefulHookWidget",
-                  "StatefulHookConsumerWidget", "HookConsumerStatefulWidget")
-_STATEFUL_RE = re.compile(r"\bclass\s+\w+.*\bextends\s+(%s)\b" % "|".join(STATEFUL_BASES), re.S)
+from dataset_tools.widgets import STATEFUL_BASES
+
+_STATEFUL_RE = re.compile(r"\bclass\s+\w+.*\bextends\s+(%s)\b" % "|".join(sorted(STATEFUL_BASES)), re.S)
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 
 

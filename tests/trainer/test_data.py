@@ -5,7 +5,8 @@ import json
 import pytest
 
 from dataset_tools.errors import FlutterTuneError
-from trainer.data import load_splits, prepare, read_records
+from dataset_tools.inputs import load_file
+from trainer.data import load_splits, prepare
 
 
 def test_dataset_folder_splits_and_manifest_hash(dataset_dir):
@@ -25,14 +26,14 @@ def test_malformed_jsonl_names_file_and_line(tmp_path, records):
     path = tmp_path / "train.jsonl"
     path.write_text(json.dumps(records[0]) + "\n\n{not json}\n")
     with pytest.raises(FlutterTuneError, match=r"train\.jsonl:3"):
-        read_records(path)
+        load_file(path)
 
 
 def test_unknown_format_names_the_record(tmp_path):
     path = tmp_path / "train.jsonl"
     path.write_text(json.dumps({"prompt": "x", "completion": "y"}) + "\n")
-    with pytest.raises(FlutterTuneError, match=r"train\.jsonl:1.*unknown dataset format"):
-        read_records(path)
+    with pytest.raises(FlutterTuneError, match=r"train\.jsonl:1: \"instruction\" must be a non-empty string"):
+        load_file(path)
 
 
 def test_missing_and_empty_dataset(tmp_path):

@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from dataset_tools.dart import parse
-from dataset_tools.widgets import STATE_BASES, WIDGET_BASES
+from dataset_tools.widgets import STATE_BASES, WIDGET_RETURN_TYPES, is_widget_type
 
 CHECKS = ("parses", "declaresWidget", "requestedName", "fieldsForParams", "noSelfConstruction", "noRepeatedArgs")
-WIDGET_RETURN_TYPES = frozenset({"Widget", "PreferredSizeWidget"})
 # "a widget named TrailCard", "called `_Header`", "the widget TrailCard": the name a request asks for.
 _NAMED = re.compile(r"\b(?:named|called|the widget|class)\s+`?(_?[A-Z][A-Za-z0-9_]*)`?")
 _TICKED = re.compile(r"`(_?[A-Z][A-Za-z0-9_]*)`")
@@ -77,7 +76,7 @@ def _superclass(cls: Node) -> str | None:
 
 def _is_widget_class(cls: Node) -> bool:
     base = _superclass(cls)
-    return bool(base) and (base in WIDGET_BASES or base in STATE_BASES or base.endswith("Widget"))
+    return bool(base) and (is_widget_type(base) or base in STATE_BASES)
 
 
 def _has_widget_member(cls: Node) -> bool:
