@@ -1,7 +1,7 @@
 """Benchmark: decode speed of the generation backends on the same merged model, side by side in one run.
 
 A. Greedy decoding of exactly ``--tokens`` new tokens (widget-end stop off) through
-   ``trainer.generate.generate_code`` with one candidate, on the same model (the demo's active adapter
+   ``trainer.generation.generate.generate_code`` with one candidate, on the same model (the demo's active adapter
    merged into the embedded SmolLM2-135M when one exists, else the base): transformers fp32 (the
    torch backend), transformers' own ``model.generate`` (reference), ONNX Runtime GenAI int8
    (``accuracy_level=4``, the default) and int4. Runs alternate (the machine is shared); best of R.
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from trainer.generate import GenerationSettings, generate_code  # noqa: E402
+from trainer.generation.generate import GenerationSettings, generate_code  # noqa: E402
 
 DESCRIPTION = "A card showing a hike's name, distance and a star rating."
 LLAMA_CPP_Q4_1 = 93.0  # tok/s on this machine (issue 12); an anchor, not re-measured here

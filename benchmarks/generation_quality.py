@@ -36,10 +36,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 def run_config(name, serving, records, train, settings, retrieval, dataset) -> dict:
     from trainer import metrics
-    from trainer.evaluate import percentile, score_code
-    from trainer.generate import generate_code
-    from trainer.retrieval import examples_for
-    from trainer.style import learn_profile
+    from trainer.evaluation.evaluate import percentile, score_code
+    from trainer.generation.generate import generate_code
+    from trainer.retrieval.examples import examples_for
+    from trainer.evaluation.style import learn_profile
 
     profile = learn_profile(r["output"] for r in train)
     samples = []
@@ -77,10 +77,10 @@ def main() -> None:
 
     from dataset_tools.atomic_io import read_jsonl
     from trainer.adapters import active_adapter
-    from trainer.generate import GenerationSettings
+    from trainer.generation.generate import GenerationSettings
     from trainer.generation.serving import from_torch, load_serving
     from trainer.models import load_for_inference
-    from trainer.retrieval import RetrievalSettings
+    from trainer.retrieval.examples import RetrievalSettings
 
     dataset = Path(args.dataset)
     adapter = Path(args.adapter) if args.adapter else active_adapter(ROOT / "demo_output" / "adapters")

@@ -29,7 +29,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from dataset_tools.atomic_io import jsonl_text, write_text_atomic  # noqa: E402
 from trainer import retrieval  # noqa: E402
-from trainer.retrieval_index import RetrievalIndex, document_tokens, text_tokens  # noqa: E402
+from trainer.retrieval.index import RetrievalIndex, document_tokens, text_tokens  # noqa: E402
 
 SUBJECTS = ["User", "Profile", "Order", "Product", "Cart", "Invoice", "Message", "Chat", "Weather", "Task",
             "Todo", "Event", "Calendar", "Payment", "Wallet", "Recipe", "Workout", "Playlist", "Song", "Photo",

@@ -75,8 +75,8 @@ def register(server: FlutterTuneServer) -> None:
     @server.command(EVALUATE)
     async def evaluate(ls: FlutterTuneServer, *args):
         from trainer.adapters import resolve_adapter
-        from trainer.evaluate import evaluate_and_report
-        from trainer.retrieval import examples_fn_for
+        from trainer.evaluation.evaluate import evaluate_and_report
+        from trainer.retrieval.examples import examples_fn_for
 
         from dataset_tools.errors import FlutterTuneError
 
@@ -98,7 +98,7 @@ def register(server: FlutterTuneServer) -> None:
         settings = generation_settings(s)
 
         def work(progress):
-            from trainer.evaluate import default_loader
+            from trainer.evaluation.evaluate import default_loader
 
             from .imports import HEAVY_LOCK, warm
 

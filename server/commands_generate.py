@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from trainer.generate import MAX_NEW_TOKENS_LIMIT
+from trainer.generation.generate import MAX_NEW_TOKENS_LIMIT
 
 from .app import FlutterTuneServer
 from .editor_generation import generate_for_editor

@@ -3,7 +3,7 @@
 ``submit(GenerationRequest)`` queues a request and returns its Future (a trainer
 ``GenerationResult``). A single worker thread takes requests in order, waits for the model
 (``ModelHost.request()``), adds the user's nearest widgets as examples when retrieval is on,
-and calls ``trainer.generate.generate_code`` with the request's cancel event and time limit.
+and calls ``trainer.generation.generate.generate_code`` with the request's cancel event and time limit.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class GenerationRequest:
 
 
 def generation_settings(settings, max_new_tokens: int | None = None, candidates: int | None = None):
-    from trainer.generate import GenerationSettings
+    from trainer.generation.generate import GenerationSettings
 
     return GenerationSettings(max_new_tokens=max_new_tokens or settings.max_new_tokens,
                               temperature=settings.temperature, top_p=settings.top_p,
@@ -100,7 +100,7 @@ class GenerationEngine:
                 continue
 
     def _run(self, request: GenerationRequest):
-        from trainer.generate import generate_code
+        from trainer.generation.generate import generate_code
 
         if request.cancel.is_set():
             raise GenerationCancelled("cancelled before it started")
@@ -126,7 +126,7 @@ class GenerationEngine:
         options = self.server.settings.retrieval
         if not options.enabled or options.k <= 0:
             return []
-        from trainer import retrieval
+        from trainer.retrieval import examples as retrieval
 
         folder = dataset_dir(self.server.settings)
         try:

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from dataset_tools.settings import apply_overrides, same_setting, setting
-from trainer.generate import GenerationSettings
+from trainer.generation.generate import GenerationSettings
 from trainer.generation.serving import BACKENDS
 from trainer.models import DEVICES, QUANTIZATIONS
-from trainer.retrieval import SETTINGS_ALIASES as RETRIEVAL_ALIASES
-from trainer.retrieval import RetrievalSettings
+from trainer.retrieval.examples import SETTINGS_ALIASES as RETRIEVAL_ALIASES
+from trainer.retrieval.examples import RetrievalSettings
 
 SECTION = "flutterTune"
 

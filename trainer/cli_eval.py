@@ -23,8 +23,8 @@ def _model_options(parser: argparse.ArgumentParser, adapter_default: str | None,
     parser.add_argument("--device", choices=DEVICES, default="auto", help=DEVICE_HELP)
     from dataset_tools.settings import spec
 
-    from .generate import GenerationSettings
-    from .retrieval import RetrievalSettings
+    from .generation.generate import GenerationSettings
+    from .retrieval.examples import RetrievalSettings
 
     def declared(owner, name: str, **kwargs) -> None:
         meta = spec(owner, name)
@@ -71,7 +71,7 @@ def register(subparsers) -> None:
 
 
 def settings_from_args(args):
-    from .generate import GenerationSettings
+    from .generation.generate import GenerationSettings
 
     settings = GenerationSettings(max_new_tokens=args.max_new_tokens, temperature=args.temperature,
                                   top_p=args.top_p, time_limit_s=args.time_limit, candidates=args.candidates,
@@ -83,7 +83,7 @@ def settings_from_args(args):
 def retrieval_from_args(args):
     from dataset_tools.paths import default_dataset_dir
 
-    from .retrieval import RetrievalSettings
+    from .retrieval.examples import RetrievalSettings
 
     data_dir = Path(args.data).expanduser() if args.data else default_dataset_dir()
     from dataset_tools.errors import FlutterTuneError
@@ -109,9 +109,9 @@ NO_ADAPTER = ("flutter-tune: no trained adapter yet, so this is the base model, 
 
 
 def run_generate(args) -> int:
-    from .generate import generate_code, validate_description
+    from .generation.generate import generate_code, validate_description
     from .generation.serving import load_serving
-    from .retrieval import examples_for
+    from .retrieval.examples import examples_for
 
     settings = settings_from_args(args)
     validate_description(args.description)  # fail before spending time on loading the model
@@ -142,8 +142,8 @@ def _quiet_progress():
 def run_eval(args) -> int:
     from dataset_tools.progress import JsonLinesProgress, TqdmProgress
 
-    from .evaluate import evaluate_and_report
-    from .retrieval import examples_fn_for
+    from .evaluation.evaluate import evaluate_and_report
+    from .retrieval.examples import examples_fn_for
 
     settings = settings_from_args(args)
     retrieval, data_dir = retrieval_from_args(args)

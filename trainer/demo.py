@@ -46,7 +46,7 @@ def _say(text: str = "") -> None:
 
 
 def _table(results: dict) -> str:
-    from .report import markdown_table, metric_table
+    from .evaluation.report import markdown_table, metric_table
 
     return markdown_table(*metric_table(results))
 
@@ -63,9 +63,9 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
 
     from .adapters import read_metadata
     from .config import TrainConfig
-    from .evaluate import default_loader, default_systems, evaluate_and_report
-    from .generate import GenerationSettings, generate_code
-    from .retrieval import RetrievalSettings, examples_fn_for, examples_for
+    from .evaluation.evaluate import default_loader, default_systems, evaluate_and_report
+    from .generation.generate import GenerationSettings, generate_code
+    from .retrieval.examples import RetrievalSettings, examples_fn_for, examples_for
     from .train import train
 
     examples = Path(config.examples)

@@ -7,7 +7,7 @@ import threading
 import numpy as np
 import pytest
 
-from trainer.generate import GenerationSettings, generate_code
+from trainer.generation.generate import GenerationSettings, generate_code
 from trainer.generation.candidates import Candidate, rank
 from trainer.generation.checks import check_widget
 from trainer.generation.detokenize import IncrementalDetokenizer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trainer.code_extract import extract_code, fenced_block
+from trainer.generation.code_extract import extract_code, fenced_block
 
 from .conftest import FUNCTION, STATEFUL, STATELESS
 

@@ -9,8 +9,8 @@ import pytest
 
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import CallbackProgress
-from trainer.evaluate import System, evaluate, response_loss
-from trainer.generate import GenerationSettings
+from trainer.evaluation.evaluate import System, evaluate, response_loss
+from trainer.generation.generate import GenerationSettings
 from trainer.prompt import Example, format_completion, format_prompt
 
 SHORT = GenerationSettings(max_new_tokens=6)

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from dataset_tools.errors import FlutterTuneError
-from trainer.generate import GenerationSettings, generate_code
+from trainer.generation.generate import GenerationSettings, generate_code
 from trainer.prompt import Example, format_prompt
 
 from .conftest import STATEFUL, STATELESS

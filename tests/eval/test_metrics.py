@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trainer import metrics
+from trainer.evaluation import metrics
 
 from .conftest import FUNCTION, STATEFUL, STATELESS
 

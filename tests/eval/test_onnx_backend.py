@@ -11,7 +11,7 @@ import pytest
 
 from dataset_tools.artifacts import MARKER_NAME
 from dataset_tools.errors import FlutterTuneError
-from trainer.generate import GenerationSettings, generate_code
+from trainer.generation.generate import GenerationSettings, generate_code
 from trainer.generation import serving
 from trainer.generation.serving import ensure_serving_model, from_torch, load_onnx
 from trainer.generation.tokenizer import LightTokenizer

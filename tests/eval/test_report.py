@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from trainer.evaluate import evaluate
-from trainer.generate import GenerationSettings
-from trainer.report import plot_loss_curve, write_report
+from trainer.evaluation.evaluate import evaluate
+from trainer.generation.generate import GenerationSettings
+from trainer.evaluation.report import plot_loss_curve, write_report
 
 from .conftest import write_dataset
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trainer.style import learn_profile, observe, rule_agreement, style_score
+from trainer.evaluation.style import learn_profile, observe, rule_agreement, style_score
 
 from .conftest import FUNCTION, STATEFUL, STATELESS
 

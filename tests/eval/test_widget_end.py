@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trainer.widget_end import WidgetEndTracker, widget_end
+from trainer.generation.widget_end import WidgetEndTracker, widget_end
 
 from .conftest import FUNCTION, STATEFUL, STATELESS
 

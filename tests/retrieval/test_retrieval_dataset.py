@@ -9,9 +9,9 @@ import logging
 import pytest
 
 from dataset_tools.atomic_io import jsonl_text, write_json_atomic, write_text_atomic
-from trainer import retrieval
-from trainer.retrieval import INDEX_DIRNAME, load_or_build
-from trainer.retrieval_index import META_NAME, RetrievalIndex, file_sha256
+from trainer.retrieval import examples as retrieval
+from trainer.retrieval.examples import INDEX_DIRNAME, load_or_build
+from trainer.retrieval.index import META_NAME, RetrievalIndex, file_sha256
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +84,7 @@ def test_rebuilt_when_train_jsonl_changes(tmp_path, hand_made, make_widget):
 
 
 def test_damaged_saved_index_is_rebuilt(tmp_path, hand_made, caplog):
-    caplog.set_level(logging.INFO, logger="trainer.retrieval")
+    caplog.set_level(logging.INFO, logger="trainer.retrieval.examples")
     write_dataset(tmp_path, hand_made)
     load_or_build(tmp_path)
     retrieval.clear_cache()
@@ -98,11 +98,11 @@ def test_damaged_saved_index_is_rebuilt(tmp_path, hand_made, caplog):
 
 
 def test_no_dataset_is_none_and_logged_once(tmp_path, caplog):
-    caplog.set_level(logging.INFO, logger="trainer.retrieval")
+    caplog.set_level(logging.INFO, logger="trainer.retrieval.examples")
     for _ in range(3):
         assert load_or_build(tmp_path / "nothing-here") is None
     assert load_or_build(None) is None
-    messages = [r.getMessage() for r in caplog.records if r.name == "trainer.retrieval"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "trainer.retrieval.examples"]
     assert len([m for m in messages if "nothing-here" in m]) == 1
     assert "flutter-tune harvest" in messages[0]
 
@@ -114,7 +114,7 @@ def test_dataset_appearing_later_is_picked_up(tmp_path, hand_made):
 
 
 def test_bad_or_empty_train_file_turns_retrieval_off_without_crashing(tmp_path, caplog):
-    caplog.set_level(logging.INFO, logger="trainer.retrieval")
+    caplog.set_level(logging.INFO, logger="trainer.retrieval.examples")
     write_text_atomic(tmp_path / "train.jsonl", "")
     assert load_or_build(tmp_path) is None
     write_text_atomic(tmp_path / "train.jsonl", '{"instruction": "x", "output": "y"}\nnot json\n')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trainer.retrieval_index import RetrievalIndex, identifier_tokens, record_id, text_tokens
+from trainer.retrieval.index import RetrievalIndex, identifier_tokens, record_id, text_tokens
 
 
 def test_identifiers_are_kept_whole_and_split_into_words():

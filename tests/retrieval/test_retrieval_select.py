@@ -6,12 +6,12 @@ import pytest
 
 from dataset_tools.atomic_io import jsonl_text, write_text_atomic
 from dataset_tools.settings import apply_overrides
-from trainer import retrieval
+from trainer.retrieval import examples as retrieval
 from trainer.prompt import Example, format_prompt
-from trainer.retrieval import (
+from trainer.retrieval.examples import (
     SETTINGS_ALIASES, RetrievalSettings, examples_for, select_examples, to_example,
 )
-from trainer.retrieval_index import RetrievalIndex
+from trainer.retrieval.index import RetrievalIndex
 
 
 def example_tokens(tokenizer, query, examples):

@@ -41,7 +41,7 @@ def test_readers_name_the_file_and_line(deep_dataset):
 
 
 def test_retrieval_turns_off_instead_of_failing(deep_dataset):
-    from trainer.retrieval import clear_cache, load_or_build, problem
+    from trainer.retrieval.examples import clear_cache, load_or_build, problem
 
     clear_cache()
     assert load_or_build(deep_dataset) is None

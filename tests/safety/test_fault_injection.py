@@ -28,7 +28,7 @@ def write_dataset(app: str, out: str, seed: int) -> None:
 
 def build_index(dataset: str, digest: str) -> None:
     from dataset_tools.atomic_io import read_jsonl
-    from trainer.retrieval_index import RetrievalIndex
+    from trainer.retrieval.index import RetrievalIndex
 
     records = read_jsonl(Path(dataset) / "train.jsonl")
     RetrievalIndex.build(records, digest).save(Path(dataset) / "retrieval")
@@ -76,7 +76,7 @@ def check_dataset(out: Path, seeds=(0, 1)) -> None:
 
 def check_index(dataset: Path, digests) -> None:
     from dataset_tools.atomic_io import read_jsonl
-    from trainer.retrieval_index import RetrievalIndex
+    from trainer.retrieval.index import RetrievalIndex
 
     meta = json.loads((dataset / "retrieval" / "meta.json").read_text())
     assert meta["source_sha256"] in digests

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from server.settings import ServerSettings, merge_settings
-from trainer.retrieval import RetrievalSettings
+from trainer.retrieval.examples import RetrievalSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = json.loads((ROOT / "extension" / "package.json").read_text(encoding="utf-8"))

@@ -4,13 +4,13 @@
 the other ``n - 1`` as one batch; ``decode_candidates(serving, prompt_ids, n, settings, ...)`` runs one
 session of ``n`` sequences (candidate 0 greedy, the others sampled — see
 :mod:`trainer.generation.sampling`). Each sequence has
-its own incremental detokenizer and :class:`trainer.widget_end.WidgetEndTracker`; a sequence that ends
+its own incremental detokenizer and :class:`trainer.generation.widget_end.WidgetEndTracker`; a sequence that ends
 (EOS, widget end) is fed EOS from then on. The loop stops when every sequence has ended, at
 ``max_new_tokens``, at the time limit, on cancel — or once a candidate has passed every check and the
 others have had half as many tokens again to finish (``PATIENCE``): waiting longer for a slower
 candidate rarely buys a better widget and always costs the user time.
 
-Each candidate is then cut to its code (:func:`trainer.code_extract.extract_code`), checked on the
+Each candidate is then cut to its code (:func:`trainer.generation.code_extract.extract_code`), checked on the
 syntax tree (:mod:`trainer.generation.checks`) and ranked: passing candidates first, by the model's
 mean token log-probability; then the others by how many checks they passed.
 """
@@ -25,8 +25,8 @@ from typing import Callable
 
 import numpy as np
 
-from ..code_extract import extract_code
-from ..widget_end import WidgetEndTracker
+from .code_extract import extract_code
+from .widget_end import WidgetEndTracker
 from .checks import CheckReport, check_widget
 from .detokenize import IncrementalDetokenizer
 from .sampling import choose

@@ -24,8 +24,8 @@ from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import NULL_PROGRESS, Progress
 
 from . import metrics
-from .generate import GenerationSettings, context_length, generate_code
-from .prompt import Example, format_completion, format_prompt
+from ..generation.generate import GenerationSettings, context_length, generate_code
+from ..prompt import Example, format_completion, format_prompt
 from .style import StyleProfile, learn_profile, style_score
 
 ExamplesFn = Callable[[dict, object], Sequence[Example]]  # (record, tokenizer) -> examples
@@ -221,8 +221,8 @@ def default_loader(base, quantization: str = "auto", device: str = "auto", backe
     serving model (ONNX on the CPU by default) generates. ``lock`` guards the loads (the server's)."""
     from contextlib import nullcontext
 
-    from .generation.serving import from_torch, load_serving, resolve_backend
-    from .models import load_for_inference
+    from ..generation.serving import from_torch, load_serving, resolve_backend
+    from ..models import load_for_inference
 
     def load(adapter_):
         with lock or nullcontext():
@@ -250,7 +250,7 @@ def evaluate(base, adapter, data_dir, *, limit: int | None = None, settings: Gen
     train_path = Path(data_dir) / "train.jsonl"
     train = load_split(data_dir, "train") if train_path.is_file() else []
     if loader is None:
-        from .adapters import adapter_base
+        from ..adapters import adapter_base
 
         if base is None and adapter is not None:
             base = adapter_base(adapter)[0]  # the base column must be the adapter's own base
@@ -266,7 +266,7 @@ def evaluate(base, adapter, data_dir, *, limit: int | None = None, settings: Gen
 def evaluate_and_report(base, adapter, data_dir, out_dir, **options) -> tuple[dict, dict]:
     """``evaluate(base, adapter, data_dir, **options)``, then the report (with the adapter's loss curve)
     written into ``out_dir``: the one way the CLI, the server and the demo evaluate. → (results, paths)."""
-    from .adapters import read_metadata
+    from ..adapters import read_metadata
     from .report import write_report
 
     results = evaluate(base, adapter, data_dir, **options)

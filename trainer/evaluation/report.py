@@ -1,6 +1,6 @@
 """Write an evaluation as files a person can read: eval.json, report.md, report.html and PNG plots.
 
-``write_report(results, out_dir, loss_history=...)`` takes the dict from ``trainer.evaluate`` and
+``write_report(results, out_dir, loss_history=...)`` takes the dict from ``trainer.evaluation.evaluate`` and
 writes (each file atomically): ``eval.json`` (everything, per sample), ``report.md`` and
 ``report.html`` (a systems × metrics table, the style profile, sample generations),
 ``metrics.png`` (bar charts per system) and ``loss_curve.png`` (training/eval loss by step, from

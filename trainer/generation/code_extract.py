@@ -3,7 +3,7 @@
 Models echo the prompt, wrap code in markdown fences (```dart ... ```), start with a sentence of
 prose or keep talking after the widget is done. ``extract_code`` removes all of that: it keeps
 the first fenced block (or the text from the first line that looks like Dart), and cuts it where
-the widget completes (see ``trainer.widget_end``).
+the widget completes (see ``trainer.generation.widget_end``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 ``generate_code(model, tokenizer, instruction, ...)`` builds the one prompt format (with retrieved
 examples, cut to fit the context), then decodes ``settings.candidates`` candidates at once on the
 model's backend — candidate 0 greedy, the others sampled — each stopped when its widget is complete
-(balanced braces on the token stream, ``trainer.widget_end``), at EOS, ``max_new_tokens``, the time
+(balanced braces on the token stream, ``trainer.generation.widget_end``), at EOS, ``max_new_tokens``, the time
 limit or on cancel; every candidate is checked on the syntax tree and the best one is returned with
 the others (``trainer.generation``). ``model`` is a :class:`trainer.generation.serving.ServingModel`
 (ONNX or torch) or a plain transformers model.
@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.settings import range_problems, setting
 
-from .prompt import Example, format_prompt
+from ..prompt import Example, format_prompt
 
 MAX_NEW_TOKENS_LIMIT = 4096
 MAX_DESCRIPTION_CHARS = 4000
@@ -139,7 +139,7 @@ def build_prompt_ids(model, tokenizer, instruction: str, input: str, examples: S
 
 def serving_of(model, tokenizer):
     """A ServingModel for ``model`` (already one, or a transformers model to wrap)."""
-    from .generation.serving import ServingModel, from_torch
+    from .serving import ServingModel, from_torch
 
     return model if isinstance(model, ServingModel) else from_torch(model, tokenizer)
 
@@ -158,8 +158,8 @@ def generate_code(model, tokenizer, instruction: str, *, input: str = "", exampl
     FlutterTuneError for an empty or enormous description, bad settings, or a prompt that does not
     fit the model's context.
     """
-    from .generation.candidates import decode_candidates, decode_escalating
-    from .generation.checks import requested_name
+    from .candidates import decode_candidates, decode_escalating
+    from .checks import requested_name
 
     settings = (settings or GenerationSettings()).validate()
     instruction = validate_description(instruction)

@@ -26,8 +26,8 @@ from dataset_tools.atomic_io import read_jsonl
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.settings import setting
 
-from .prompt import Example, format_prompt
-from .retrieval_index import RetrievalIndex, file_sha256, record_id
+from ..prompt import Example, format_prompt
+from .index import RetrievalIndex, file_sha256, record_id
 
 __all__ = [
     "RetrievalSettings", "RetrievalIndex", "SETTINGS_ALIASES", "INDEX_DIRNAME", "load_or_build",
