@@ -20,12 +20,12 @@ from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import ProgressEvent
 from dataset_tools.settings import apply_overrides
 
-from .app import FlutterTuneServer
-from .background import run_job
-from .engine import dataset_dir
-from .errors import RequestFailed, command_options, get_str, invalid_params
-from .model_host import adapters_dir
-from .training_progress import TrainingProgressNotifier
+from ...app import FlutterTuneServer
+from ...runtime.engine import dataset_dir
+from ...runtime.errors import RequestFailed, command_options, get_str, invalid_params
+from ...runtime.job_runner import run_job
+from ...runtime.model_host import adapters_dir
+from .progress import TrainingProgressNotifier, describe
 
 logger = logging.getLogger(__name__)
 TRAIN = "flutterTune.train"
@@ -58,21 +58,6 @@ def train_config(ls: FlutterTuneServer, options: dict):
         raise invalid_params(f"{TRAIN}: {exc}") from exc
 
 
-def describe(event: ProgressEvent) -> str:
-    data = event.data
-    parts = []
-    if "step" in data:
-        parts.append(f"step {data['step']}/{data.get('total_steps') or event.total or '?'}")
-    if data.get("loss") is not None:
-        parts.append(f"loss {data['loss']:.4f}")
-    if data.get("eval_loss") is not None:
-        parts.append(f"validation loss {data['eval_loss']:.4f}")
-    if data.get("eta_seconds") is not None:
-        eta = int(data["eta_seconds"])
-        parts.append(f"ETA {eta // 60}m{eta % 60:02d}s" if eta >= 60 else f"ETA {eta}s")
-    return " · ".join(parts) or event.message
-
-
 def train_now(config, progress, backend: str = "auto"):
     """Train, with the model-loading part under the heavy lock.
 
@@ -82,9 +67,9 @@ def train_now(config, progress, backend: str = "auto"):
     """
     from trainer.generation.serving import prepare_after_training
     from trainer.models import resolve_base
-    from trainer.train import train
+    from trainer.train import train as run_training
 
-    from .imports import HEAVY_LOCK, warm
+    from ...runtime.heavy_imports import HEAVY_LOCK, warm
 
     try:
         base_path = resolve_base(config.base)
@@ -103,7 +88,7 @@ def train_now(config, progress, backend: str = "auto"):
     HEAVY_LOCK.acquire()
     progress.callback = callback
     try:
-        info = train(config, progress)
+        info = run_training(config, progress)
     finally:
         progress.callback = forward
         if held[0]:
@@ -128,49 +113,51 @@ def finished_message(info) -> str:
     return f"Training finished: switched to adapter {info.name}{versus}."
 
 
+async def train(ls: FlutterTuneServer, *args) -> dict:
+    from trainer.runs import already_running_message, is_training
+    from trainer.train import TrainingInterrupted
+
+    options = command_options(TRAIN, args)
+    config = train_config(ls, options)
+    status = ls.status
+    if ls.jobs.running("train") or is_training(config.adapters_dir):
+        raise RequestFailed(already_running_message(config.adapters_dir))
+    notifier = TrainingProgressNotifier(ls)
+
+    def on_event(event: ProgressEvent) -> None:
+        if event.kind in ("start", "advance") and event.percent is not None:
+            status.update(training_percent=event.percent)
+        notifier.on_event(event)
+
+    def stopped() -> None:
+        status.update(training=False, training_percent=None, message="")
+        status.refresh_resumable()
+
+    status.update(training=True, training_percent=0, message="Training")
+    try:
+        outcome = await run_job(ls, "train", "Flutter Tune: training",
+                                lambda p: train_now(config, p, ls.settings.backend),
+                                describe=describe, on_event=on_event, on_stopped=stopped)
+    except Exception:
+        notifier.end("failed")
+        raise
+    if outcome.cancelled:
+        notifier.end("cancelled")
+        resumable = isinstance(outcome.error, TrainingInterrupted) and outcome.error.checkpoint is not None
+        ls.show(f"Training cancelled. {outcome.message}".strip())
+        return {"cancelled": True, "switched": False, "resumable": resumable, "message": outcome.message}
+    info = outcome.value
+    act = info.activation
+    switched = bool(act and act.activated)
+    if switched:
+        ls.models.adapter_activated(info.path)
+    ls.show(finished_message(info))
+    notifier.end("done", adapter=str(info.path), switched=switched)
+    return {"cancelled": False, "adapter": str(info.path), "name": info.name,
+            "validationLoss": info.best_validation_loss,
+            "previousValidationLoss": act.previous_loss if act else None,
+            "switched": switched, "metrics": info.metrics}
+
+
 def register(server: FlutterTuneServer) -> None:
-    @server.command(TRAIN)
-    async def train(ls: FlutterTuneServer, *args):
-        from trainer.runs import already_running_message, is_training
-        from trainer.train import TrainingInterrupted
-
-        options = command_options(TRAIN, args)
-        config = train_config(ls, options)
-        status = ls.status
-        if ls.jobs.running("train") or is_training(config.adapters_dir):
-            raise RequestFailed(already_running_message(config.adapters_dir))
-        notifier = TrainingProgressNotifier(ls)
-
-        def on_event(event: ProgressEvent) -> None:
-            if event.kind in ("start", "advance") and event.percent is not None:
-                status.update(training_percent=event.percent)
-            notifier.on_event(event)
-
-        def stopped() -> None:
-            status.update(training=False, training_percent=None, message="")
-            status.refresh_resumable()
-
-        status.update(training=True, training_percent=0, message="Training")
-        try:
-            outcome = await run_job(ls, "train", "Flutter Tune: training",
-                                    lambda p: train_now(config, p, ls.settings.backend),
-                                    describe=describe, on_event=on_event, on_stopped=stopped)
-        except Exception:
-            notifier.end("failed")
-            raise
-        if outcome.cancelled:
-            notifier.end("cancelled")
-            resumable = isinstance(outcome.error, TrainingInterrupted) and outcome.error.checkpoint is not None
-            ls.show(f"Training cancelled. {outcome.message}".strip())
-            return {"cancelled": True, "switched": False, "resumable": resumable, "message": outcome.message}
-        info = outcome.value
-        act = info.activation
-        switched = bool(act and act.activated)
-        if switched:
-            ls.models.adapter_activated(info.path)
-        ls.show(finished_message(info))
-        notifier.end("done", adapter=str(info.path), switched=switched)
-        return {"cancelled": False, "adapter": str(info.path), "name": info.name,
-                "validationLoss": info.best_validation_loss,
-                "previousValidationLoss": act.previous_loss if act else None,
-                "switched": switched, "metrics": info.metrics}
+    server.command(TRAIN)(train)

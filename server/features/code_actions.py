@@ -19,12 +19,12 @@ from pygls.workspace import TextDocument
 
 from dataset_tools.dart import parse
 
-from .app import FlutterTuneServer
-from .dart_context import DartContext, analyze, comment_text
-from .editor_generation import generate_for_editor
-from .edits import indent_code, is_dart, replace, workspace_edit
-from .engine import GenerationRequest
-from .errors import RequestFailed, invalid_params
+from ..app import FlutterTuneServer
+from ..dart_context import DartContext, analyze, comment_text
+from ..runtime.editor_generation import generate_for_editor
+from ..runtime.edits import indent_code, is_dart, replace, workspace_edit
+from ..runtime.engine import GenerationRequest
+from ..runtime.errors import RequestFailed, invalid_params
 
 GENERATE_FROM_COMMENT = "generateFromComment"
 REWRITE = "rewrite"
@@ -76,7 +76,8 @@ def _document_context(ls: FlutterTuneServer, uri: str, position: types.Position)
     return document, analyze(source, offset)
 
 
-def list_actions(ls: FlutterTuneServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+def code_action(ls: FlutterTuneServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """``textDocument/codeAction``: the actions that fit the cursor, from the syntax tree only."""
     found = _document_context(ls, params.text_document.uri, params.range.start)
     if found is None:
         return []
@@ -176,7 +177,8 @@ def _expected_name(action: str, ctx: DartContext) -> str | None:
     return None
 
 
-async def resolve_action(ls: FlutterTuneServer, action: types.CodeAction) -> types.CodeAction:
+async def code_action_resolve(ls: FlutterTuneServer, action: types.CodeAction) -> types.CodeAction:
+    """``codeAction/resolve``: run the model and fill in the action's edit."""
     data = action.data if isinstance(action.data, dict) else None
     if not data or data.get("action") not in TITLES or not isinstance(data.get("uri"), str) \
             or not isinstance(data.get("position"), dict):
@@ -212,12 +214,6 @@ async def resolve_action(ls: FlutterTuneServer, action: types.CodeAction) -> typ
 
 
 def register(server: FlutterTuneServer) -> None:
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
-                    types.CodeActionOptions(code_action_kinds=sorted(set(KINDS.values()), key=str),
-                                            resolve_provider=True))
-    def code_action(ls: FlutterTuneServer, params: types.CodeActionParams):
-        return list_actions(ls, params)
-
-    @server.feature(types.CODE_ACTION_RESOLVE)
-    async def code_action_resolve(ls: FlutterTuneServer, params: types.CodeAction):
-        return await resolve_action(ls, params)
+    options = types.CodeActionOptions(code_action_kinds=sorted(set(KINDS.values()), key=str), resolve_provider=True)
+    server.feature(types.TEXT_DOCUMENT_CODE_ACTION, options)(code_action)
+    server.feature(types.CODE_ACTION_RESOLVE)(code_action_resolve)

@@ -10,16 +10,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import Progress, ProgressEvent
 
-from .app import FlutterTuneServer
 from .errors import RequestFailed
 from .jobs import run_in_thread
 from .model_host import is_out_of_memory
 from .progress_bridge import WorkDone
+
+if TYPE_CHECKING:
+    from ..app import FlutterTuneServer
 
 logger = logging.getLogger(__name__)
 

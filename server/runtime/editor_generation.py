@@ -9,13 +9,16 @@ and generation stops before the next token.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from dataset_tools.errors import FlutterTuneError
 
-from .app import FlutterTuneServer
 from .engine import GenerationCancelled, GenerationRequest
 from .errors import RequestFailed
 from .progress_bridge import WorkDone
+
+if TYPE_CHECKING:
+    from ..app import FlutterTuneServer
 
 
 async def generate_for_editor(ls: FlutterTuneServer, request: GenerationRequest, title: str, token=None):

@@ -21,7 +21,7 @@ from dataset_tools.errors import FlutterTuneError
 from .progress_bridge import WorkDone
 
 if TYPE_CHECKING:
-    from .app import FlutterTuneServer
+    from ..app import FlutterTuneServer
 
 logger = logging.getLogger(__name__)
 UNSET = object()
@@ -199,7 +199,7 @@ class ModelHost:
         try:
             from trainer.generation.serving import resolve_backend
 
-            from .imports import HEAVY_LOCK, warm
+            from .heavy_imports import HEAVY_LOCK, warm
 
             warm("onnx" if resolve_backend(backend, device) == "onnx" else "inference")
             with self._load_lock, HEAVY_LOCK:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable
 from dataset_tools.errors import FlutterTuneError
 
 if TYPE_CHECKING:
-    from .app import FlutterTuneServer
+    from ..app import FlutterTuneServer
 
 logger = logging.getLogger(__name__)
 WAIT_POLL_S = 0.1

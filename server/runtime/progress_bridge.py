@@ -18,7 +18,7 @@ from lsprotocol import types
 from dataset_tools.progress import CallbackProgress, ProgressEvent
 
 if TYPE_CHECKING:
-    from .app import FlutterTuneServer
+    from ..app import FlutterTuneServer
 
 REPORT_INTERVAL_S = 0.1
 

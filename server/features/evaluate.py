@@ -1,0 +1,82 @@
+"""``flutterTune.evaluate``: base vs tuned on the test split, as a cancellable background job.
+
+Argument ``{adapter?: "latest"|folder|null, limit?: int, output?: folder}`` (no ``adapter``: the one in
+use); the report is written under ``<data home>/reports/``. Returns ``{cancelled, reportPath, htmlPath,
+jsonPath, adapter, headline: {system: {loss, parseValidRate, chrf, styleScore, widgetOverlap, ...}}}``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from dataset_tools.errors import FlutterTuneError
+
+from ..app import FlutterTuneServer
+from ..runtime.engine import dataset_dir, generation_settings
+from ..runtime.errors import RequestFailed, command_options, get_number, get_str
+from ..runtime.job_runner import run_job
+from ..runtime.model_host import adapters_dir
+
+EVALUATE = "flutterTune.evaluate"
+HEADLINE = {"loss": "loss", "valid_at_1": "validAt1", "parse_valid_rate": "parseValidRate",
+            "checks_passed_rate": "checksPassedRate", "chrf": "chrf", "style_score": "styleScore",
+            "widget_overlap": "widgetOverlap", "latency_p50": "latencyP50", "tokens_per_second": "tokensPerSecond"}
+
+
+def headline(results: dict) -> dict:
+    out = {}
+    for system in results.get("systems", []):
+        metrics = system.get("metrics", {})
+        out[system.get("name", "?")] = {label: metrics.get(key) for key, label in HEADLINE.items()}
+    return out
+
+
+async def evaluate(ls: FlutterTuneServer, *args) -> dict:
+    from trainer.adapters import read_metadata, resolve_adapter
+    from trainer.evaluate import default_loader
+    from trainer.evaluate import evaluate as run_evaluation
+    from trainer.report import write_report
+    from trainer.retrieval import examples_fn_for
+
+    from ..runtime.heavy_imports import HEAVY_LOCK, warm
+
+    options = command_options(EVALUATE, args, positional=("adapter",))
+    s = ls.settings
+    spec = get_str(EVALUATE, options, "adapter")
+    try:
+        if "adapter" in options:
+            adapter = resolve_adapter(adapters_dir(s), spec) if spec else None
+        else:
+            adapter = ls.models.current_adapter()
+    except FlutterTuneError as exc:
+        raise RequestFailed(str(exc)) from exc
+    limit = get_number(EVALUATE, options, "limit", low=1, high=100000)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    default_out = adapters_dir(s).parent / "reports" / stamp
+    out = Path(get_str(EVALUATE, options, "output") or default_out).expanduser()
+    data = dataset_dir(s)
+    settings = generation_settings(s)
+
+    def work(progress):
+        warm("inference")  # the loss needs the torch model, whatever the backend
+        load = default_loader(s.base_model, s.quantization, s.device, s.backend, lock=HEAVY_LOCK)
+        results = run_evaluation(s.base_model, adapter, data, limit=int(limit) if limit else None,
+                                 settings=settings, quantization=s.quantization, device=s.device,
+                                 progress=progress, loader=load, backend=s.backend,
+                                 examples_fn=examples_fn_for(s.retrieval, data))
+        history = read_metadata(adapter).get("loss_history") if adapter is not None else None
+        return results, write_report(results, out, loss_history=history)
+
+    outcome = await run_job(ls, "evaluate", "Flutter Tune: evaluating", work)
+    if outcome.cancelled:
+        return {"cancelled": True, "message": outcome.message}
+    results, paths = outcome.value
+    ls.show(f"Evaluation report: {paths['markdown']}")
+    return {"cancelled": False, "reportPath": str(paths["markdown"]), "htmlPath": str(paths["html"]),
+            "jsonPath": str(paths["json"]), "adapter": None if adapter is None else str(adapter),
+            "headline": headline(results)}
+
+
+def register(server: FlutterTuneServer) -> None:
+    server.command(EVALUATE)(evaluate)

@@ -1,0 +1,59 @@
+"""``flutterTune.harvest``: the workspace's widgets into a dataset, as a cancellable background job.
+
+Argument ``{roots?: [folder], out?: folder}``: the workspace folders (or ``roots``) into the dataset
+folder (setting ``datasetDir``); returns ``{datasetDir, counts, kinds, filesSeen, filesHarvested, skips,
+cancelled}``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pygls.uris import to_fs_path
+
+from ..app import FlutterTuneServer
+from ..runtime.engine import dataset_dir
+from ..runtime.errors import RequestFailed, command_options, get_str, get_str_list
+from ..runtime.job_runner import run_job
+
+HARVEST = "flutterTune.harvest"
+
+
+def workspace_roots(ls: FlutterTuneServer) -> list[str]:
+    roots = []
+    for folder in ls.workspace.folders.values():
+        path = to_fs_path(folder.uri)
+        if path:
+            roots.append(path)
+    if not roots and ls.workspace.root_path:
+        roots.append(ls.workspace.root_path)
+    return roots
+
+
+async def harvest(ls: FlutterTuneServer, *args) -> dict:
+    from dataset_tools.pipeline import harvest_to_dataset
+
+    options = command_options(HARVEST, args, positional=("roots",))
+    roots = get_str_list(HARVEST, options, "roots") or workspace_roots(ls)
+    if not roots:
+        raise RequestFailed(f"{HARVEST}: no workspace folder is open and no 'roots' were given. "
+                            "Open a Flutter project folder first.")
+    out = Path(get_str(HARVEST, options, "out") or dataset_dir(ls.settings)).expanduser()
+    outcome = await run_job(ls, "harvest", "Flutter Tune: harvesting widgets",
+                            lambda p: harvest_to_dataset(roots, out, progress=p))
+    if outcome.cancelled:
+        ls.show("Harvest cancelled; the dataset was not changed.")
+        return {"cancelled": True, "message": outcome.message}
+    result = outcome.value
+    manifest = result.manifest
+    counts = manifest.get("counts", {})
+    ls.show(f"Harvested {counts.get('total', 0)} samples from {result.harvest.files_harvested} files "
+            f"into {result.out_dir} (train {counts.get('train', 0)}, validation {counts.get('validation', 0)}, "
+            f"test {counts.get('test', 0)}).")
+    return {"cancelled": False, "datasetDir": str(result.out_dir), "counts": counts,
+            "kinds": manifest.get("kinds", {}), "filesSeen": result.harvest.files_seen,
+            "filesHarvested": result.harvest.files_harvested, "skips": dict(result.harvest.skips)}
+
+
+def register(server: FlutterTuneServer) -> None:
+    server.command(HARVEST)(harvest)
