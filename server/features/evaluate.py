@@ -15,7 +15,7 @@ from dataset_tools.errors import FlutterTuneError
 from ..app import FlutterTuneServer
 from ..runtime.engine import dataset_dir, generation_settings
 from ..runtime.errors import RequestFailed, command_options, get_number, get_str
-from ..runtime.job_runner import run_job
+from ..runtime.job_runner import run_in_background
 from ..runtime.model_host import adapters_dir
 
 EVALUATE = "flutterTune.evaluate"
@@ -68,7 +68,7 @@ async def evaluate(ls: FlutterTuneServer, *args) -> dict:
         history = read_metadata(adapter).get("loss_history") if adapter is not None else None
         return results, write_report(results, out, loss_history=history)
 
-    outcome = await run_job(ls, "evaluate", "Flutter Tune: evaluating", work)
+    outcome = await run_in_background(ls, "evaluate", "Flutter Tune: evaluating", work)
     if outcome.cancelled:
         return {"cancelled": True, "message": outcome.message}
     results, paths = outcome.value

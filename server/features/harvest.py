@@ -14,7 +14,7 @@ from pygls.uris import to_fs_path
 from ..app import FlutterTuneServer
 from ..runtime.engine import dataset_dir
 from ..runtime.errors import RequestFailed, command_options, get_str, get_str_list
-from ..runtime.job_runner import run_job
+from ..runtime.job_runner import run_in_background
 
 HARVEST = "flutterTune.harvest"
 
@@ -39,8 +39,8 @@ async def harvest(ls: FlutterTuneServer, *args) -> dict:
         raise RequestFailed(f"{HARVEST}: no workspace folder is open and no 'roots' were given. "
                             "Open a Flutter project folder first.")
     out = Path(get_str(HARVEST, options, "out") or dataset_dir(ls.settings)).expanduser()
-    outcome = await run_job(ls, "harvest", "Flutter Tune: harvesting widgets",
-                            lambda p: harvest_to_dataset(roots, out, progress=p))
+    outcome = await run_in_background(ls, "harvest", "Flutter Tune: harvesting widgets",
+                                      lambda p: harvest_to_dataset(roots, out, progress=p))
     if outcome.cancelled:
         ls.show("Harvest cancelled; the dataset was not changed.")
         return {"cancelled": True, "message": outcome.message}

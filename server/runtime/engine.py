@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Callable
 
 from dataset_tools.errors import FlutterTuneError
 
+from .jobs import JobCancelled
+
 if TYPE_CHECKING:
     from ..app import FlutterTuneServer
 
@@ -25,7 +27,7 @@ logger = logging.getLogger(__name__)
 WAIT_POLL_S = 0.1
 
 
-class GenerationCancelled(Exception):
+class GenerationCancelled(JobCancelled):
     """The request was cancelled before the model started writing."""
 
 

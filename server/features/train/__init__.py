@@ -23,7 +23,7 @@ from dataset_tools.settings import apply_overrides
 from ...app import FlutterTuneServer
 from ...runtime.engine import dataset_dir
 from ...runtime.errors import RequestFailed, command_options, get_str, invalid_params
-from ...runtime.job_runner import run_job
+from ...runtime.job_runner import run_in_background
 from ...runtime.model_host import adapters_dir
 from .progress import TrainingProgressNotifier, describe
 
@@ -135,9 +135,9 @@ async def train(ls: FlutterTuneServer, *args) -> dict:
 
     status.update(training=True, training_percent=0, message="Training")
     try:
-        outcome = await run_job(ls, "train", "Flutter Tune: training",
-                                lambda p: train_now(config, p, ls.settings.backend),
-                                describe=describe, on_event=on_event, on_stopped=stopped)
+        outcome = await run_in_background(ls, "train", "Flutter Tune: training",
+                                          lambda p: train_now(config, p, ls.settings.backend),
+                                          describe=describe, on_event=on_event, on_stopped=stopped)
     except Exception:
         notifier.end("failed")
         raise
