@@ -16,7 +16,6 @@ from dataset_tools.errors import FlutterTuneError
 
 from ..app import FlutterTuneServer
 from ..runtime.errors import RequestFailed, command_options, invalid_params
-from ..runtime.model_host import adapters_dir
 
 LIST_ADAPTERS = "flutterTune.listAdapters"
 USE_ADAPTER = "flutterTune.useAdapter"
@@ -25,7 +24,7 @@ USE_ADAPTER = "flutterTune.useAdapter"
 def list_adapters(ls: FlutterTuneServer, *args) -> list[dict]:
     from trainer.adapters import list_adapters as find
 
-    folder = adapters_dir(ls.settings)
+    folder = ls.settings.adapters_folder()
     try:
         adapters = find(folder)
     except (FlutterTuneError, OSError) as exc:
@@ -48,7 +47,7 @@ async def use_adapter(ls: FlutterTuneServer, *args) -> dict:
         raise invalid_params(f"{USE_ADAPTER}: 'adapter' should be a string or null, got {spec!r:.100}.")
     if spec:
         try:
-            path = resolve_adapter(adapters_dir(ls.settings), spec)
+            path = resolve_adapter(ls.settings.adapters_folder(), spec)
         except FlutterTuneError as exc:
             raise RequestFailed(str(exc)) from exc
         keyword = spec.strip().lower()

@@ -13,10 +13,9 @@ from pathlib import Path
 from dataset_tools.errors import FlutterTuneError
 
 from ..app import FlutterTuneServer
-from ..runtime.engine import dataset_dir, generation_settings
+from ..runtime.engine import generation_settings
 from ..runtime.errors import RequestFailed, command_options, get_number, get_str
 from ..runtime.job_runner import run_in_background
-from ..runtime.model_host import adapters_dir
 
 EVALUATE = "flutterTune.evaluate"
 HEADLINE = {"loss": "loss", "valid_at_1": "validAt1", "parse_valid_rate": "parseValidRate",
@@ -46,16 +45,16 @@ async def evaluate(ls: FlutterTuneServer, *args) -> dict:
     spec = get_str(EVALUATE, options, "adapter")
     try:
         if "adapter" in options:
-            adapter = resolve_adapter(adapters_dir(s), spec) if spec else None
+            adapter = resolve_adapter(s.adapters_folder(), spec) if spec else None
         else:
             adapter = ls.models.current_adapter()
     except FlutterTuneError as exc:
         raise RequestFailed(str(exc)) from exc
     limit = get_number(EVALUATE, options, "limit", low=1, high=100000)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    default_out = adapters_dir(s).parent / "reports" / stamp
+    default_out = s.adapters_folder().parent / "reports" / stamp
     out = Path(get_str(EVALUATE, options, "output") or default_out).expanduser()
-    data = dataset_dir(s)
+    data = s.dataset_folder()
     settings = generation_settings(s)
 
     def work(progress):

@@ -12,7 +12,6 @@ from pathlib import Path
 from pygls.uris import to_fs_path
 
 from ..app import FlutterTuneServer
-from ..runtime.engine import dataset_dir
 from ..runtime.errors import RequestFailed, command_options, get_str, get_str_list
 from ..runtime.job_runner import run_in_background
 
@@ -38,7 +37,7 @@ async def harvest(ls: FlutterTuneServer, *args) -> dict:
     if not roots:
         raise RequestFailed(f"{HARVEST}: no workspace folder is open and no 'roots' were given. "
                             "Open a Flutter project folder first.")
-    out = Path(get_str(HARVEST, options, "out") or dataset_dir(ls.settings)).expanduser()
+    out = Path(get_str(HARVEST, options, "out") or ls.settings.dataset_folder()).expanduser()
     outcome = await run_in_background(ls, "harvest", "Flutter Tune: harvesting widgets",
                                       lambda p: harvest_to_dataset(roots, out, progress=p))
     if outcome.cancelled:

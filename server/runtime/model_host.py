@@ -38,16 +38,6 @@ class LoadedModel:
     key: tuple
 
 
-def default_adapters_dir() -> Path:
-    from dataset_tools.paths import default_data_home
-
-    return default_data_home() / "adapters"
-
-
-def adapters_dir(settings) -> Path:
-    return Path(settings.adapters_dir).expanduser() if settings.adapters_dir else default_adapters_dir()
-
-
 def _inside(path: Path, root: Path) -> bool:
     try:
         return path.expanduser().resolve().parent == root.expanduser().resolve()
@@ -87,7 +77,7 @@ class ModelHost:
 
     def wanted_key(self) -> tuple:
         s = self.server.settings
-        return (s.base_model, self._resolved_choice(), s.quantization, s.device, str(adapters_dir(s)), s.backend)
+        return (s.base_model, self._resolved_choice(), s.quantization, s.device, str(s.adapters_folder()), s.backend)
 
     def _resolved_choice(self) -> str | None:
         """"active"/"latest" as the folder they name now (so a changed ACTIVE file means a reload)."""
@@ -97,7 +87,7 @@ class ModelHost:
         from trainer.adapters import resolve_adapter
 
         try:
-            path = resolve_adapter(adapters_dir(self.server.settings), choice)
+            path = resolve_adapter(self.server.settings.adapters_folder(), choice)
         except (FlutterTuneError, OSError):
             return choice
         return str(path) if path is not None else None
@@ -108,7 +98,7 @@ class ModelHost:
         "latest" are followed as they are; a folder elsewhere is used for this session only."""
         from trainer.adapters import set_active
 
-        root = adapters_dir(self.server.settings)
+        root = self.server.settings.adapters_folder()
         if choice is None or (choice not in ("active", "latest") and _inside(Path(choice), root)):
             set_active(root, None if choice is None else Path(choice))
             choice = "active"
@@ -154,7 +144,7 @@ class ModelHost:
         from trainer.adapters import resolve_adapter
 
         try:
-            path = resolve_adapter(adapters_dir(self.server.settings), choice)
+            path = resolve_adapter(self.server.settings.adapters_folder(), choice)
         except FlutterTuneError:
             return None
         return Path(path) if path else None

@@ -21,10 +21,8 @@ from dataset_tools.progress import ProgressEvent
 from dataset_tools.settings import apply_overrides
 
 from ...app import FlutterTuneServer
-from ...runtime.engine import dataset_dir
 from ...runtime.errors import RequestFailed, command_options, get_str, invalid_params
 from ...runtime.job_runner import run_in_background
-from ...runtime.model_host import adapters_dir
 from .progress import TrainingProgressNotifier, describe
 
 logger = logging.getLogger(__name__)
@@ -40,8 +38,8 @@ def train_config(ls: FlutterTuneServer, options: dict):
     from trainer.config import TrainConfig
 
     s = ls.settings
-    data = get_str(TRAIN, options, "datasetDir") or str(dataset_dir(s))
-    config = TrainConfig(base=s.base_model, data_dir=data, adapters_dir=str(adapters_dir(s)),
+    data = get_str(TRAIN, options, "datasetDir") or str(s.dataset_folder())
+    config = TrainConfig(base=s.base_model, data_dir=data, adapters_dir=str(s.adapters_folder()),
                          quantization=s.quantization, device=s.device,
                          activate="if_better" if s.auto_switch else "never")
     tuning = {k: v for k, v in options.items() if k != "datasetDir"}
