@@ -10,15 +10,22 @@ to fall back, with a warning).
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 
 from dataset_tools.errors import FlutterTuneError
 
 from ..app import FlutterTuneServer
-from ..runtime.errors import RequestFailed, command_options, invalid_params
+from ..runtime.arguments import arg, command_args
+from ..runtime.errors import RequestFailed
 
 LIST_ADAPTERS = "flutterTune.listAdapters"
 USE_ADAPTER = "flutterTune.useAdapter"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UseAdapterArgs:
+    adapter: str | None = arg(help='a folder, a name, "latest" or null')
 
 
 def list_adapters(ls: FlutterTuneServer, *args) -> list[dict]:
@@ -39,12 +46,7 @@ def list_adapters(ls: FlutterTuneServer, *args) -> list[dict]:
 async def use_adapter(ls: FlutterTuneServer, *args) -> dict:
     from trainer.adapters import resolve_adapter
 
-    options = command_options(USE_ADAPTER, args, positional=("adapter",))
-    if "adapter" not in options:
-        raise invalid_params(f"{USE_ADAPTER}: missing 'adapter' (a folder, a name, \"latest\" or null).")
-    spec = options["adapter"]
-    if spec is not None and not isinstance(spec, str):
-        raise invalid_params(f"{USE_ADAPTER}: 'adapter' should be a string or null, got {spec!r:.100}.")
+    spec = command_args(USE_ADAPTER, args, UseAdapterArgs, positional=("adapter",)).adapter
     if spec:
         try:
             path = resolve_adapter(ls.settings.adapters_folder(), spec)

@@ -7,6 +7,7 @@ jsonPath, adapter, headline: {system: {loss, parseValidRate, chrf, styleScore, w
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,10 +15,20 @@ from dataset_tools.errors import FlutterTuneError
 
 from ..app import FlutterTuneServer
 from ..runtime.engine import generation_settings
-from ..runtime.errors import RequestFailed, command_options, get_number, get_str
+from ..runtime.arguments import NOT_GIVEN, arg, command_args
+from ..runtime.errors import RequestFailed
 from ..runtime.job_runner import run_in_background
 
 EVALUATE = "flutterTune.evaluate"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluateArgs:
+    adapter: str | None = NOT_GIVEN  # not given: the adapter in use; null or "": the base model alone
+    limit: int | None = arg(None, low=1, high=100000)  # at most this many test samples
+    output: str | None = None  # the report folder; none: <data home>/reports/<time>
+
+
 HEADLINE = {"loss": "loss", "valid_at_1": "validAt1", "parse_valid_rate": "parseValidRate",
             "checks_passed_rate": "checksPassedRate", "chrf": "chrf", "style_score": "styleScore",
             "widget_overlap": "widgetOverlap", "latency_p50": "latencyP50", "tokens_per_second": "tokensPerSecond"}
@@ -40,27 +51,25 @@ async def evaluate(ls: FlutterTuneServer, *args) -> dict:
 
     from ..runtime.heavy_imports import HEAVY_LOCK, warm
 
-    options = command_options(EVALUATE, args, positional=("adapter",))
+    options = command_args(EVALUATE, args, EvaluateArgs, positional=("adapter",))
     s = ls.settings
-    spec = get_str(EVALUATE, options, "adapter")
     try:
-        if "adapter" in options:
-            adapter = resolve_adapter(s.adapters_folder(), spec) if spec else None
-        else:
+        if options.adapter is NOT_GIVEN:
             adapter = ls.models.current_adapter()
+        else:
+            adapter = resolve_adapter(s.adapters_folder(), options.adapter) if options.adapter else None
     except FlutterTuneError as exc:
         raise RequestFailed(str(exc)) from exc
-    limit = get_number(EVALUATE, options, "limit", low=1, high=100000)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     default_out = s.adapters_folder().parent / "reports" / stamp
-    out = Path(get_str(EVALUATE, options, "output") or default_out).expanduser()
+    out = Path(options.output or default_out).expanduser()
     data = s.dataset_folder()
     settings = generation_settings(s)
 
     def work(progress):
         warm("inference")  # the loss needs the torch model, whatever the backend
         load = default_loader(s.base_model, s.quantization, s.device, s.backend, lock=HEAVY_LOCK)
-        results = run_evaluation(s.base_model, adapter, data, limit=int(limit) if limit else None,
+        results = run_evaluation(s.base_model, adapter, data, limit=options.limit,
                                  settings=settings, quantization=s.quantization, device=s.device,
                                  progress=progress, loader=load, backend=s.backend,
                                  examples_fn=examples_fn_for(s.retrieval, data))

@@ -7,15 +7,24 @@ cancelled}``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from pygls.uris import to_fs_path
 
 from ..app import FlutterTuneServer
-from ..runtime.errors import RequestFailed, command_options, get_str, get_str_list
+from ..runtime.arguments import command_args
+from ..runtime.converter import StrList
+from ..runtime.errors import RequestFailed
 from ..runtime.job_runner import run_in_background
 
 HARVEST = "flutterTune.harvest"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HarvestArgs:
+    roots: StrList | None = None  # none (or empty): the workspace folders
+    out: str | None = None  # none: the dataset folder setting
 
 
 def workspace_roots(ls: FlutterTuneServer) -> list[str]:
@@ -32,12 +41,12 @@ def workspace_roots(ls: FlutterTuneServer) -> list[str]:
 async def harvest(ls: FlutterTuneServer, *args) -> dict:
     from dataset_tools.pipeline import harvest_to_dataset
 
-    options = command_options(HARVEST, args, positional=("roots",))
-    roots = get_str_list(HARVEST, options, "roots") or workspace_roots(ls)
+    options = command_args(HARVEST, args, HarvestArgs, positional=("roots",))
+    roots = options.roots or workspace_roots(ls)
     if not roots:
         raise RequestFailed(f"{HARVEST}: no workspace folder is open and no 'roots' were given. "
                             "Open a Flutter project folder first.")
-    out = Path(get_str(HARVEST, options, "out") or ls.settings.dataset_folder()).expanduser()
+    out = Path(options.out or ls.settings.dataset_folder()).expanduser()
     outcome = await run_in_background(ls, "harvest", "Flutter Tune: harvesting widgets",
                                       lambda p: harvest_to_dataset(roots, out, progress=p))
     if outcome.cancelled:

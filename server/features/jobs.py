@@ -5,15 +5,21 @@ Kinds: generate, train, harvest, evaluate. Returns ``{cancelled: [job ids], runn
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..app import FlutterTuneServer
-from ..runtime.errors import command_options, get_str
+from ..runtime.arguments import command_args
 
 CANCEL = "flutterTune.cancel"
 
 
+@dataclass(frozen=True, kw_only=True)
+class CancelArgs:
+    job: str | None = None  # a job id or kind; none: every job
+
+
 def cancel(ls: FlutterTuneServer, *args) -> dict:
-    options = command_options(CANCEL, args, positional=("job",))
-    what = get_str(CANCEL, options, "job")
+    what = command_args(CANCEL, args, CancelArgs, positional=("job",)).job
     cancelled = ls.jobs.cancel(what or None)
     return {"cancelled": cancelled, "running": [j.id for j in ls.jobs.running()]}
 

@@ -24,6 +24,8 @@ NonEmptyStr = NewType("NonEmptyStr", str)
 """A string with more than white space in it."""
 NonNegativeInt = NewType("NonNegativeInt", int)
 """0, 1, 2, ... (a line or character position)."""
+StrList = NewType("StrList", list)
+"""A list of strings; one string alone is a list of one."""
 
 
 def to_camel(name: str) -> str:
@@ -64,6 +66,14 @@ def _non_empty(value: Any, _) -> str:
 def _non_negative(value: Any, _) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise TypeError("should be a non-negative integer")
+    return value
+
+
+def _str_list(value: Any, _) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise TypeError("should be a list of strings")
     return value
 
 
@@ -111,6 +121,7 @@ for _type in (bool, int, float, str):
     converter.register_structure_hook(_type, _json_type)
 converter.register_structure_hook(NonEmptyStr, _non_empty)
 converter.register_structure_hook(NonNegativeInt, _non_negative)
+converter.register_structure_hook(StrList, _str_list)
 converter.register_structure_hook_factory(dataclasses.is_dataclass, _structure_dataclass)
 converter.register_unstructure_hook_factory(dataclasses.is_dataclass, _unstructure_dataclass)
 

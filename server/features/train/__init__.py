@@ -14,44 +14,54 @@ Returns ``{adapter, name, validationLoss, previousValidationLoss, switched, canc
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from dataclasses import dataclass
 
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import ProgressEvent
-from dataset_tools.settings import apply_overrides
 
 from ...app import FlutterTuneServer
-from ...runtime.errors import RequestFailed, command_options, get_str, invalid_params
+from ...runtime.arguments import command_args
+from ...runtime.errors import RequestFailed, invalid_params
 from ...runtime.job_runner import run_in_background
 from .progress import TrainingProgressNotifier, describe
 
 logger = logging.getLogger(__name__)
 TRAIN = "flutterTune.train"
-OPTION_FIELDS = {
-    "maxMinutes": "max_minutes", "epochs": "epochs", "maxSteps": "max_steps", "batchSize": "batch_size",
-    "learningRate": "learning_rate", "loraR": "lora_r", "maxLength": "max_length", "evalSteps": "eval_steps",
-    "seed": "seed", "resume": "resume",
-}
 
 
-def train_config(ls: FlutterTuneServer, options: dict):
+@dataclass(frozen=True, kw_only=True)
+class TrainArgs:
+    """The argument; each option not given keeps trainer.config.TrainConfig's default (with ``resume``:
+    the interrupted run's own). Other keys are refused."""
+
+    dataset_dir: str | None = None  # none: the dataset folder setting
+    max_minutes: float | None = None
+    epochs: float | None = None
+    max_steps: int | None = None
+    batch_size: int | None = None
+    learning_rate: float | None = None
+    lora_r: int | None = None
+    max_length: int | None = None
+    eval_steps: int | None = None
+    seed: int | None = None
+    resume: bool = False
+
+
+def train_config(ls: FlutterTuneServer, args: tuple):
+    """The TrainConfig of this run: the settings' model and folders, the command's options on top."""
     from trainer.config import TrainConfig
 
+    options = command_args(TRAIN, args, TrainArgs, refuse_unknown=True)
     s = ls.settings
-    data = get_str(TRAIN, options, "datasetDir") or str(s.dataset_folder())
-    config = TrainConfig(base=s.base_model, data_dir=data, adapters_dir=str(s.adapters_folder()),
-                         quantization=s.quantization, device=s.device,
+    config = TrainConfig(base=s.base_model, data_dir=options.dataset_dir or str(s.dataset_folder()),
+                         adapters_dir=str(s.adapters_folder()), quantization=s.quantization, device=s.device,
                          activate="if_better" if s.auto_switch else "never")
-    tuning = {k: v for k, v in options.items() if k != "datasetDir"}
-    unknown = [k for k in tuning if k not in OPTION_FIELDS]
-    if unknown:
-        raise invalid_params(f"{TRAIN}: unknown option(s) {', '.join(unknown)}; "
-                             f"known: datasetDir, {', '.join(OPTION_FIELDS)}.")
-    config, problems = apply_overrides(config, tuning, source=TRAIN, strict=False, aliases=OPTION_FIELDS)
-    if problems:
-        raise invalid_params("\n".join(problems))
+    given = {name: value for name, value in dataclasses.asdict(options).items()
+             if value is not None and name != "dataset_dir"}
     try:
-        return config.validate()
+        return dataclasses.replace(config, **given).validate()
     except FlutterTuneError as exc:
         raise invalid_params(f"{TRAIN}: {exc}") from exc
 
@@ -115,8 +125,7 @@ async def train(ls: FlutterTuneServer, *args) -> dict:
     from trainer.runs import already_running_message, is_training
     from trainer.train import TrainingInterrupted
 
-    options = command_options(TRAIN, args)
-    config = train_config(ls, options)
+    config = train_config(ls, args)
     status = ls.status
     if ls.jobs.running("train") or is_training(config.adapters_dir):
         raise RequestFailed(already_running_message(config.adapters_dir))
