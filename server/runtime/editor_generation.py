@@ -21,9 +21,10 @@ def summary(result) -> str:
     return f"{result.new_tokens} tokens in {result.seconds:.1f}s ({result.stop_reason})"
 
 
-async def generate_for_editor(ls: FlutterTuneServer, request: GenerationRequest, title: str):
-    """The GenerationResult, or None when cancelled. Failures raise RequestFailed (an LSP error)."""
-    work = WorkDone(ls, title, cancel_event=request.cancel)
+async def generate_for_editor(ls: FlutterTuneServer, request: GenerationRequest, feature: str, title: str):
+    """The GenerationResult, or None when cancelled. Failures raise RequestFailed (an LSP error).
+    ``feature`` ("generate", "codeAction") names the progress for the client."""
+    work = WorkDone(ls, feature, title, cancel_event=request.cancel)
     limit = request.max_new_tokens or ls.settings.max_new_tokens
     produced = 0
 

@@ -112,6 +112,6 @@ async def run_in_background(ls: FlutterTuneServer, kind: str, title: str, fn: Ca
                             on_stopped: Callable[[], None] | None = None) -> JobOutcome:
     """Run ``fn(progress)`` in its own thread as job ``kind`` (one at a time), forwarding its progress
     events to the client; ``describe`` words a step, ``on_event`` sees every event."""
-    work = WorkDone(ls, title, describe=describe, on_event=on_event)
+    work = WorkDone(ls, kind, title, describe=describe, on_event=on_event)
     return await run_job(ls, kind, work, lambda: run_in_thread(kind, fn, work.progress), exclusive=True,
                          on_stopped=on_stopped)

@@ -183,7 +183,7 @@ class ModelHost:
         base, choice, quantization, device, folder, backend = key
         status = self.server.status
         status.update(loading=True, loading_percent=None, error=None, message=f"Loading {base}")
-        work = WorkDone(self.server, "Flutter Tune: loading model", cancellable=False,
+        work = WorkDone(self.server, "load", "Flutter Tune: loading model", cancellable=False,
                         on_event=lambda e: e.percent is not None and status.update(loading_percent=e.percent))
         work.begin(f"{base}")
         try:

@@ -1,9 +1,12 @@
 """Bridge from ``dataset_tools.progress`` events to LSP work-done progress.
 
-``WorkDone(server, title)`` owns one progress token: it creates it on the client, turns
+``WorkDone(server, feature, title)`` owns one progress token: it creates it on the client, turns
 start/advance/finish events into begin/report/end, throttles reports, and forwards the client's
 cancel (the Cancel button) to the ``Progress`` object and to an optional ``threading.Event``. All
 sends run on the event loop.
+
+The token is ``flutter-tune-<feature>-<id>`` (docs/ARCHITECTURE.md): the client decides by the
+feature how to show the progress (``generate`` has the Generate Widget command's own notification).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ REPORT_INTERVAL_S = 0.1
 class WorkDone:
     """One work-done progress. ``progress`` is the object to hand to long-running code."""
 
-    def __init__(self, server: "FlutterTuneServer", title: str, *, cancellable: bool = True,
+    def __init__(self, server: "FlutterTuneServer", feature: str, title: str, *, cancellable: bool = True,
                  cancel_event: threading.Event | None = None,
                  on_event: Callable[[ProgressEvent], None] | None = None,
                  describe: Callable[[ProgressEvent], str] | None = None) -> None:
@@ -38,7 +41,7 @@ class WorkDone:
         self.describe = describe
         self.progress = CallbackProgress(self._on_event)
         self.enabled = server.supports_progress
-        self.token = f"flutter-tune-{uuid.uuid4().hex[:12]}"
+        self.token = f"flutter-tune-{feature}-{uuid.uuid4().hex[:12]}"
         self._created = False
         self._pending: list = []
         self._begun = False
