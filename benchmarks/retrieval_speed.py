@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from dataset_tools.atomic_io import jsonl_text, write_text_atomic  # noqa: E402
-from trainer import retrieval  # noqa: E402
+from trainer.retrieval import examples as retrieval  # noqa: E402
 from trainer.retrieval.index import RetrievalIndex, document_tokens, text_tokens  # noqa: E402
 
 SUBJECTS = ["User", "Profile", "Order", "Product", "Cart", "Invoice", "Message", "Chat", "Weather", "Task",

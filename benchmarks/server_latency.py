@@ -70,7 +70,7 @@ class Client:
 
     async def start(self, settings: dict, folder: Path) -> None:
         t = self.types
-        await self.lc.start_io(sys.executable, "-m", "server.lsp_main")
+        await self.lc.start_io(sys.executable, "-m", "server", "serve")
         await self.lc.initialize_async(t.InitializeParams(
             capabilities=t.ClientCapabilities(window=t.WindowClientCapabilities(work_done_progress=True)),
             initialization_options=settings, root_uri=folder.as_uri()))

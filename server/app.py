@@ -1,7 +1,7 @@
-"""The language server object: pygls' ``LanguageServer`` plus the state every feature shares.
+"""The language server: pygls' ``LanguageServer`` plus the state every feature shares, and the list of features.
 
-Each feature lives in its own module with a ``register(server)`` function (settings/lifecycle,
-code actions, one module per group of commands). ``build_server()`` wires them together.
+Each feature is a module of ``server.features`` whose handlers are plain functions; its
+``register(server)`` hands them to pygls; ``build_server()`` lists the features and registers each.
 Work happens in background threads; anything sent to the client from a thread goes through
 ``call_soon`` so that messages are written by the event loop thread only.
 """
@@ -17,7 +17,11 @@ from pygls.lsp.server import LanguageServer
 
 from dataset_tools import __version__
 
-from .protocol import FlutterTuneProtocol
+from .runtime.engine import GenerationEngine
+from .runtime.jobs import JobRegistry
+from .runtime.model_host import ModelHost
+from .runtime.protocol import FlutterTuneProtocol
+from .runtime.status import StatusReporter
 from .settings import ServerSettings
 
 logger = logging.getLogger(__name__)
@@ -32,12 +36,8 @@ class FlutterTuneServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__(NAME, __version__, protocol_cls=FlutterTuneProtocol, max_workers=8)
-        from .engine import GenerationEngine
-        from .jobs import JobRegistry
-        from .model_host import ModelHost
-        from .status import StatusReporter
-
         self.settings = ServerSettings()
+        self.startup_warnings: list[str] = []  # settings problems found in initialize, shown once initialized
         self.loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
         self.status = StatusReporter(self)
@@ -90,11 +90,10 @@ class FlutterTuneServer(LanguageServer):
 
 
 def build_server() -> FlutterTuneServer:
-    from . import (code_actions, commands_adapters, commands_data, commands_generate, commands_jobs,
-                   commands_train, lifecycle)
+    from .features import adapters, code_actions, evaluate, generate, harvest, jobs, lifecycle, train
 
     server = FlutterTuneServer()
-    for feature in (lifecycle, code_actions, commands_generate, commands_train, commands_data,
-                    commands_adapters, commands_jobs):
+    # settings and session lifecycle, code actions, then one feature per command group
+    for feature in (lifecycle, code_actions, generate, harvest, train, evaluate, adapters, jobs):
         feature.register(server)
     return server

@@ -1,13 +1,16 @@
-"""`flutter-tune`: one command line, each layer registering its own subcommands.
+"""`flutter-tune`: the one entry point (console script, ``python -m server``, the editor's ``serve``).
 
-dataset_tools: harvest, dataset · trainer: train, export, generate, eval, demo · server: serve.
-Subcommand modules import heavy libraries (torch, transformers) only inside their handlers,
-so `flutter-tune harvest` stays fast.
+Each layer registers its own subcommands — dataset_tools: harvest, dataset · trainer: train, export,
+generate, eval, demo — and this module adds ``serve``, the language server over stdio. Subcommand
+modules import heavy libraries (torch, transformers) only inside their handlers, so
+``flutter-tune harvest`` stays fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 
 from dataset_tools import __version__
@@ -15,7 +18,25 @@ from dataset_tools import cli as dataset_cli
 from dataset_tools.errors import FlutterTuneError
 from trainer import cli as trainer_cli
 
-from . import serve_cli
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the language server over stdio. stdout carries the protocol, so logs go to stderr; no port is opened."""
+    level = (args.log_level or os.environ.get("FLUTTER_TUNE_LOG") or "WARNING").upper()
+    logging.basicConfig(stream=sys.stderr, level=getattr(logging, level, logging.WARNING),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from .app import build_server
+
+    build_server().start_io()
+    return 0
+
+
+def register_serve(subparsers) -> None:
+    parser = subparsers.add_parser("serve", help="run the language server over stdio (for editors)")
+    parser.add_argument("--stdio", action="store_true", help="accepted for editor compatibility (always stdio)")
+    parser.add_argument("--log-level", default=None, metavar="LEVEL",
+                        help="log level for stderr (DEBUG, INFO, WARNING); default WARNING or $FLUTTER_TUNE_LOG")
+    parser.set_defaults(handler=serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,8 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"flutter-tune {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (dataset_cli, trainer_cli, serve_cli):
-        module.register(subparsers)
+    dataset_cli.register(subparsers)
+    trainer_cli.register(subparsers)
+    register_serve(subparsers)
     return parser
 
 

@@ -1,22 +1,31 @@
-"""Editor settings (section ``flutterTune``) as a defaulted dataclass.
+"""Editor settings (section ``flutterTune``): a ``kw_only`` dataclass, structured from JSON with cattrs.
 
 They arrive as ``initializationOptions`` and again with ``workspace/didChangeConfiguration``.
-Keys are the camelCase names fixed in docs/ARCHITECTURE.md. Unknown or wrong-typed keys become
-warnings (shown in the editor) and the previous value is kept: settings never crash the server.
+Each setting is declared once, below, with ``dataset_tools.settings.setting`` (default, range or
+choices, camelCase editor key, help; ``tests/server/test_settings_declarations.py`` checks the
+extension's package.json against these declarations), and the converter (``runtime.converter``)
+reads it under that key. Unknown or bad values become warnings that name the setting (shown in
+the editor) and the previous value is kept: settings never crash the server.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import typing
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Mapping
 
-from dataset_tools.settings import apply_overrides, same_setting, setting
+from cattrs.errors import ClassValidationError
+
+from dataset_tools.settings import same_setting, setting
 from trainer.generation.generate import GenerationSettings
 from trainer.generation.serving import BACKENDS
 from trainer.models import DEVICES, QUANTIZATIONS
 from trainer.retrieval.examples import SETTINGS_ALIASES as RETRIEVAL_ALIASES
 from trainer.retrieval.examples import RetrievalSettings
+
+from .runtime.converter import converter, keys_of, problems
 
 SECTION = "flutterTune"
 
@@ -52,16 +61,21 @@ class ServerSettings:
         """The settings that decide which model is loaded (a change means a reload)."""
         return (self.base_model, self.adapter, self.quantization, self.device, self.adapters_dir, self.backend)
 
+    def dataset_folder(self) -> Path:
+        """``datasetDir``, else where harvest writes by default."""
+        from dataset_tools.paths import default_dataset_dir
 
-# camelCase editor keys → field names (from the declarations above).
-ALIASES = {f.metadata["key"]: f.name for f in dataclasses.fields(ServerSettings)
-           if f.metadata.get("key") and f.metadata["key"] != f.name}
+        return Path(self.dataset_dir).expanduser() if self.dataset_dir else default_dataset_dir()
+
+    def adapters_folder(self) -> Path:
+        """``adaptersDir``, else ``<data home>/adapters``."""
+        from dataset_tools.paths import adapters_dir
+
+        return adapters_dir(self.adapters_dir)
 
 
-def _normalized(settings: ServerSettings) -> ServerSettings:
-    if settings.adapter is not None and not settings.adapter.strip():
-        return dataclasses.replace(settings, adapter=None)
-    return settings
+# Other spellings accepted for a setting (besides its key and its field name).
+ALIASES: dict[type, Mapping[str, str]] = {RetrievalSettings: RETRIEVAL_ALIASES}
 
 
 def merge_settings(current: ServerSettings, values: Any, source: str = SECTION) -> tuple[ServerSettings, list[str]]:
@@ -75,18 +89,58 @@ def merge_settings(current: ServerSettings, values: Any, source: str = SECTION) 
         return current, [f"{source}: settings should be an object, got {type(values).__name__} (ignored)."]
     if SECTION in values and isinstance(values[SECTION], Mapping):
         values = values[SECTION]
-    values = dict(values)
     warnings: list[str] = []
-    retrieval = current.retrieval
-    if "retrieval" in values:
-        raw = values.pop("retrieval")
-        if isinstance(raw, Mapping):
-            retrieval, inner = apply_overrides(current.retrieval, raw, source=f"{source}.retrieval",
-                                               strict=False, aliases=RETRIEVAL_ALIASES)
-            warnings.extend(inner)
+    before = converter.unstructure(current)
+    merged = _overlay(before, values, ServerSettings, source, warnings)
+    try:
+        return _normalized(converter.structure(merged, ServerSettings)), warnings
+    except ClassValidationError as exc:
+        bad = problems(exc, ServerSettings)
+    for path, reason in bad:  # keep the previous value of each bad setting
+        given, kept = _at(merged, path), _at(before, path)
+        _put(merged, path, kept)
+        where = ".".join((source, *path[:-1]))
+        warnings.append(f"{where}: setting '{path[-1]}' {reason}, got {given!r} (kept {kept!r}).")
+    return _normalized(converter.structure(merged, ServerSettings)), warnings
+
+
+def _spellings(cls: type) -> dict[str, str]:
+    """Every accepted spelling of ``cls``'s settings → its JSON key."""
+    keys = keys_of(cls)
+    spellings = dict(keys)
+    spellings.update({alias: keys[name] for alias, name in ALIASES.get(cls, {}).items()})
+    spellings.update({key: key for key in keys.values()})
+    return spellings
+
+
+def _overlay(before: dict, values: Mapping, cls: type, source: str, warnings: list[str]) -> dict:
+    """``before`` (JSON keys) with ``values`` on top; unknown keys become warnings."""
+    merged = dict(before)
+    spellings = _spellings(cls)
+    hints = typing.get_type_hints(cls)
+    types = {key: hints[name] for name, key in keys_of(cls).items()}
+    for given, value in values.items():
+        key = spellings.get(given)
+        if key is None:
+            warnings.append(f"{source}: unknown setting '{given}' (ignored).")
+        elif isinstance(before[key], dict) and isinstance(value, Mapping):
+            merged[key] = _overlay(before[key], value, types[key], f"{source}.{key}", warnings)
         else:
-            warnings.append(f"{source}: setting 'retrieval' should be an object, got {raw!r} (default kept).")
-    merged, inner = apply_overrides(current, values, source=source, strict=False, aliases=ALIASES)
-    warnings.extend(inner)
-    merged = dataclasses.replace(merged, retrieval=retrieval)
-    return _normalized(merged), warnings
+            merged[key] = value
+    return merged
+
+
+def _at(values: dict, path: tuple[str, ...]) -> Any:
+    for key in path:
+        values = values[key]
+    return values
+
+
+def _put(values: dict, path: tuple[str, ...], value: Any) -> None:
+    _at(values, path[:-1])[path[-1]] = value
+
+
+def _normalized(settings: ServerSettings) -> ServerSettings:
+    if settings.adapter is not None and not settings.adapter.strip():
+        return dataclasses.replace(settings, adapter=None)
+    return settings

@@ -2,8 +2,8 @@
  * Select Adapter: the server's `flutterTune.listAdapters` answer → quick pick items →
  * `flutterTune.useAdapter`.
  *
- * The list is read tolerantly (an array, or `{adapters: [...]}`; dates and losses under their usual
- * names) so that a field the server adds later does not break the picker.
+ * The answer is `[{path, name, created, base, validationLoss, active}]` (docs/ARCHITECTURE.md); entries
+ * that do not have that shape are skipped.
  */
 
 /** One trained adapter as the picker shows it. */
@@ -23,41 +23,20 @@ export interface AdapterPickItem {
   adapter: string | null;
 }
 
-function pick(record: Record<string, unknown>, keys: string[]): unknown {
-  for (const key of keys) {
-    if (record[key] !== undefined && record[key] !== null) {
-      return record[key];
-    }
-  }
-  return undefined;
-}
-
-/** Normalize the server's adapter list. Entries without a path or name are dropped. */
+/** The server's adapter list. Entries without a path and a name are dropped. */
 export function parseAdapterList(result: unknown): AdapterInfo[] {
-  const list = Array.isArray(result)
-    ? result
-    : result && typeof result === "object" && Array.isArray((result as { adapters?: unknown }).adapters)
-      ? (result as { adapters: unknown[] }).adapters
-      : [];
   const adapters: AdapterInfo[] = [];
-  for (const entry of list) {
-    if (!entry || typeof entry !== "object") {
+  for (const entry of Array.isArray(result) ? result : []) {
+    const { path, name, created, validationLoss, active } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof path !== "string" || typeof name !== "string") {
       continue;
     }
-    const record = entry as Record<string, unknown>;
-    const path = pick(record, ["path", "dir", "folder"]);
-    const name = pick(record, ["name", "id"]) ?? (typeof path === "string" ? path.split(/[\\/]/).pop() : undefined);
-    if (typeof path !== "string" && typeof name !== "string") {
-      continue;
-    }
-    const loss = pick(record, ["validationLoss", "validation_loss", "evalLoss", "eval_loss", "valLoss"]);
-    const created = pick(record, ["created", "createdAt", "created_at", "date", "trainedAt", "trained_at"]);
     adapters.push({
-      name: String(name ?? path),
-      path: String(path ?? name),
-      created: typeof created === "string" || typeof created === "number" ? String(created) : undefined,
-      validationLoss: typeof loss === "number" ? loss : undefined,
-      active: record.active === true,
+      name,
+      path,
+      created: typeof created === "string" ? created : undefined,
+      validationLoss: typeof validationLoss === "number" ? validationLoss : undefined,
+      active: active === true,
     });
   }
   return adapters;

@@ -35,7 +35,7 @@ function isPosition(value: unknown): value is Position {
   return !!v && Number.isInteger(v.line) && Number.isInteger(v.character) && v.line >= 0 && v.character >= 0;
 }
 
-/** Read `range` and `candidates` from a `flutterTune.generate` result; tolerant of older servers. */
+/** Read `range` and `candidates` from a `flutterTune.generate` result (undefined when there is nothing to step through). */
 export function parseCandidateSet(result: unknown): CandidateSet | undefined {
   const r = result as { applied?: unknown; range?: { start?: unknown; end?: unknown } | null; candidates?: unknown } | null;
   if (!r || r.applied !== true || !r.range || !isPosition(r.range.start) || !isPosition(r.range.end) || !Array.isArray(r.candidates)) {
@@ -53,7 +53,7 @@ export function parseCandidateSet(result: unknown): CandidateSet | undefined {
         checks[name] = ok;
       }
     }
-    const failed = Array.isArray(c.failed) ? c.failed.filter((f): f is string => typeof f === "string") : Object.keys(checks).filter((k) => !checks[k]);
+    const failed = Array.isArray(c.failed) ? c.failed.filter((f): f is string => typeof f === "string") : [];
     candidates.push({ text: c.text, passed: c.passed === true, checks, failed });
   }
   return candidates.length ? { range: { start: r.range.start, end: r.range.end }, candidates } : undefined;

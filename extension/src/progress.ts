@@ -4,8 +4,9 @@
  * vscode-languageclient shows server progress only as a quiet status bar spinner. Long jobs (training,
  * harvest, evaluation, model loading) deserve a notification with the percentage, the server's message
  * (for training: step, loss and ETA) and a Cancel button that reaches the server
- * (`window/workDoneProgress/cancel`). This feature takes over `window/workDoneProgress/create`; the
- * progress of a generation (which has its own notification) stays in the status bar.
+ * (`window/workDoneProgress/cancel`). This feature takes over `window/workDoneProgress/create`; where a
+ * progress shows is decided by its token (progressText.progressLocation): the Generate Widget command's
+ * progress, which has the command's own notification, stays in the status bar.
  */
 import * as vscode from "vscode";
 import {
@@ -53,7 +54,7 @@ class ProgressView {
     if (this.finished) {
       return;
     }
-    const options = { location: progressLocation(value.title), title: value.title, cancellable: value.cancellable === true };
+    const options = { location: progressLocation(this.token), title: value.title, cancellable: value.cancellable === true };
     void vscode.window.withProgress(options, (progress, cancel) => {
       this.progress = progress;
       cancel.onCancellationRequested(() => {
@@ -75,7 +76,7 @@ class ProgressView {
     this.progress?.report({ increment: this.percent.step(percentage), message: progressMessage(this.lastPercent, this.lastMessage) });
   }
 
-  /** End the progress (server said so, or the client stopped). */
+  /** End the progress (the server said so, or the client stopped). */
   done(): void {
     if (this.finished) {
       return;
@@ -108,6 +109,7 @@ export class ServerProgressFeature implements StaticFeature {
     });
   }
 
+  /** The client stops or restarts (e.g. after a crash): close what the old server left open. */
   clear(): void {
     for (const view of [...this.views]) {
       view.done();

@@ -1,4 +1,4 @@
-/** Turning server progress (absolute percent, message, title) into VS Code progress updates. */
+/** Turning server progress (token, absolute percent, message) into VS Code progress updates. */
 import * as vscode from "vscode";
 
 /** The text under a progress title: "37% · step 3/8 · loss 0.8120", or whichever part the server sent. */
@@ -14,12 +14,20 @@ export function progressMessage(percent: number | undefined, message: string | u
 }
 
 /**
- * Where a server progress shows: generation already has the command's own notification, so its
- * server progress stays in the status bar; long jobs (training, harvest, evaluation, loading) get a
- * notification with a Cancel button.
+ * The feature a server progress belongs to: the server's tokens are `flutter-tune-<feature>-<id>`
+ * (docs/ARCHITECTURE.md), feature one of generate, codeAction, harvest, train, evaluate, load.
  */
-export function progressLocation(title: string): vscode.ProgressLocation {
-  return /generat/i.test(title) ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification;
+export function progressFeature(token: string | number): string | undefined {
+  return /^flutter-tune-([A-Za-z]+)-/.exec(String(token))?.[1];
+}
+
+/**
+ * Where a server progress shows: the Generate Widget command has its own notification, so the
+ * `generate` progress stays in the status bar; everything else (code actions, training, harvest,
+ * evaluation, loading) gets a notification with a Cancel button.
+ */
+export function progressLocation(token: string | number): vscode.ProgressLocation {
+  return progressFeature(token) === "generate" ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification;
 }
 
 /** Tracks the percentage already reported, since `progress.report` takes increments. */

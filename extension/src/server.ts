@@ -283,21 +283,12 @@ export class ServerManager implements vscode.Disposable {
     }
   }
 
-  /**
-   * Run a server command (`workspace/executeCommand`), starting the server first if needed.
-   * `workDoneToken`: a client-created progress token the server reports on.
-   */
-  async executeCommand<T = unknown>(
-    command: string,
-    args: unknown[] = [],
-    token?: vscode.CancellationToken,
-    workDoneToken?: string,
-  ): Promise<T> {
+  /** Run a server command (`workspace/executeCommand`), starting the server first if needed. */
+  async executeCommand<T = unknown>(command: string, args: unknown[] = [], token?: vscode.CancellationToken): Promise<T> {
     if (!this.client?.isRunning() && !(await this.start())) {
       throw new Error("the Flutter Tune server is not running (see Flutter Tune: Show Server Log)");
     }
-    const params = { command, arguments: args, ...(workDoneToken ? { workDoneToken } : {}) };
-    return (await this.client!.sendRequest(ExecuteCommandRequest.type, params, token)) as T;
+    return (await this.client!.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }, token)) as T;
   }
 
   dispose(): void {

@@ -21,7 +21,6 @@ export interface TrainingProgress {
   state?: "running" | "done" | "cancelled" | "failed";
   adapter?: string | null;
   switched?: boolean;
-  message?: string;
 }
 
 /** The `flutterTune.train` result (docs/ARCHITECTURE.md and CONTRACT). */

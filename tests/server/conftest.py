@@ -16,7 +16,7 @@ import pytest_lsp
 from lsp_session import Session
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-SERVER = [sys.executable, "-m", "server.lsp_main"]
+SERVER = [sys.executable, "-m", "server", "serve"]
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))

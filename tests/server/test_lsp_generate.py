@@ -47,6 +47,10 @@ async def test_generate_reports_loading_and_token_progress_and_status(session):
     reports = [v for vs in session.progress_values() if vs[0].title == "Flutter Tune: generating widget"
                for v in vs if v.kind == "report"]
     assert any(r.message and "tokens" in r.message for r in reports)
+    # the token names the feature (the client shows generate's progress in the status bar)
+    features = {str(token).split("-")[2]: values[0].title
+                for token, values in session.client.progress_reports.items() if values}
+    assert features == {"load": "Flutter Tune: loading model", "generate": "Flutter Tune: generating widget"}
     states = [s["state"] for s in session.statuses]
     assert "loading" in states and "generating" in states
     assert states.index("loading") < states.index("generating")

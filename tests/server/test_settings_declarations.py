@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from server.runtime.converter import converter
 from server.settings import ServerSettings, merge_settings
 from trainer.retrieval.examples import RetrievalSettings
 
@@ -39,6 +40,13 @@ def test_package_json_matches_the_python_declaration(key, field):
         assert prop.get("enum") == list(meta["choices"]), key
     if meta.get("help"):
         assert prop.get("description") == meta["help"] or prop.get("markdownDescription") == meta["help"], key
+
+
+def test_the_converter_reads_and_writes_settings_under_their_declared_keys():
+    raw = converter.unstructure(ServerSettings())
+    keys = {k for k in raw if k != "retrieval"} | {f"retrieval.{k}" for k in raw["retrieval"]}
+    assert keys == {key for key, _ in declared()}
+    assert converter.structure(raw, ServerSettings) == ServerSettings()
 
 
 def test_the_extension_sends_every_declared_key_and_no_other():

@@ -2,21 +2,21 @@ import { describe, expect, it } from "vitest";
 import { adapterPickItems, formatDate, parseAdapterList } from "../../src/adapters";
 
 describe("parseAdapterList", () => {
-  it("reads arrays and {adapters: [...]} with the usual field names", () => {
-    const list = parseAdapterList({
-      adapters: [
-        { name: "a2", path: "/ad/a2", created: "2024-06-02T10:11:12Z", validationLoss: 0.8123, active: true },
-        { path: "/ad/a1", created_at: "2024-06-01T09:00:00", eval_loss: 1.5 },
-        { nonsense: true },
-        "junk",
-      ],
-    });
+  it("reads the server's list and skips entries without its keys", () => {
+    const list = parseAdapterList([
+      { name: "a2", path: "/ad/a2", created: "2024-06-02T10:11:12Z", base: "b", validationLoss: 0.8123, active: true },
+      { name: "a1", path: "/ad/a1", created: "", base: "b", validationLoss: null, active: false },
+      { path: "/ad/a0", created_at: "2024-06-01T09:00:00", eval_loss: 1.5 },
+      { nonsense: true },
+      "junk",
+      null,
+    ]);
     expect(list).toEqual([
       { name: "a2", path: "/ad/a2", created: "2024-06-02T10:11:12Z", validationLoss: 0.8123, active: true },
-      { name: "a1", path: "/ad/a1", created: "2024-06-01T09:00:00", validationLoss: 1.5, active: false },
+      { name: "a1", path: "/ad/a1", created: "", validationLoss: undefined, active: false },
     ]);
-    expect(parseAdapterList([{ name: "x", path: "/x" }])).toHaveLength(1);
     expect(parseAdapterList(null)).toEqual([]);
+    expect(parseAdapterList({ adapters: [{ name: "x", path: "/x" }] })).toEqual([]);
   });
 });
 

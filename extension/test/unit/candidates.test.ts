@@ -23,7 +23,7 @@ describe("parseCandidateSet", () => {
     expect(set.candidates[1].failed).toEqual(["requestedName"]);
   });
 
-  it("has nothing to step through for older servers, unapplied edits or a missing range", () => {
+  it("has nothing to step through without an applied edit, a range or candidates", () => {
     expect(parseCandidateSet({ applied: true, code: "x" })).toBeUndefined();
     expect(parseCandidateSet({ ...result, applied: false })).toBeUndefined();
     expect(parseCandidateSet({ ...result, range: null })).toBeUndefined();

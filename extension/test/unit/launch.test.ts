@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CrashPolicy, SERVER_ARGS, STATUS_NOTIFICATION } from "../../src/launch";
 import * as vscode from "vscode";
-import { PercentTracker, progressLocation, progressMessage } from "../../src/progressText";
+import { PercentTracker, progressFeature, progressLocation, progressMessage } from "../../src/progressText";
 import { manifest } from "./helpers";
 
 describe("server launch contract", () => {
@@ -43,10 +43,14 @@ describe("server progress", () => {
     expect(progressMessage(undefined, undefined)).toBeUndefined();
   });
 
-  it("puts long jobs in a notification and generation in the status bar", () => {
-    expect(progressLocation("Flutter Tune: training")).toBe(vscode.ProgressLocation.Notification);
-    expect(progressLocation("Flutter Tune: harvesting widgets")).toBe(vscode.ProgressLocation.Notification);
-    expect(progressLocation("Flutter Tune: generating widget")).toBe(vscode.ProgressLocation.Window);
+  it("routes by the token's feature: Generate Widget's progress in the status bar, the rest in a notification", () => {
+    expect(progressFeature("flutter-tune-codeAction-0a1b2c3d4e5f")).toBe("codeAction");
+    expect(progressFeature(7)).toBeUndefined();
+    expect(progressLocation("flutter-tune-generate-0a1b2c3d4e5f")).toBe(vscode.ProgressLocation.Window);
+    for (const feature of ["codeAction", "train", "harvest", "evaluate", "load"]) {
+      expect(progressLocation(`flutter-tune-${feature}-0a1b2c3d4e5f`)).toBe(vscode.ProgressLocation.Notification);
+    }
+    expect(progressLocation("someone-elses-token")).toBe(vscode.ProgressLocation.Notification);
   });
 });
 

@@ -21,7 +21,7 @@ describe("toServerSettings", () => {
     expect(toServerSettings(configLike())).toEqual({
       baseModel: "default",
       adapter: "active",
-      quantization: "8bit",
+      quantization: "auto",
       device: "auto",
       maxNewTokens: 384,
       temperature: 0.8,

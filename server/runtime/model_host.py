@@ -21,7 +21,7 @@ from dataset_tools.errors import FlutterTuneError
 from .progress_bridge import WorkDone
 
 if TYPE_CHECKING:
-    from .app import FlutterTuneServer
+    from ..app import FlutterTuneServer
 
 logger = logging.getLogger(__name__)
 UNSET = object()
@@ -36,12 +36,6 @@ class LoadedModel:
     tokenizer: Any
     info: dict
     key: tuple
-
-
-def adapters_dir(settings) -> Path:
-    from dataset_tools.paths import adapters_dir as configured_or_default
-
-    return configured_or_default(settings.adapters_dir)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -83,7 +77,7 @@ class ModelHost:
 
     def wanted_key(self) -> tuple:
         s = self.server.settings
-        return (s.base_model, self._resolved_choice(), s.quantization, s.device, str(adapters_dir(s)), s.backend)
+        return (s.base_model, self._resolved_choice(), s.quantization, s.device, str(s.adapters_folder()), s.backend)
 
     def _resolved_choice(self) -> str | None:
         """"active"/"latest" as the folder they name now (so a changed ACTIVE file means a reload)."""
@@ -93,7 +87,7 @@ class ModelHost:
         from trainer.adapters import resolve_adapter
 
         try:
-            path = resolve_adapter(adapters_dir(self.server.settings), choice)
+            path = resolve_adapter(self.server.settings.adapters_folder(), choice)
         except (FlutterTuneError, OSError):
             return choice
         return str(path) if path is not None else None
@@ -104,7 +98,7 @@ class ModelHost:
         "latest" are followed as they are; a folder elsewhere is used for this session only."""
         from trainer.adapters import set_active
 
-        root = adapters_dir(self.server.settings)
+        root = self.server.settings.adapters_folder()
         if choice is None or (choice not in ("active", "latest") and _inside(Path(choice), root)):
             set_active(root, None if choice is None else Path(choice))
             choice = "active"
@@ -150,7 +144,7 @@ class ModelHost:
         from trainer.adapters import resolve_adapter
 
         try:
-            path = resolve_adapter(adapters_dir(self.server.settings), choice)
+            path = resolve_adapter(self.server.settings.adapters_folder(), choice)
         except FlutterTuneError:
             return None
         return Path(path) if path else None
@@ -189,13 +183,13 @@ class ModelHost:
         base, choice, quantization, device, folder, backend = key
         status = self.server.status
         status.update(loading=True, loading_percent=None, error=None, message=f"Loading {base}")
-        work = WorkDone(self.server, "Flutter Tune: loading model", cancellable=False,
+        work = WorkDone(self.server, "load", "Flutter Tune: loading model", cancellable=False,
                         on_event=lambda e: e.percent is not None and status.update(loading_percent=e.percent))
         work.begin(f"{base}")
         try:
             from trainer.generation.serving import resolve_backend
 
-            from .imports import HEAVY_LOCK, warm
+            from .heavy_imports import HEAVY_LOCK, warm
 
             warm("onnx" if resolve_backend(backend, device) == "onnx" else "inference")
             with self._load_lock, HEAVY_LOCK:

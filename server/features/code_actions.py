@@ -13,18 +13,22 @@ fills in the edit:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
+import cattrs
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
 from dataset_tools.dart import parse
 
-from .app import FlutterTuneServer
-from .dart_context import DartContext, analyze, comment_text
-from .editor_generation import generate_for_editor
-from .edits import indent_code, is_dart, replace, workspace_edit
-from .engine import GenerationRequest
-from .errors import RequestFailed, invalid_params
+from ..app import FlutterTuneServer
+from ..dart_context import DartContext, analyze, comment_text
+from ..runtime.arguments import Position
+from ..runtime.converter import converter
+from ..runtime.editor_generation import generate_for_editor
+from ..runtime.edits import indent_code, is_dart, replace, workspace_edit
+from ..runtime.engine import GenerationRequest
+from ..runtime.errors import RequestFailed, invalid_params
 
 GENERATE_FROM_COMMENT = "generateFromComment"
 REWRITE = "rewrite"
@@ -44,6 +48,15 @@ KINDS = {
     EXTRACT: types.CodeActionKind.RefactorExtract,
 }
 DOC_MAX_CHARS = 100
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionData:
+    """What a listed action carries (its ``data``) to its resolve: which action, in which document, where."""
+
+    action: str = field(metadata={"choices": tuple(TITLES)})
+    uri: str
+    position: Position
 
 
 def applicable(ctx: DartContext) -> list[str]:
@@ -76,16 +89,17 @@ def _document_context(ls: FlutterTuneServer, uri: str, position: types.Position)
     return document, analyze(source, offset)
 
 
-def list_actions(ls: FlutterTuneServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+def code_action(ls: FlutterTuneServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """``textDocument/codeAction``: the actions that fit the cursor, from the syntax tree only."""
     found = _document_context(ls, params.text_document.uri, params.range.start)
     if found is None:
         return []
     document, ctx = found
     only = [str(k.value if hasattr(k, "value") else k) for k in (params.context.only or [])]
-    position = {"line": params.range.start.line, "character": params.range.start.character}
+    position = Position(line=params.range.start.line, character=params.range.start.character)
     return [
         types.CodeAction(title=TITLES[action], kind=KINDS[action],
-                         data={"action": action, "uri": document.uri, "position": position})
+                         data=converter.unstructure(ActionData(action=action, uri=document.uri, position=position)))
         for action in applicable(ctx) if _wanted(KINDS[action].value, only)
     ]
 
@@ -176,19 +190,16 @@ def _expected_name(action: str, ctx: DartContext) -> str | None:
     return None
 
 
-async def resolve_action(ls: FlutterTuneServer, action: types.CodeAction) -> types.CodeAction:
-    data = action.data if isinstance(action.data, dict) else None
-    if not data or data.get("action") not in TITLES or not isinstance(data.get("uri"), str) \
-            or not isinstance(data.get("position"), dict):
-        raise invalid_params("codeAction/resolve: this action was not listed by Flutter Tune (bad 'data').")
+async def code_action_resolve(ls: FlutterTuneServer, action: types.CodeAction) -> types.CodeAction:
+    """``codeAction/resolve``: run the model and fill in the action's edit."""
     try:
-        position = types.Position(line=int(data["position"]["line"]), character=int(data["position"]["character"]))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise invalid_params(f"codeAction/resolve: bad position in 'data': {exc}") from exc
-    kind = data["action"]
-    found = _document_context(ls, data["uri"], position)
+        data = converter.structure(action.data, ActionData)
+    except (cattrs.BaseValidationError, TypeError) as exc:
+        raise invalid_params("codeAction/resolve: this action was not listed by Flutter Tune (bad 'data').") from exc
+    kind, uri, position = data.action, data.uri, data.position.to_lsp()
+    found = _document_context(ls, uri, position)
     if found is None:
-        raise RequestFailed(f"codeAction/resolve: {data['uri']} is not an open Dart document.")
+        raise RequestFailed(f"codeAction/resolve: {uri} is not an open Dart document.")
     document, ctx = found
     if kind not in applicable(ctx):
         raise RequestFailed(f"'{TITLES[kind]}' no longer applies here: the code changed. Ask for the action again.")
@@ -197,13 +208,12 @@ async def resolve_action(ls: FlutterTuneServer, action: types.CodeAction) -> typ
                                 max_new_tokens=48 if kind == DOC_COMMENT else None,
                                 candidates=1 if kind == DOC_COMMENT else None,
                                 expected_name=_expected_name(kind, ctx))
-    result = await generate_for_editor(ls, request, f"Flutter Tune: {TITLES[kind].lower()}")
+    result = await generate_for_editor(ls, request, "codeAction", f"Flutter Tune: {TITLES[kind].lower()}")
     if result is None:
         raise RequestFailed(f"'{TITLES[kind]}' was cancelled.")
     if kind != DOC_COMMENT and not result.code.strip():
         raise RequestFailed(f"The model wrote no code for '{TITLES[kind]}'. Try again or rephrase.")
-    document = ls.workspace.get_text_document(data["uri"])
-    found = _document_context(ls, data["uri"], position)
+    found = _document_context(ls, uri, position)
     if found is None or kind not in applicable(found[1]):
         raise RequestFailed(f"'{TITLES[kind]}' no longer applies here: the code changed while generating.")
     document, ctx = found
@@ -212,12 +222,6 @@ async def resolve_action(ls: FlutterTuneServer, action: types.CodeAction) -> typ
 
 
 def register(server: FlutterTuneServer) -> None:
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
-                    types.CodeActionOptions(code_action_kinds=sorted(set(KINDS.values()), key=str),
-                                            resolve_provider=True))
-    def code_action(ls: FlutterTuneServer, params: types.CodeActionParams):
-        return list_actions(ls, params)
-
-    @server.feature(types.CODE_ACTION_RESOLVE)
-    async def code_action_resolve(ls: FlutterTuneServer, params: types.CodeAction):
-        return await resolve_action(ls, params)
+    options = types.CodeActionOptions(code_action_kinds=sorted(set(KINDS.values()), key=str), resolve_provider=True)
+    server.feature(types.TEXT_DOCUMENT_CODE_ACTION, options)(code_action)
+    server.feature(types.CODE_ACTION_RESOLVE)(code_action_resolve)

@@ -1,7 +1,8 @@
-"""Running work that can be cancelled: generation requests, training, harvest, evaluation.
+"""The registry of running work that can be cancelled: generation requests, training, harvest, evaluation.
 
 Each job has an id, a kind and a cancel function. ``flutterTune.cancel`` cancels by id or kind
 (or everything); the client's work-done-progress Cancel button reaches a job through its token.
+``job_runner.run_job`` is how work becomes a job.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Callable
+
+
+class JobCancelled(Exception):
+    """Raised by work that stopped because its job was cancelled."""
 
 
 @dataclass

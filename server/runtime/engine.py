@@ -13,19 +13,20 @@ import queue
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from dataset_tools.errors import FlutterTuneError
 
+from .jobs import JobCancelled
+
 if TYPE_CHECKING:
-    from .app import FlutterTuneServer
+    from ..app import FlutterTuneServer
 
 logger = logging.getLogger(__name__)
 WAIT_POLL_S = 0.1
 
 
-class GenerationCancelled(Exception):
+class GenerationCancelled(JobCancelled):
     """The request was cancelled before the model started writing."""
 
 
@@ -128,7 +129,7 @@ class GenerationEngine:
             return []
         from trainer.retrieval import examples as retrieval
 
-        folder = dataset_dir(self.server.settings)
+        folder = self.server.settings.dataset_folder()
         try:
             examples = retrieval.examples_for(options, folder, tokenizer, request.instruction,
                                               context_code=request.context_code, input=request.input)
@@ -145,10 +146,3 @@ class GenerationEngine:
             self._retrieval_warned = message
             self.server.warn(f"Retrieval of your own widgets is off for now: {message}")
 
-
-def dataset_dir(settings) -> Path:
-    if settings.dataset_dir:
-        return Path(settings.dataset_dir).expanduser()
-    from dataset_tools.paths import default_dataset_dir
-
-    return default_dataset_dir()

@@ -1,9 +1,12 @@
 """Bridge from ``dataset_tools.progress`` events to LSP work-done progress.
 
-``WorkDone(server, title)`` owns one progress token: it creates it on the client (or uses the
-token the client sent with the request), turns start/advance/finish events into
-begin/report/end, throttles reports, and forwards the client's cancel (the Cancel button) to the
-``Progress`` object and to an optional ``threading.Event``. All sends run on the event loop.
+``WorkDone(server, feature, title)`` owns one progress token: it creates it on the client, turns
+start/advance/finish events into begin/report/end, throttles reports, and forwards the client's
+cancel (the Cancel button) to the ``Progress`` object and to an optional ``threading.Event``. All
+sends run on the event loop.
+
+The token is ``flutter-tune-<feature>-<id>`` (docs/ARCHITECTURE.md): the client decides by the
+feature how to show the progress (``generate`` has the Generate Widget command's own notification).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from lsprotocol import types
 from dataset_tools.progress import CallbackProgress, ProgressEvent
 
 if TYPE_CHECKING:
-    from .app import FlutterTuneServer
+    from ..app import FlutterTuneServer
 
 REPORT_INTERVAL_S = 0.1
 
@@ -26,8 +29,8 @@ REPORT_INTERVAL_S = 0.1
 class WorkDone:
     """One work-done progress. ``progress`` is the object to hand to long-running code."""
 
-    def __init__(self, server: "FlutterTuneServer", title: str, *, cancellable: bool = True,
-                 token: types.ProgressToken | None = None, cancel_event: threading.Event | None = None,
+    def __init__(self, server: "FlutterTuneServer", feature: str, title: str, *, cancellable: bool = True,
+                 cancel_event: threading.Event | None = None,
                  on_event: Callable[[ProgressEvent], None] | None = None,
                  describe: Callable[[ProgressEvent], str] | None = None) -> None:
         self.server = server
@@ -37,19 +40,19 @@ class WorkDone:
         self.on_event = on_event
         self.describe = describe
         self.progress = CallbackProgress(self._on_event)
-        self.enabled = server.supports_progress or token is not None
-        self.token = token if token is not None else f"flutter-tune-{uuid.uuid4().hex[:12]}"
-        self._client_token = token is not None
-        self._created = self._client_token
+        self.enabled = server.supports_progress
+        self.token = f"flutter-tune-{feature}-{uuid.uuid4().hex[:12]}"
+        self._created = False
         self._pending: list = []
         self._begun = False
         self._ended = False
         self._last_report = 0.0
-        server.jobs.register_progress(self.token, self.cancel)
 
     # --- lifecycle ---------------------------------------------------------------------------
     def begin(self, message: str = "") -> "WorkDone":
-        if self.enabled and not self._client_token:
+        """Show the progress (the client's Cancel button then reaches ``cancel``)."""
+        self.server.jobs.register_progress(self.token, self.cancel)
+        if self.enabled:
             self.server.call_soon(self._create)
         self._send(types.WorkDoneProgressBegin(title=self.title, message=message or None,
                                                cancellable=self.cancellable, percentage=0))

@@ -11,7 +11,7 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .app import FlutterTuneServer
+    from ..app import FlutterTuneServer
 
 METHOD = "flutterTune/status"
 
@@ -36,10 +36,8 @@ class StatusReporter:
         """Look again whether the adapters folder holds an interrupted run, and notify."""
         from trainer.runs import resumable_run
 
-        from .model_host import adapters_dir
-
         try:
-            found = resumable_run(adapters_dir(self.server.settings)) is not None
+            found = resumable_run(self.server.settings.adapters_folder()) is not None
         except OSError:
             found = False
         self.update(resumable=found)

@@ -11,17 +11,37 @@ meanLogprob}], noAdapter}`` — ``range`` is where the inserted text now lies an
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lsprotocol import types
 
-from trainer.generation.generate import MAX_NEW_TOKENS_LIMIT
+from dataset_tools.settings import same_setting
+from trainer.generation.generate import GenerationSettings
 
-from .app import FlutterTuneServer
-from .editor_generation import generate_for_editor
-from .edits import clamp_position, insert, is_dart, range_after_insert, text_for_insertion, workspace_edit
-from .engine import GenerationRequest
-from .errors import RequestFailed, command_options, get_number, get_position, get_str, invalid_params
+from ..app import FlutterTuneServer
+from ..runtime.arguments import Position, arg, command_args
+from ..runtime.converter import NonEmptyStr
+from ..runtime.editor_generation import generate_for_editor
+from ..runtime.edits import clamp_position, insert, is_dart, range_after_insert, text_for_insertion, workspace_edit
+from ..runtime.engine import GenerationRequest
+from ..runtime.errors import RequestFailed, invalid_params
 
 GENERATE = "flutterTune.generate"
+
+
+@dataclass(frozen=True, kw_only=True)
+class GenerateArgs:
+    """The argument (the bounds of ``maxNewTokens`` and ``candidates`` are the settings' own)."""
+
+    uri: NonEmptyStr
+    position: Position
+    instruction: NonEmptyStr = arg(aliases=("description", "prompt"))
+    input: str = ""
+    max_new_tokens: int | None = same_setting(GenerationSettings, "max_new_tokens", default=None)
+    candidates: int | None = same_setting(GenerationSettings, "candidates", default=None)
+
+
+POSITIONAL = ("uri", "position", "instruction")
 NO_ADAPTER = ("No trained adapter yet: this is the base model, not your style. Harvest your project and train "
               "(Flutter Tune: Harvest Workspace, then Train Adapter), or run the demo.")
 
@@ -69,41 +89,37 @@ async def apply_edit(ls: FlutterTuneServer, edit: types.WorkspaceEdit, label: st
     return bool(response.applied)
 
 
+async def generate(ls: FlutterTuneServer, *args) -> dict:
+    options = command_args(GENERATE, args, GenerateArgs, positional=POSITIONAL)
+    uri = options.uri
+    try:
+        document = ls.workspace.get_text_document(uri)
+        source = document.source
+    except Exception as exc:
+        raise invalid_params(f"{GENERATE}: cannot read document {uri}: {exc}") from exc
+    if not is_dart(document):
+        raise RequestFailed(f"{GENERATE}: {uri} is not a Dart file; open a .dart file to insert a widget.")
+    request = GenerationRequest(instruction=options.instruction, input=options.input, context_code=source[-4000:],
+                                max_new_tokens=options.max_new_tokens, candidates=options.candidates)
+    result = await generate_for_editor(ls, request, "generate", "Flutter Tune: generating widget")
+    if result is None:
+        return dict(CANCELLED)
+    no_adapter = ls.models.active_adapter_path() is None
+    if no_adapter:
+        ls.status.update(message=NO_ADAPTER)
+    if not result.code.strip():
+        ls.warn("The model wrote no code for this description. Try rephrasing it."
+                + (f" {NO_ADAPTER}" if no_adapter else ""))
+        return result_payload(result, False, no_adapter=no_adapter)
+    document = ls.workspace.get_text_document(uri)  # it may have changed while generating
+    where = clamp_position(document, options.position.to_lsp())
+    texts = [text_for_insertion(document, where, c.code) for c in result.candidates]
+    edit = workspace_edit(uri, [insert(where, texts[0])])
+    applied = await apply_edit(ls, edit, "Flutter Tune: generate widget")
+    if applied and not result.passed:  # the editor shows the checks with the result; the log keeps them
+        ls.log(f"The inserted widget failed these checks: {', '.join(result.failed)}.")
+    return result_payload(result, applied, texts=texts, where=where, no_adapter=no_adapter)
+
+
 def register(server: FlutterTuneServer) -> None:
-    @server.command(GENERATE)
-    async def generate(ls: FlutterTuneServer, *args):
-        options = command_options(GENERATE, args, positional=("uri", "position", "instruction"))
-        uri = get_str(GENERATE, options, "uri", required=True)
-        position = get_position(GENERATE, options)
-        instruction = get_str(GENERATE, options, "instruction", required=True, aliases=("description", "prompt"))
-        extra = get_str(GENERATE, options, "input", default="") or ""
-        max_new = get_number(GENERATE, options, "maxNewTokens", low=1, high=MAX_NEW_TOKENS_LIMIT)
-        candidates = get_number(GENERATE, options, "candidates", low=1, high=8)
-        try:
-            document = ls.workspace.get_text_document(uri)
-            source = document.source
-        except Exception as exc:
-            raise invalid_params(f"{GENERATE}: cannot read document {uri}: {exc}") from exc
-        if not is_dart(document):
-            raise RequestFailed(f"{GENERATE}: {uri} is not a Dart file; open a .dart file to insert a widget.")
-        request = GenerationRequest(instruction=instruction, input=extra, context_code=source[-4000:],
-                                    max_new_tokens=int(max_new) if max_new else None,
-                                    candidates=int(candidates) if candidates else None)
-        result = await generate_for_editor(ls, request, "Flutter Tune: generating widget")
-        if result is None:
-            return dict(CANCELLED)
-        no_adapter = ls.models.active_adapter_path() is None
-        if no_adapter:
-            ls.status.update(message=NO_ADAPTER)
-        if not result.code.strip():
-            ls.warn("The model wrote no code for this description. Try rephrasing it."
-                    + (f" {NO_ADAPTER}" if no_adapter else ""))
-            return result_payload(result, False, no_adapter=no_adapter)
-        document = ls.workspace.get_text_document(uri)  # it may have changed while generating
-        where = clamp_position(document, position)
-        texts = [text_for_insertion(document, where, c.code) for c in result.candidates]
-        edit = workspace_edit(uri, [insert(where, texts[0])])
-        applied = await apply_edit(ls, edit, "Flutter Tune: generate widget")
-        if applied and not result.passed:  # the editor shows the checks with the result; the log keeps them
-            ls.log(f"The inserted widget failed these checks: {', '.join(result.failed)}.")
-        return result_payload(result, applied, texts=texts, where=where, no_adapter=no_adapter)
+    server.command(GENERATE)(generate)

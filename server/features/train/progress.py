@@ -1,4 +1,5 @@
-"""The ``flutterTune/trainingProgress`` notification: the training panel's live numbers.
+"""Training's progress: the ``flutterTune/trainingProgress`` notification (the training panel's live
+numbers) and the work-done progress message (step, loss, ETA).
 
 ``{job, step, totalSteps, epoch, loss, evalLoss, learningRate, tokensPerSecond, etaSeconds, state,
 adapter?, switched?}`` with state running / done / cancelled / failed. ``job`` names the run, so the
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from dataset_tools.progress import ProgressEvent
 
 if TYPE_CHECKING:
-    from .app import FlutterTuneServer
+    from ...app import FlutterTuneServer
 
 METHOD = "flutterTune/trainingProgress"
 REPORT_INTERVAL_S = 0.1
@@ -57,3 +58,19 @@ class TrainingProgressNotifier:
         if switched is not None:
             payload["switched"] = switched
         self.server.notify_client(METHOD, payload)
+
+
+def describe(event: ProgressEvent) -> str:
+    """The work-done progress message of a training event: "step 3/8 · loss 0.8120 · ETA 12s"."""
+    data = event.data
+    parts = []
+    if "step" in data:
+        parts.append(f"step {data['step']}/{data.get('total_steps') or event.total or '?'}")
+    if data.get("loss") is not None:
+        parts.append(f"loss {data['loss']:.4f}")
+    if data.get("eval_loss") is not None:
+        parts.append(f"validation loss {data['eval_loss']:.4f}")
+    if data.get("eta_seconds") is not None:
+        eta = int(data["eta_seconds"])
+        parts.append(f"ETA {eta // 60}m{eta % 60:02d}s" if eta >= 60 else f"ETA {eta}s")
+    return " · ".join(parts) or event.message

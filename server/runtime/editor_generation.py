@@ -1,0 +1,44 @@
+"""Run one generation for an editor request as a job: queue it, show progress, honour every kind of cancel.
+
+Used by ``flutterTune.generate`` and by code-action resolve. Cancel arrives as ``$/cancelRequest``,
+as the work-done-progress Cancel button, or as ``flutterTune.cancel``; each sets the request's event
+and generation stops before the next token (``job_runner.run_job``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .engine import GenerationRequest
+from .job_runner import run_job
+from .progress_bridge import WorkDone
+
+if TYPE_CHECKING:
+    from ..app import FlutterTuneServer
+
+
+def summary(result) -> str:
+    return f"{result.new_tokens} tokens in {result.seconds:.1f}s ({result.stop_reason})"
+
+
+async def generate_for_editor(ls: FlutterTuneServer, request: GenerationRequest, feature: str, title: str):
+    """The GenerationResult, or None when cancelled. Failures raise RequestFailed (an LSP error).
+    ``feature`` ("generate", "codeAction") names the progress for the client."""
+    work = WorkDone(ls, feature, title, cancel_event=request.cancel)
+    limit = request.max_new_tokens or ls.settings.max_new_tokens
+    produced = 0
+
+    def on_token(token_id: int, text: str) -> None:
+        nonlocal produced
+        produced += 1
+        work.report(f"{produced} tokens", min(99, int(100 * produced / max(limit, 1))), force=produced == 1)
+
+    request.on_token = on_token
+    request.on_start = lambda: work.report("writing", 0, force=True)
+    waiting = "waiting for the model" if not ls.models.is_loaded() else (
+        "queued" if ls.status.generating or ls.engine.pending() else "")
+    outcome = await run_job(ls, "generate", work, lambda: ls.engine.submit(request), begin_message=waiting,
+                            summary=summary)
+    if outcome.cancelled or outcome.value.stop_reason == "cancelled":
+        return None
+    return outcome.value
