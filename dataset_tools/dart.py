@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import tree_sitter_dart
-from tree_sitter import Language, Node, Parser, Tree
+from tree_sitter import Language, Parser, Tree
 
 LANGUAGE = Language(tree_sitter_dart.language())
 _local = threading.local()
@@ -23,12 +23,3 @@ def parse(source: bytes | str) -> Tree:
     if isinstance(source, str):
         source = source.encode("utf-8")
     return parser().parse(source)
-
-
-def has_errors(node: Node) -> bool:
-    """True when the tree has ERROR or MISSING nodes."""
-    return node.has_error
-
-
-def text(node: Node) -> str:
-    return node.text.decode("utf-8", errors="replace") if node.text is not None else ""

@@ -1,7 +1,7 @@
 """The language server: pygls' ``LanguageServer`` plus the state every feature shares, and the list of features.
 
 Each feature is a module of ``server.features`` whose handlers are plain functions; its
-``register(server)`` hands them to pygls; ``build_server()`` lists the features and registers each.
+``register(server)`` hands them to pygls; ``server.features.build_server()`` lists the features.
 Work happens in background threads; anything sent to the client from a thread goes through
 ``call_soon`` so that messages are written by the event loop thread only.
 """
@@ -87,13 +87,3 @@ class FlutterTuneServer(LanguageServer):
         self.jobs.cancel_all()
         self.engine.stop()
         super().shutdown()
-
-
-def build_server() -> FlutterTuneServer:
-    from .features import adapters, code_actions, evaluate, generate, harvest, jobs, lifecycle, train
-
-    server = FlutterTuneServer()
-    # settings and session lifecycle, code actions, then one feature per command group
-    for feature in (lifecycle, code_actions, generate, harvest, train, evaluate, adapters, jobs):
-        feature.register(server)
-    return server

@@ -22,7 +22,7 @@ from pygls.workspace import TextDocument
 from dataset_tools.dart import parse
 
 from ..app import FlutterTuneServer
-from ..dart_context import DartContext, analyze, comment_text
+from dataset_tools.dart_context import DartContext, analyze, comment_text
 from ..runtime.arguments import Position
 from ..runtime.converter import converter
 from ..runtime.editor_generation import generate_for_editor

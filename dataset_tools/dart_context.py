@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from dataset_tools.dart import parse
-from dataset_tools.widgets import STATE_BASES, is_widget_type
+from .dart import parse
+from .widgets import STATE_BASES, is_widget_type
 
 COMMENT_TYPES = ("comment", "documentation_comment")
 SIGNATURE_TYPES = ("function_signature", "getter_signature")
