@@ -27,11 +27,42 @@ T = TypeVar("T")
 
 def setting(default: Any, *, low: float | None = None, high: float | None = None,
             choices: tuple | None = None, key: str | None = None, flag: str | None = None,
-            help: str = "") -> Any:
+            aliases: tuple[str, ...] = (), help: str = "") -> Any:
     """A dataclass field with its default, allowed range or choices, editor ``key`` (camelCase,
-    under ``flutterTune.``) and CLI ``flag`` — the one place they are defined."""
-    metadata = {"low": low, "high": high, "choices": choices, "key": key, "flag": flag, "help": help}
+    under ``flutterTune.``), CLI ``flag`` (and other spellings of it) — the one place they are defined."""
+    metadata = {"low": low, "high": high, "choices": choices, "key": key, "flag": flag, "aliases": aliases,
+                "help": help}
     return dataclasses.field(default=default, metadata=metadata)
+
+
+def add_arguments(parser, cls: type) -> list[str]:
+    """Add a flag for every field of dataclass ``cls`` that declares one; returns their field names.
+
+    Types and choices come from the annotations, help from the declaration. Flags default to None,
+    so a flag the user did not give never overrides a config file; booleans are switches.
+    """
+    hints = typing.get_type_hints(cls)
+    names = []
+    for field in dataclasses.fields(cls):
+        flag = field.metadata.get("flag")
+        if not flag:
+            continue
+        annotation = hints[field.name]
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        base = args[0] if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1 \
+            else annotation
+        kwargs: dict[str, Any] = {"dest": field.name, "default": None, "help": field.metadata.get("help") or None}
+        if base is bool:
+            kwargs["action"] = "store_true"
+        elif typing.get_origin(base) is typing.Literal:
+            kwargs["choices"] = typing.get_args(base)
+        else:
+            kwargs["type"] = base if base in (int, float) else str
+            kwargs["metavar"] = ("N" if base in (int, float) else "DIR" if field.name.endswith("_dir")
+                                 else "FILE" if field.name.endswith("_file") else "NAME")
+        parser.add_argument(flag, *field.metadata.get("aliases", ()), **kwargs)
+        names.append(field.name)
+    return names
 
 
 def same_setting(owner: type, name: str, **changes: Any) -> Any:

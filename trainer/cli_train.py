@@ -10,62 +10,16 @@ import argparse
 import json
 import sys
 
-# CLI flag → TrainConfig field (flags left unset do not override the config file).
-FLAG_FIELDS = {
-    "data": "data_dir", "train_file": "train_file", "eval_file": "eval_file", "base": "base",
-    "adapters_dir": "adapters_dir", "quantization": "quantization", "device": "device",
-    "epochs": "epochs", "max_steps": "max_steps", "batch_size": "batch_size", "grad_accum": "grad_accum",
-    "learning_rate": "learning_rate", "lora_r": "lora_r", "lora_alpha": "lora_alpha",
-    "lora_dropout": "lora_dropout", "max_length": "max_length", "overlong": "overlong", "packing": "packing",
-    "eval_steps": "eval_steps", "early_stopping": "early_stopping_patience", "max_minutes": "max_minutes",
-    "resume": "resume", "gradient_checkpointing": "gradient_checkpointing", "seed": "seed",
-    "micro_batch_size": "micro_batch_size",
-    "warmup_ratio": "warmup_ratio", "max_eval_samples": "max_eval_samples", "activate": "activate",
-}
-
-
 def _add_train(subparsers) -> None:
-    from .models import DEVICE_HELP, DEVICES, QUANTIZATION_HELP, QUANTIZATIONS
+    from dataset_tools.settings import add_arguments
+
+    from .config import TrainConfig
 
     p = subparsers.add_parser("train", help="fine-tune a LoRA adapter on a harvested dataset",
-                              description="Train a LoRA adapter on a harvested dataset. The base model's "
-                                          "quantization is chosen per device (see --quantization).")
+                              description="Train a LoRA adapter on a harvested dataset. Flags override the "
+                                          "config file, which overrides the defaults (trainer.config.TrainConfig).")
     p.add_argument("--config", metavar="FILE", help="JSON/TOML settings (the guide's config.json keys work)")
-    p.add_argument("--data", metavar="DIR", help="dataset folder with train.jsonl/validation.jsonl")
-    p.add_argument("--train-file", metavar="FILE", help="explicit train file (JSONL or JSON array)")
-    p.add_argument("--eval-file", metavar="FILE", help="explicit validation file")
-    p.add_argument("--base", metavar="NAME", help="'default', a local model folder or a hub id")
-    p.add_argument("--adapters-dir", metavar="DIR", help="where versioned adapters are written")
-    p.add_argument("--quantization", choices=QUANTIZATIONS, help=QUANTIZATION_HELP)
-    p.add_argument("--device", choices=DEVICES, help=DEVICE_HELP)
-    p.add_argument("--epochs", type=float)
-    p.add_argument("--max-steps", type=int)
-    p.add_argument("--batch-size", type=int, help="sequences per optimizer step (default 4)")
-    p.add_argument("--micro-batch-size", type=int, metavar="N",
-                   help="sequences per forward pass (default: 1 on CPU/MPS — no padding, least memory, the same "
-                        "gradient — and the whole batch on CUDA)")
-    p.add_argument("--grad-accum", type=int)
-    p.add_argument("--learning-rate", "--lr", type=float)
-    p.add_argument("--lora-r", type=int)
-    p.add_argument("--lora-alpha", type=int)
-    p.add_argument("--lora-dropout", type=float)
-    p.add_argument("--max-length", type=int)
-    p.add_argument("--overlong", choices=["truncate", "drop"], help="what to do with samples over max length")
-    p.add_argument("--packing", action="store_true", default=None, help="pack samples into full sequences")
-    p.add_argument("--eval-steps", type=int, help="validate every N steps (default: every epoch)")
-    p.add_argument("--max-eval-samples", type=int)
-    p.add_argument("--early-stopping", type=int, metavar="PATIENCE",
-                   help="stop after PATIENCE validations without improvement")
-    p.add_argument("--max-minutes", type=float, help="time budget; the best adapter so far is saved")
-    p.add_argument("--resume", action="store_true", default=None,
-                   help="continue the newest interrupted run (its settings; this call's --max-minutes)")
-    p.add_argument("--activate", choices=["if_better", "always", "never"],
-                   help="make the new adapter the active one: if it validates better than the active one "
-                        "(default), always, or never")
-    p.add_argument("--gradient-checkpointing", action="store_true", default=None,
-                   help="trade ~1/3 more time for much less memory on long samples")
-    p.add_argument("--seed", type=int)
-    p.add_argument("--warmup-ratio", type=float)
+    add_arguments(p, TrainConfig)
     p.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto",
                    help="generation backend to prepare the new adapter for (auto: export the ONNX serving "
                         "model right away on a CPU; torch: skip)")
@@ -83,7 +37,11 @@ def run_train(args) -> int:
     from .config import load_train_config
     from .train import train
 
-    overrides = {field: getattr(args, flag, None) for flag, field in FLAG_FIELDS.items()}
+    from dataclasses import fields
+
+    from .config import TrainConfig
+
+    overrides = {f.name: getattr(args, f.name, None) for f in fields(TrainConfig)}
     config = load_train_config(args.config, overrides)
     progress = _progress(args)
     info = train(config, progress)

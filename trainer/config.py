@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from dataset_tools.errors import FlutterTuneError
-from dataset_tools.settings import apply_overrides, load_config_file
+from dataset_tools.settings import apply_overrides, load_config_file, setting
 
-from .models import DEVICES, QUANTIZATIONS
+from .models import DEVICE_HELP, DEVICES, QUANTIZATION_HELP, QUANTIZATIONS
 
 # The guide's config.json keys → TrainConfig fields.
 GUIDE_KEYS = {
@@ -38,44 +38,59 @@ class TrainConfig:
     """Everything one training run needs. Paths left as None take the project defaults."""
 
     # what to train on and where results go
-    base: str = "default"                      # "default", a local model folder, or a hub id
-    data_dir: str | None = None                # dataset folder (train/validation/test.jsonl); default: harvest's
-    train_file: str | None = None              # or an explicit train file (JSONL, or the guide's JSON array)
-    eval_file: str | None = None               # explicit validation file (default: data_dir/validation.jsonl)
-    adapters_dir: str | None = None            # versioned adapter folders; default: <data home>/adapters
+    base: str = setting("default", flag="--base", help="'default' (the embedded SmolLM2-135M), a local model "
+                                                       "folder or a hub id")
+    data_dir: str | None = setting(None, flag="--data", help="dataset folder with train.jsonl/validation.jsonl "
+                                                             "(default: harvest's)")
+    train_file: str | None = setting(None, flag="--train-file", help="explicit train file (JSONL or JSON array)")
+    eval_file: str | None = setting(None, flag="--eval-file",
+                                    help="explicit validation file (default: data_dir/validation.jsonl)")
+    adapters_dir: str | None = setting(None, flag="--adapters-dir",
+                                       help="where versioned adapters are written (default: <data home>/adapters)")
     # model loading ("auto": see trainer.models.resolve_quantization and pick_device)
-    quantization: Literal["auto", "8bit", "4bit", "none"] = "auto"
-    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
+    quantization: Literal["auto", "8bit", "4bit", "none"] = setting("auto", flag="--quantization",
+                                                                    help=QUANTIZATION_HELP)
+    device: Literal["auto", "cpu", "cuda", "mps"] = setting("auto", flag="--device", help=DEVICE_HELP)
     # LoRA
-    lora_r: int = 8
-    lora_alpha: int = 16
-    lora_dropout: float = 0.05
+    lora_r: int = setting(8, flag="--lora-r", help="LoRA rank (default 8)")
+    lora_alpha: int = setting(16, flag="--lora-alpha", help="LoRA alpha (default 16)")
+    lora_dropout: float = setting(0.05, flag="--lora-dropout", help="LoRA dropout (default 0.05)")
     target_modules: list[str] = field(default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"])
     # optimisation
-    learning_rate: float = 2e-4
-    batch_size: int = 4                        # sequences per optimizer step (times grad_accum)
-    grad_accum: int = 1
-    micro_batch_size: int = 0                  # sequences per forward pass; 0: 1 on CPU/MPS (no padding, least
-                                               # memory, same gradient), the whole batch on CUDA
-    epochs: float = 3.0
-    max_steps: int = 0                         # >0 caps the number of optimizer steps
-    warmup_ratio: float = 0.05
+    learning_rate: float = setting(2e-4, flag="--learning-rate", aliases=("--lr",), help="default 2e-4")
+    batch_size: int = setting(4, flag="--batch-size", help="sequences per optimizer step, times grad_accum "
+                                                           "(default 4)")
+    grad_accum: int = setting(1, flag="--grad-accum", help="gradient accumulation steps (default 1)")
+    micro_batch_size: int = setting(0, flag="--micro-batch-size",
+                                    help="sequences per forward pass (default 0: 1 on CPU/MPS — no padding, least "
+                                         "memory, the same gradient — and the whole batch on CUDA)")
+    epochs: float = setting(3.0, flag="--epochs", help="default 3")
+    max_steps: int = setting(0, flag="--max-steps", help="cap on optimizer steps (default 0: no cap)")
+    warmup_ratio: float = setting(0.05, flag="--warmup-ratio", help="share of steps warming up (default 0.05)")
     weight_decay: float = 0.0
     lr_scheduler: str = "linear"
-    seed: int = 42
+    seed: int = setting(42, flag="--seed", help="default 42")
     # sequences
-    max_length: int = 1024
-    overlong: Literal["truncate", "drop"] = "truncate"
-    packing: bool = False
-    gradient_checkpointing: bool = False       # recompute activations: ~1/3 slower, far less memory on long batches
+    max_length: int = setting(1024, flag="--max-length", help="tokens per sample (default 1024)")
+    overlong: Literal["truncate", "drop"] = setting("truncate", flag="--overlong",
+                                                    help="what to do with samples over max length")
+    packing: bool = setting(False, flag="--packing", help="pack samples into full sequences")
+    gradient_checkpointing: bool = setting(False, flag="--gradient-checkpointing",
+                                           help="recompute activations: ~1/3 slower, far less memory on long "
+                                                "batches")
     # evaluation, checkpoints, stopping
-    eval_steps: int = 0                        # 0: validate once per epoch; N: every N steps
-    max_eval_samples: int = 0                  # 0: the whole validation split
-    early_stopping_patience: int = 0           # 0: off; N: stop after N validations without improvement
+    eval_steps: int = setting(0, flag="--eval-steps", help="validate every N steps (default 0: every epoch)")
+    max_eval_samples: int = setting(0, flag="--max-eval-samples", help="default 0: the whole validation split")
+    early_stopping_patience: int = setting(0, flag="--early-stopping",
+                                           help="stop after N validations without improvement (default 0: off)")
     save_total_limit: int = 2
-    max_minutes: float = 0.0                   # 0: no time budget
-    resume: bool = False
-    activate: Literal["if_better", "always", "never"] = "if_better"  # make the new adapter ACTIVE when…
+    max_minutes: float = setting(0.0, flag="--max-minutes",
+                                 help="time budget; the best adapter so far is saved (default 0: none)")
+    resume: bool = setting(False, flag="--resume",
+                           help="continue the newest interrupted run (its settings; this call's --max-minutes)")
+    activate: Literal["if_better", "always", "never"] = setting(
+        "if_better", flag="--activate", help="make the new adapter the active one: if it validates better than "
+                                             "the active one (default), always, or never")
     logging_steps: int = 1
 
     def validate(self) -> "TrainConfig":

@@ -57,3 +57,19 @@ def test_invalid_values_are_rejected():
         load_train_config(None, {"batch_size": 4, "micro_batch_size": 3})
     with pytest.raises(FlutterTuneError, match="quantization must be one of auto, 8bit, 4bit, none"):
         TrainConfig(quantization="3bit").validate()
+
+
+def test_train_flags_come_from_the_config_declarations():
+    """Every TrainConfig field that declares a flag is on `flutter-tune train`, parsed to its type."""
+    import dataclasses
+
+    from server.cli import build_parser
+    from trainer.config import TrainConfig
+
+    args = build_parser().parse_args(["train", "--lora-r", "4", "--lr", "0.001", "--early-stopping", "2",
+                                      "--packing", "--quantization", "none", "--data", "d"])
+    assert (args.lora_r, args.learning_rate, args.early_stopping_patience) == (4, 0.001, 2)
+    assert args.packing is True and args.quantization == "none" and args.data_dir == "d"
+    assert args.epochs is None and args.resume is None  # not given: the config file or the default decides
+    declared = [f.name for f in dataclasses.fields(TrainConfig) if f.metadata.get("flag")]
+    assert all(hasattr(args, name) for name in declared) and len(declared) >= 25
