@@ -35,7 +35,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def run_config(name, serving, records, train, settings, retrieval, dataset) -> dict:
-    from trainer import metrics
+    from trainer.evaluation import metrics
     from trainer.evaluation.evaluate import percentile, score_code
     from trainer.generation.generate import generate_code
     from trainer.retrieval.examples import examples_for
