@@ -116,3 +116,46 @@ def test_int8_onnx_writes_checked_candidates_and_cancels(tiny_model_dir, serving
     stopped = generate_code(model, None, "A card", settings=GenerationSettings(max_new_tokens=200, seed=3),
                             cancel=cancel, on_token=lambda step, text: step == 3 and cancel.set())
     assert stopped.stop_reason == "cancelled" and stopped.best.new_tokens <= 3
+
+
+def test_a_restarted_session_continues_the_prompt_as_a_fresh_one(tiny_fp32):
+    from trainer.generation.backends import OnnxSession
+
+    model = load_onnx(tiny_fp32, {})
+    prompt = list(range(5, 25))
+    fresh = OnnxSession(model.onnx_model, prompt, 1, 8)
+    reused = OnnxSession(model.onnx_model, prompt, 1, 8)
+    for token in (3, 4, 5):
+        reused.logits()
+        reused.advance(np.array([token], dtype=np.int32))
+    reused.restart()
+    assert np.allclose(reused.logits(), fresh.logits(), atol=1e-4)
+    reused.advance(np.array([7], dtype=np.int32))
+    fresh.advance(np.array([7], dtype=np.int32))
+    assert np.allclose(reused.logits(), fresh.logits(), atol=1e-4)
+
+
+def test_onnx_candidates_after_a_failed_greedy_reuse_the_prompt(tiny_model_dir, serving_root, monkeypatch):
+    """On ONNX the sampled candidates run one after another on the greedy candidate's session
+    (one prefill in all), each from its own random stream; the step count keeps rising across them."""
+    from trainer.generation import backends
+
+    model = load_onnx(ensure_serving_model(tiny_model_dir, None, "int8", root=serving_root), {})
+    sessions, restarts = [], []
+    monkeypatch.setattr(backends.OnnxSession, "__init__", _counting(backends.OnnxSession.__init__, sessions))
+    monkeypatch.setattr(backends.OnnxSession, "restart", _counting(backends.OnnxSession.restart, restarts))
+    steps = []
+    result = generate_code(model, None, "A card", settings=GenerationSettings(
+        max_new_tokens=10, candidates=3, stop_at_widget_end=False, seed=5),
+        on_token=lambda step, text: steps.append(step))
+    assert not any(c.passed for c in result.candidates)  # random weights write no widget
+    assert len(sessions) == 1 and len(restarts) == 2
+    assert sorted(c.index for c in result.candidates) == [0, 1, 2]  # distinct code, one per candidate
+    assert steps == sorted(steps) and len(set(steps)) == len(steps) == 30
+
+
+def _counting(function, calls: list):
+    def wrapper(*args, **kwargs):
+        calls.append(args[1:])
+        return function(*args, **kwargs)
+    return wrapper

@@ -4,9 +4,12 @@ A session exposes ``logits()`` (the last step's logits, [n, vocab] float32) and 
 (feed one token per sequence). The token choice, stopping and checking live in
 :mod:`trainer.generation.candidates`, so both backends behave the same:
 
-- ``OnnxSession`` (ONNX Runtime GenAI, int8 weights): the prompt is prefilled for the N sequences
-  together; each step the chosen tokens are imposed with ``set_logits`` (one-hot) and
-  ``generate_next_token``, the only way to steer a batch in that API.
+- ``OnnxSession`` (ONNX Runtime GenAI, int8 weights): the prompt is prefilled for each of the N
+  sequences (that API cannot share one prompt's cache across a batch); each step the chosen tokens
+  are imposed with ``set_logits`` (one-hot) and ``generate_next_token``, the only way to steer a batch
+  in that API. A one-sequence session can ``restart()``: rewind to the end of the prompt and keep its
+  cache, so further candidates cost their decoding only (16 ms instead of a 2.5 s prefill for an
+  843-token prompt with retrieved examples).
 - ``TorchSession`` (transformers): one prefill, its KV cache repeated for the N sequences, then
   batched single-token steps.
 """
@@ -34,8 +37,17 @@ class OnnxSession:
         params.set_search_options(max_length=len(prompt_ids) + max_new_tokens + 1, batch_size=n,
                                   do_sample=False)
         self.n = n
+        self.prompt_ids = list(prompt_ids)
         self.generator = og.Generator(model, params)
         self.generator.append_tokens(np.array([prompt_ids] * n, dtype=np.int32))
+
+    def restart(self) -> None:
+        """Back to the state right after the prompt, its cache kept (one-sequence sessions only):
+        the prompt's last token is run again to give its logits."""
+        if self.n != 1:
+            raise ValueError("only a one-sequence session can restart")
+        self.generator.rewind_to(len(self.prompt_ids) - 1)
+        self.generator.append_tokens(np.array([self.prompt_ids[-1:]], dtype=np.int32))
 
     def logits(self) -> np.ndarray:
         return np.asarray(self.generator.get_logits()).reshape(self.n, -1)

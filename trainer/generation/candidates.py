@@ -1,8 +1,9 @@
 """The decoding loop: N candidates at once, each stopped at its widget's end, checked and ranked.
 
 ``decode_escalating`` (the default) decodes the greedy candidate alone and, only when it fails a check,
-the other ``n - 1`` as one batch; ``decode_candidates(serving, prompt_ids, n, settings, ...)`` runs one
-session of ``n`` sequences (candidate 0 greedy, the others sampled — see
+the others: as one batch where the backend prefills a batch's prompt once (torch), else one after
+another on the same session restarted after the prompt (ONNX), stopping at the first that passes;
+``decode_candidates(serving, prompt_ids, n, settings, ...)`` runs one session of ``n`` sequences (candidate 0 greedy, the others sampled — see
 :mod:`trainer.generation.sampling`). Each sequence has
 its own incremental detokenizer and :class:`trainer.generation.widget_end.WidgetEndTracker`; a sequence that ends
 (EOS, widget end) is fed EOS from then on. The loop stops when every sequence has ended, at
@@ -79,21 +80,23 @@ class _Stream:
 def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, prompt: str, instruction: str,
                       expected_name: str | None = None, cancel: threading.Event | None = None,
                       on_token: Callable[[int, str], None] | None = None, greedy_first: bool = True,
-                      first_index: int = 0, first_step: int = 0) -> "Decoded":
+                      first_index: int = 0, first_step: int = 0, session=None) -> "Decoded":
     """Generate ``n`` candidates: best first, the seconds to the first token, the tokens decoded.
 
     ``on_token(step, text)`` is called after every step with the step count and the text candidate 0
-    added in it ("" when it added none).
+    added in it ("" when it added none). ``session``: one already holding the prompt (else a new one).
+    Candidate ``first_index + i`` samples from its own random stream (``settings.seed`` and its index).
     """
     start = time.perf_counter()
     tokenizer = serving.tokenizer
     eos = serving.eos_ids
     eos_token = min(eos) if eos else 0
-    rng = np.random.default_rng(settings.seed)
+    rng = np.random.default_rng(None if settings.seed is None else [settings.seed, first_index])
     streams = [_Stream(IncrementalDetokenizer(tokenizer)) for _ in range(n)]
     greedy = np.zeros(n, dtype=bool)
     greedy[0] = greedy_first
-    session = serving.session(prompt_ids, n, settings.max_new_tokens)
+    if session is None:
+        session = serving.session(prompt_ids, n, settings.max_new_tokens)
     first_token_seconds = None
     passed_at: int | None = None
     step = 0
@@ -161,26 +164,45 @@ class Decoded:
 
 
 def decode_escalating(serving, prompt_ids: list[int], n: int, settings, **kwargs) -> Decoded:
-    """The greedy candidate first; only when it fails a check, the other ``n - 1`` sampled in one batch.
+    """The greedy candidate first; only when it fails a check, the other ``n - 1`` sampled.
 
-    Measured (benchmarks/results/generation_quality.md): the greedy widget passes most of the time, and
-    a batch's prompt is prefilled once per sequence, so asking for all candidates up front made every
-    request pay for candidates that are rarely needed.
+    Measured (benchmarks/results/generation_quality.md): the greedy widget passes most of the time, so
+    asking for all candidates up front made every request pay for candidates rarely needed. Where a
+    batch shares its prompt's prefill (torch) the others run as one batch; on ONNX, where each
+    sequence of a batch is prefilled again (2.5 s for a prompt with retrieved examples), they run one
+    after another on the greedy candidate's session, restarted after the prompt, until one passes.
     """
-    start = time.perf_counter()
-    cancel = kwargs.get("cancel")
-    first = decode_candidates(serving, prompt_ids, 1, settings, **kwargs)
-    best = first.candidates[0]
-    left = settings.time_limit_s - (time.perf_counter() - start)
-    if n <= 1 or best.passed or (cancel is not None and cancel.is_set()) or left <= 0 \
-            or best.stop_reason == "time_limit":
-        return first
     import dataclasses
 
-    more = decode_candidates(serving, prompt_ids, n - 1, dataclasses.replace(settings, time_limit_s=left),
-                             greedy_first=False, first_index=1, first_step=first.steps, **kwargs)
-    return Decoded(rank(first.candidates + more.candidates), first.first_token_seconds,
-                   first.total_tokens + more.total_tokens, first.steps + more.steps)
+    start = time.perf_counter()
+    cancel = kwargs.get("cancel")
+    restartable = not serving.batch_shares_prompt and n > 1
+    session = serving.session(prompt_ids, 1, settings.max_new_tokens) if restartable else None
+    decoded = [decode_candidates(serving, prompt_ids, 1, settings, session=session, **kwargs)]
+
+    def more_wanted() -> tuple[bool, float]:
+        best = decoded[-1].candidates[0]
+        left = settings.time_limit_s - (time.perf_counter() - start)
+        stop = best.passed or (cancel is not None and cancel.is_set()) or left <= 0 \
+            or best.stop_reason in ("time_limit", "cancelled")
+        return not stop, left
+
+    wanted, left = more_wanted()
+    if n > 1 and wanted and not restartable:
+        decoded.append(decode_candidates(serving, prompt_ids, n - 1, dataclasses.replace(settings, time_limit_s=left),
+                                         greedy_first=False, first_index=1, first_step=decoded[0].steps, **kwargs))
+    index = 1
+    while restartable and wanted and index < n:
+        session.restart()
+        decoded.append(decode_candidates(serving, prompt_ids, 1, dataclasses.replace(settings, time_limit_s=left),
+                                         greedy_first=False, first_index=index,
+                                         first_step=sum(d.steps for d in decoded), session=session, **kwargs))
+        index += 1
+        wanted, left = more_wanted()
+    if len(decoded) == 1:
+        return decoded[0]
+    return Decoded(rank([c for d in decoded for c in d.candidates]), decoded[0].first_token_seconds,
+                   sum(d.total_tokens for d in decoded), sum(d.steps for d in decoded))
 
 
 def _check(stream: _Stream, prompt: str, instruction: str, expected_name: str | None) -> CheckReport:

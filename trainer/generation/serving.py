@@ -56,6 +56,13 @@ class ServingModel:
     model: Any = None  # the torch model (torch backend): evaluation's loss needs it
     onnx_model: Any = None
 
+    @property
+    def batch_shares_prompt(self) -> bool:
+        """A batch of sequences is prefilled once (torch repeats the prompt's cache); ONNX Runtime GenAI
+        prefills every sequence, so there more candidates are cheaper one after another on a
+        restarted session."""
+        return self.backend != "onnx"
+
     def session(self, prompt_ids: list[int], n: int, max_new_tokens: int):
         from .backends import OnnxSession, TorchSession
 
