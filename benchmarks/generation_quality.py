@@ -2,15 +2,17 @@
 
 On the example app's held-out widgets (validation + test split of the demo's dataset), with the
 demo's active adapter on the embedded SmolLM2-135M and retrieval on, generates every widget with:
-- onnx int8 and 1, 2, 3, 4 candidates (candidate 0 greedy, the others sampled at the default
-  temperature, one fixed seed);
-- torch fp32 with the default number of candidates (same seed), for the quality comparison.
+- onnx int8 and 1, 3, 5 candidates (candidate 0 greedy, the others sampled at each temperature of
+  ``--temperatures``, one fixed seed);
+- torch fp32, greedy (one candidate), for the quality comparison with onnx int8's greedy candidate:
+  same decoding rule, so any gap in chrF and style comes from the int8 weights alone.
 Reports per configuration: parse-valid of the greedy candidate alone (valid@1), parse-valid after
 checking the candidates, share passing every check, mean candidates passing, chrF and style score
 against the real code, and seconds per widget (p50/p95).
 
 Targets: parse-valid after checking ≥ 90%; style and chrF of onnx int8 within 2 points of torch fp32.
-The default number of candidates is the smallest meeting 90% whose p50 stays ≤ 8 s.
+The default number of candidates is the smallest meeting 90% whose p50 stays ≤ 8 s (else the one with
+the best parse-valid rate whose p50 is lowest).
 
     .venv/bin/python benchmarks/generation_quality.py [--adapter DIR] [--dataset DIR]
 
@@ -71,7 +73,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--adapter", default=None)
     parser.add_argument("--dataset", default=str(ROOT / "demo_output" / "dataset"))
-    parser.add_argument("--counts", default="1,2,3,4")
+    parser.add_argument("--counts", default="1,3,5")
+    parser.add_argument("--temperatures", default="0.8", help="sampling temperatures to compare, e.g. 0.8,0.6")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -94,17 +97,24 @@ def main() -> None:
     torch_serving = from_torch(model, tokenizer)
     default = GenerationSettings().candidates
     counts = [int(c) for c in args.counts.split(",")]
+    temperatures = [float(t) for t in args.temperatures.split(",")]
     started = time.perf_counter()
     results = []
     for k in counts:
-        settings = GenerationSettings(candidates=k, seed=args.seed)
-        results.append(run_config(f"onnx int8 × {k}", onnx, records, train, settings, retrieval, dataset))
-    torch_result = run_config(f"torch fp32 × {default}", torch_serving, records, train,
-                              GenerationSettings(candidates=default, seed=args.seed), retrieval, dataset)
-    results.append(torch_result)
-    onnx_default = next(r for r in results if r["name"] == f"onnx int8 × {default}")
-    chosen = next((k for k, r in zip(counts, results) if r["parse_valid_after_checking"] >= 0.9
-                   and (r["p50_s"] or 1e9) <= 8.0), None)
+        for temperature in (temperatures if k > 1 else temperatures[:1]):
+            settings = GenerationSettings(candidates=k, seed=args.seed, temperature=temperature)
+            name = f"onnx int8 × {k}" + (f", T={temperature}" if k > 1 and len(temperatures) > 1 else "")
+            results.append(run_config(name, onnx, records, train, settings, retrieval, dataset) | {
+                "candidates": k, "temperature": temperature})
+    greedy = GenerationSettings(candidates=1, seed=args.seed)
+    onnx_greedy = next((r for r in results if r["candidates"] == 1), None) or run_config(
+        "onnx int8 × 1", onnx, records, train, greedy, retrieval, dataset)
+    torch_result = run_config("torch fp32 × 1", torch_serving, records, train, greedy, retrieval, dataset)
+    results.append(torch_result | {"candidates": 1, "temperature": 0.0})
+    onnx_runs = [r for r in results if r is not torch_result and r["name"].startswith("onnx")]
+    meeting = [r for r in onnx_runs if r["parse_valid_after_checking"] >= 0.9 and (r["p50_s"] or 1e9) <= 8.0]
+    chosen = min(meeting, key=lambda r: r["candidates"]) if meeting else \
+        max(onnx_runs, key=lambda r: (r["parse_valid_after_checking"], -(r["p50_s"] or 1e9)))
 
     def pct(x):
         return f"{100 * x:.0f}%"
@@ -123,17 +133,17 @@ def main() -> None:
                      f"{r['style']:.1f} | {r['p50_s']:.1f} | {r['p95_s']:.1f} |")
     lines += [
         "",
-        f"- onnx int8 vs torch fp32 ({default} candidates): chrF {onnx_default['chrf'] - torch_result['chrf']:+.1f}, "
-        f"style {onnx_default['style'] - torch_result['style']:+.1f} points (target within ±2)",
-        f"- smallest candidate count with ≥ 90% parse-valid after checking and p50 ≤ 8 s: "
-        f"{chosen if chosen is not None else 'none of ' + args.counts} (default now {default})",
+        f"- onnx int8 vs torch fp32, greedy: chrF {onnx_greedy['chrf'] - torch_result['chrf']:+.1f}, "
+        f"style {onnx_greedy['style'] - torch_result['style']:+.1f} points (target within ±2)",
+        f"- {'smallest configuration with ≥ 90% parse-valid after checking and p50 ≤ 8 s' if meeting else 'none meets ≥ 90% with p50 ≤ 8 s; the most valid'}: "
+        f"{chosen['name']} (default now {default} candidates, temperature {GenerationSettings().temperature})",
     ]
     text = "\n".join(lines)
     print(text)
     out = ROOT / "benchmarks" / "results"
     (out / "generation_quality.md").write_text(text + "\n", encoding="utf-8")
     (out / "generation_quality.json").write_text(json.dumps({"adapter": str(adapter), "results": results,
-                                                             "chosen_candidates": chosen}, indent=2,
+                                                             "chosen": chosen["name"]}, indent=2,
                                                             default=str) + "\n", encoding="utf-8")
 
 

@@ -3,13 +3,14 @@
 ``decode_escalating`` (the default) decodes the greedy candidate alone and, only when it fails a check,
 the others: as one batch where the backend prefills a batch's prompt once (torch), else one after
 another on the same session restarted after the prompt (ONNX), stopping at the first that passes;
-``decode_candidates(serving, prompt_ids, n, settings, ...)`` runs one session of ``n`` sequences (candidate 0 greedy, the others sampled — see
-:mod:`trainer.generation.sampling`). Each sequence has
-its own incremental detokenizer and :class:`trainer.generation.widget_end.WidgetEndTracker`; a sequence that ends
-(EOS, widget end) is fed EOS from then on. The loop stops when every sequence has ended, at
-``max_new_tokens``, at the time limit, on cancel — or once a candidate has passed every check and the
-others have had half as many tokens again to finish (``PATIENCE``): waiting longer for a slower
-candidate rarely buys a better widget and always costs the user time.
+``decode_candidates(serving, prompt_ids, n, settings, ...)`` runs one session of ``n`` sequences
+(candidate 0 greedy, the others sampled — see :mod:`trainer.generation.sampling`). Each sequence has
+its own incremental detokenizer and :class:`trainer.generation.widget_end.WidgetEndTracker`; a
+sequence that ends (EOS, widget end, a loop of repeated lines — :mod:`trainer.generation.repetition`)
+is fed EOS from then on. The loop stops when every sequence has ended, at ``max_new_tokens``, at the
+time limit, on cancel — or once a candidate has passed every check and the others have had half as
+many tokens again to finish (``PATIENCE``): waiting longer for a slower candidate rarely buys a
+better widget and always costs the user time.
 
 Each candidate is then cut to its code (:func:`trainer.generation.code_extract.extract_code`), checked on the
 syntax tree (:mod:`trainer.generation.checks`) and ranked: passing candidates first, by the model's
@@ -30,6 +31,7 @@ from .code_extract import extract_code
 from .widget_end import WidgetEndTracker
 from .checks import CheckReport, check_widget
 from .detokenize import IncrementalDetokenizer
+from .repetition import ends_in_loop
 from .sampling import choose
 
 PATIENCE = 1.5  # others may run to 1.5x the token count of the first candidate that passed
@@ -43,7 +45,7 @@ class Candidate:
     code: str
     raw_text: str
     new_tokens: int
-    stop_reason: str  # eos | widget_end | max_tokens | time_limit | cancelled | outpaced
+    stop_reason: str  # eos | widget_end | loop | max_tokens | time_limit | cancelled | outpaced
     mean_logprob: float
     report: CheckReport = field(default_factory=CheckReport)
     token_ids: list[int] = field(default_factory=list, repr=False)
@@ -125,6 +127,8 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
                 first_text = text
             if settings.stop_at_widget_end and text and s.tracker.feed(text):
                 s.stop = "widget_end"
+            elif settings.stop_at_widget_end and "\n" in text and ends_in_loop(s.detok.text):
+                s.stop = "loop"
             if s.stop is not None and passed_at is None:
                 s.report = _check(s, prompt, instruction, expected_name)
                 if s.report.passed:

@@ -1,11 +1,12 @@
 """Write one widget from a description: the generation used by the CLI, evaluation and the server.
 
 ``generate_code(model, tokenizer, instruction, ...)`` builds the one prompt format (with retrieved
-examples, cut to fit the context), then decodes ``settings.candidates`` candidates at once on the
-model's backend — candidate 0 greedy, the others sampled — each stopped when its widget is complete
-(balanced braces on the token stream, ``trainer.generation.widget_end``), at EOS, ``max_new_tokens``, the time
-limit or on cancel; every candidate is checked on the syntax tree and the best one is returned with
-the others (``trainer.generation``). ``model`` is a :class:`trainer.generation.serving.ServingModel`
+examples, cut to fit the context), then decodes up to ``settings.candidates`` candidates on the
+model's backend — candidate 0 greedy, the others sampled only while none has passed — each stopped
+when its widget is complete (balanced braces on the token stream, ``trainer.generation.widget_end``),
+at EOS, in a loop of repeated lines, at ``max_new_tokens``, the time limit or on cancel; every
+candidate is checked on the syntax tree and the best one is returned with the others
+(``trainer.generation.candidates``). ``model`` is a :class:`trainer.generation.serving.ServingModel`
 (ONNX or torch) or a plain transformers model.
 """
 
@@ -24,7 +25,7 @@ from ..prompt import Example, format_prompt
 MAX_NEW_TOKENS_LIMIT = 4096
 MAX_DESCRIPTION_CHARS = 4000
 DEFAULT_CONTEXT = 2048
-DEFAULT_CANDIDATES = 3  # chosen by measurement: benchmarks/results/generate_speed.md
+DEFAULT_CANDIDATES = 5  # chosen by measurement: benchmarks/results/generation_quality.md
 
 
 @dataclass
@@ -45,9 +46,9 @@ class GenerationSettings:
     time_limit_s: float = setting(120.0, low=1.0, high=3600.0, key="timeLimitSeconds", flag="--time-limit",
                                   help="Stop one generation after this many seconds.")
     candidates: int = setting(DEFAULT_CANDIDATES, low=1, high=8, key="candidates", flag="--candidates",
-                              help="How many widgets to write at once and check; the best one is kept "
-                                   "(the first is greedy, the others sampled).")
-    stop_at_widget_end: bool = True
+                              help="Most candidate widgets written for one request: the greedy one first, "
+                                   "then sampled ones until one passes every check; the best is kept.")
+    stop_at_widget_end: bool = True  # and at a loop of repeated lines (trainer.generation.repetition)
     seed: int | None = None  # for sampling; None = a fresh random state
 
     def validate(self) -> "GenerationSettings":
@@ -68,7 +69,7 @@ class GenerationResult:
     code: str
     raw_text: str
     new_tokens: int  # tokens of the returned candidate
-    stop_reason: str  # "eos" | "widget_end" | "max_tokens" | "time_limit" | "cancelled" | "outpaced"
+    stop_reason: str  # "eos" | "widget_end" | "loop" | "max_tokens" | "time_limit" | "cancelled" | "outpaced"
     seconds: float
     first_token_seconds: float | None
     examples: int = 0  # retrieved examples that were in the prompt

@@ -1,0 +1,69 @@
+"""A candidate caught repeating a block of lines stops (reason ``loop``) instead of running to max_new_tokens."""
+
+from __future__ import annotations
+
+from trainer.generation.generate import GenerationSettings, generate_code
+from trainer.generation.repetition import ends_in_loop
+
+LOOPING = """class SunsetCountdown extends HookWidget {
+  Widget build(BuildContext context) {
+    return Column(
+      children: [
+      child: const ListTile(
+        title: const Text('${sunset.date}'),
+      ),
+      child: const ListTile(
+        title: const Text('${sunset.date}'),
+      ),
+      child: const ListTile(
+        title: const Text('${sunset.date}'),
+      ),
+"""
+
+LEGIT = """class TrailColumn extends StatelessWidget {
+  Widget build(BuildContext context) {
+    return Column(
+      children: [
+        const SizedBox(height: 8),
+        Text(trail.name),
+        const SizedBox(height: 8),
+        Text(trail.region),
+        const SizedBox(height: 8),
+        Padding(
+          padding: EdgeInsets.all(8),
+          child: Center(
+            child: Card(
+              child: Text('x'),
+            ),
+          ),
+        ),
+      ],
+    );
+  }
+}
+"""
+
+
+def test_a_block_written_three_times_in_a_row_is_a_loop():
+    assert ends_in_loop(LOOPING)
+    assert ends_in_loop("Text('a'),\n\nText('a'),\nText('a'),\n")  # blank lines do not hide it
+    assert not ends_in_loop(LOOPING.rsplit("      child: const ListTile(", 1)[0])  # twice is not yet a loop
+    assert not ends_in_loop(LOOPING + "      ],\n    );\n")  # a loop that ended is not the end of the text
+
+
+def test_ordinary_code_is_not_a_loop():
+    for end in range(1, LEGIT.count("\n") + 1):  # at every line of the way
+        prefix = "\n".join(LEGIT.split("\n")[:end]) + "\n"
+        assert not ends_in_loop(prefix), prefix
+    assert not ends_in_loop("      ),\n    ),\n  ),\n),\n),\n),\n")  # closing lines repeat legitimately
+
+
+def test_generation_stops_a_looping_candidate(scripted, smollm_tokenizer):
+    model = scripted(LOOPING + "      child: const ListTile(\n        title: const Text('${sunset.date}'),\n" * 30)
+    result = generate_code(model, smollm_tokenizer, "A hook widget `SunsetCountdown`",
+                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0))
+    assert result.stop_reason == "loop" and "complete" in result.failed
+    assert model.calls == result.new_tokens < 300  # nothing decoded after the loop was seen
+    off = generate_code(model, smollm_tokenizer, "A hook widget `SunsetCountdown`",
+                        settings=GenerationSettings(max_new_tokens=300, temperature=0.0, stop_at_widget_end=False))
+    assert off.stop_reason == "max_tokens" and off.new_tokens == 300
