@@ -135,9 +135,10 @@ def test_a_restarted_session_continues_the_prompt_as_a_fresh_one(tiny_fp32):
     assert np.allclose(reused.logits(), fresh.logits(), atol=1e-4)
 
 
-def test_onnx_candidates_after_a_failed_greedy_reuse_the_prompt(tiny_model_dir, serving_root, monkeypatch):
-    """On ONNX the sampled candidates run one after another on the greedy candidate's session
-    (one prefill in all), each from its own random stream; the step count keeps rising across them."""
+def test_onnx_candidates_after_a_failed_greedy_reuse_a_long_prompt(tiny_model_dir, serving_root, monkeypatch):
+    """On ONNX, with a prompt longer than max_new_tokens, the sampled candidates run one after another
+    on the greedy candidate's session (one prefill in all), each from its own random stream; the step
+    count keeps rising across them. With a short prompt they run as one batch."""
     from trainer.generation import backends
 
     model = load_onnx(ensure_serving_model(tiny_model_dir, None, "int8", root=serving_root), {})
@@ -152,6 +153,12 @@ def test_onnx_candidates_after_a_failed_greedy_reuse_the_prompt(tiny_model_dir, 
     assert len(sessions) == 1 and len(restarts) == 2
     assert sorted(c.index for c in result.candidates) == [0, 1, 2]  # distinct code, one per candidate
     assert steps == sorted(steps) and len(set(steps)) == len(steps) == 30
+
+    sessions.clear(), restarts.clear()
+    short = generate_code(model, None, "A card", settings=GenerationSettings(
+        max_new_tokens=120, candidates=3, stop_at_widget_end=False, seed=5))
+    assert [n for _, _, n, _ in sessions] == [1, 2] and restarts == []  # greedy alone, then one batch of two
+    assert sorted(c.index for c in short.candidates) == [0, 1, 2]
 
 
 def _counting(function, calls: list):

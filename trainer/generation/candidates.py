@@ -170,17 +170,19 @@ class Decoded:
 def decode_escalating(serving, prompt_ids: list[int], n: int, settings, **kwargs) -> Decoded:
     """The greedy candidate first; only when it fails a check, the other ``n - 1`` sampled.
 
-    Measured (benchmarks/results/generation_quality.md): the greedy widget passes most of the time, so
-    asking for all candidates up front made every request pay for candidates rarely needed. Where a
-    batch shares its prompt's prefill (torch) the others run as one batch; on ONNX, where each
-    sequence of a batch is prefilled again (2.5 s for a prompt with retrieved examples), they run one
-    after another on the greedy candidate's session, restarted after the prompt, until one passes.
+    Measured (benchmarks/results/generation_quality.md): asking for all candidates up front made every
+    request pay for candidates a passing greedy one does not need. Where a batch shares its prompt's
+    prefill (torch) the others run as one batch. On ONNX each sequence of a batch is prefilled again, so
+    with a long prompt (retrieved examples: 2.5 s per prefill) they run one after another on the greedy
+    candidate's session, rewound to the end of the prompt, until one passes; with a short prompt one
+    batch is still faster (benchmarks/results/generate_speed.md: 3 candidates 3.7 s in a batch vs 6.1 s
+    one after another on a short prompt, 10.1 vs 10.0 s on a 650-token one before any early stop).
     """
     import dataclasses
 
     start = time.perf_counter()
     cancel = kwargs.get("cancel")
-    restartable = not serving.batch_shares_prompt and n > 1
+    restartable = n > 1 and not serving.batch_shares_prompt and len(prompt_ids) > settings.max_new_tokens
     session = serving.session(prompt_ids, 1, settings.max_new_tokens) if restartable else None
     decoded = [decode_candidates(serving, prompt_ids, 1, settings, session=session, **kwargs)]
 
