@@ -38,6 +38,34 @@ export function scenarios(ctx) {
   }, what, timeout);
   const trainingPanel = () => webviewFrame(page, "#chart", 60_000);
   const fileText = () => readFileSync(dartFile, "utf8");
+  const chooseGenerateFromComment = async (attempt) => {
+    // The cursor is still on the comment's line (its last): Home, then End. Keys, not a click: a long random
+    // line above can leave the editor scrolled sideways, and the typed line may have been auto-indented.
+    await focusEditor(page);
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Home");
+    await page.keyboard.press("End");
+    const bulb = page.locator(".editor-group-container.active .lightBulbWidget").first();
+    try {
+      await bulb.waitFor({ state: "visible", timeout: 30_000 });
+      await bulb.click();
+    } catch {
+      const html = await page.evaluate(() => [...document.querySelectorAll(".lightBulbWidget, [class*=lightbulb], [class*=lightBulb]")].map((e) => e.outerHTML.slice(0, 300)));
+      log(`no lightbulb on screen (${JSON.stringify(html)}); opening the refactor menu`);
+      await runCommand(page, "Refactor...");
+    }
+    const action = page.locator(".action-widget .monaco-list-row", { hasText: "Generate widget from this comment" });
+    await action.waitFor({ state: "visible", timeout: 30_000 });
+    if (attempt === 1) {
+      await page.screenshot({ path: path.join(artifacts, "06a-code-action-menu.png") });
+    }
+    // Choose it with the keyboard (a pointer-block overlay covers the menu while it opens).
+    for (let i = 0; i < 10 && !(await action.evaluate((row) => row.classList.contains("focused"))); i++) {
+      await page.keyboard.press("ArrowDown");
+    }
+    await page.keyboard.press("Enter");
+  };
+
   const save = async () => {
     await page.keyboard.press("Control+S");
     await page.locator(".tab.active.dirty").waitFor({ state: "detached", timeout: 30_000 });
@@ -151,30 +179,18 @@ export function scenarios(ctx) {
       if (!before.includes(comment)) {
         throw new Error("typing the describing comment failed");
       }
-      // The cursor is still on the comment's line (its last): Home, then End. Keys, not a click: a long random
-      // line above can leave the editor scrolled sideways, and the typed line may have been auto-indented.
-      await focusEditor(page);
-      await page.keyboard.press("Control+End");
-      await page.keyboard.press("Home");
-      await page.keyboard.press("End");
-      const bulb = page.locator(".editor-group-container.active .lightBulbWidget").first();
-      try {
-        await bulb.waitFor({ state: "visible", timeout: 30_000 });
-        await bulb.click();
-      } catch {
-        const html = await page.evaluate(() => [...document.querySelectorAll(".lightBulbWidget, [class*=lightbulb], [class*=lightBulb]")].map((e) => e.outerHTML.slice(0, 300)));
-        log(`no lightbulb on screen (${JSON.stringify(html)}); opening the refactor menu`);
-        await runCommand(page, "Refactor...");
+      // The tiny test model writes random tokens. Once in CI (2026-12-02) choosing the action inserted nothing
+      // for 240 s while the same run passed on a rerun; most likely the random answer held no code and the
+      // server refused the resolve ("the model wrote no code"). So a second attempt is allowed, and logged.
+      let inserted = false;
+      for (let attempt = 1; attempt <= 2 && !inserted; attempt++) {
+        await chooseGenerateFromComment(attempt);
+        inserted = await page.locator(".tab.active.dirty").waitFor({ state: "visible", timeout: 120_000 })
+          .then(() => true, () => false);
+        if (!inserted) {
+          log(`attempt ${attempt}: the code action inserted nothing within 120 s`);
+        }
       }
-      const action = page.locator(".action-widget .monaco-list-row", { hasText: "Generate widget from this comment" });
-      await action.waitFor({ state: "visible", timeout: 30_000 });
-      await page.screenshot({ path: path.join(artifacts, "06a-code-action-menu.png") });
-      // Choose it with the keyboard (a pointer-block overlay covers the menu while it opens).
-      for (let i = 0; i < 10 && !(await action.evaluate((row) => row.classList.contains("focused"))); i++) {
-        await page.keyboard.press("ArrowDown");
-      }
-      await page.keyboard.press("Enter");
-      await page.locator(".tab.active.dirty").waitFor({ state: "visible", timeout: 240_000 });
       await save();
       const after = fileText();
       const tail = after.slice(after.indexOf(comment) + comment.length);
