@@ -135,6 +135,26 @@ def test_a_restarted_session_continues_the_prompt_as_a_fresh_one(tiny_fp32):
     assert np.allclose(reused.logits(), fresh.logits(), atol=1e-4)
 
 
+def test_a_rewound_session_continues_from_the_tokens_kept(tiny_fp32):
+    from trainer.generation.backends import OnnxSession
+
+    model = load_onnx(tiny_fp32, {})
+    prompt = list(range(5, 25))
+    fresh = OnnxSession(model.onnx_model, prompt, 1, 8)
+    rewound = OnnxSession(model.onnx_model, prompt, 1, 8)
+    for token in (3, 4, 5, 6):
+        rewound.logits()
+        rewound.advance(np.array([token], dtype=np.int32))
+    rewound.rewind([3, 4])  # as if 5 and 6 had never been written
+    for token in (3, 4):
+        fresh.logits()
+        fresh.advance(np.array([token], dtype=np.int32))
+    assert np.allclose(rewound.logits(), fresh.logits(), atol=1e-4)
+    rewound.advance(np.array([9], dtype=np.int32))
+    fresh.advance(np.array([9], dtype=np.int32))
+    assert np.allclose(rewound.logits(), fresh.logits(), atol=1e-4)
+
+
 def test_onnx_candidates_after_a_failed_greedy_reuse_a_long_prompt(tiny_model_dir, serving_root, monkeypatch):
     """On ONNX, with a prompt longer than max_new_tokens, the sampled candidates run one after another
     on the greedy candidate's session (one prefill in all), each from its own random stream; the step

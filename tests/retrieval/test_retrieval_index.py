@@ -111,3 +111,14 @@ def test_many_similar_records_rank_the_exact_topic_first(make_widget):
                           "Card(child: Row(children: [Icon(Icons.wb_sunny), Text('$temperature°')]))"))
     index = RetrievalIndex.build(records)
     assert index.search("weather forecast", k=1)[0]["name"] == "WeatherCard"
+
+
+def test_a_whole_open_file_does_not_drown_the_description(hand_made):
+    """BM25 adds up every term: a file's worth of identifiers must still only steer, never decide."""
+    index = RetrievalIndex.build(hand_made)
+    whole_file = "\n\n".join(r["output"] for r in hand_made if r["name"] == "LoginForm") * 3
+    for query, expected in [("products shown in two columns", "ProductGrid"),
+                            ("spinner while data loads", "LoadingSpinner")]:
+        assert index.search(query, k=1, context_code=whole_file)[0]["name"] == expected
+    # and a vague description is still steered by the file
+    assert index.search("a widget for this page", k=1, context_code=whole_file)[0]["name"] == "LoginForm"

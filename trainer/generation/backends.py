@@ -9,9 +9,9 @@ A session exposes ``logits()`` (the last step's logits, [n, vocab] float32) and 
   are imposed with ``set_logits`` (one-hot) and ``generate_next_token``, the only way to steer a batch
   in that API. A one-sequence session can ``restart()``: rewind to the end of the prompt and keep its
   cache, so further candidates cost their decoding only (16 ms instead of a 2.5 s prefill for an
-  843-token prompt with retrieved examples).
+  843-token prompt with retrieved examples); ``rewind(kept)`` takes back new tokens the same way.
 - ``TorchSession`` (transformers): one prefill, its KV cache repeated for the N sequences, then
-  batched single-token steps.
+  batched single-token steps; a one-sequence session can ``rewind`` (its cache cropped).
 """
 
 from __future__ import annotations
@@ -42,12 +42,17 @@ class OnnxSession:
         self.generator.append_tokens(np.array([prompt_ids] * n, dtype=np.int32))
 
     def restart(self) -> None:
-        """Back to the state right after the prompt, its cache kept (one-sequence sessions only):
-        the prompt's last token is run again to give its logits."""
+        """Back to the state right after the prompt, its cache kept (one-sequence sessions only)."""
+        self.rewind([])
+
+    def rewind(self, kept: list[int]) -> None:
+        """Back to the state after the prompt and the new tokens ``kept`` (a prefix of those fed),
+        their cache kept: the last of them is run again to give its logits."""
         if self.n != 1:
-            raise ValueError("only a one-sequence session can restart")
-        self.generator.rewind_to(len(self.prompt_ids) - 1)
-        self.generator.append_tokens(np.array([self.prompt_ids[-1:]], dtype=np.int32))
+            raise ValueError("only a one-sequence session can rewind")
+        last = kept[-1:] or self.prompt_ids[-1:]
+        self.generator.rewind_to(len(self.prompt_ids) + len(kept) - 1)
+        self.generator.append_tokens(np.array([last], dtype=np.int32))
 
     def logits(self) -> np.ndarray:
         return np.asarray(self.generator.get_logits()).reshape(self.n, -1)
@@ -79,6 +84,20 @@ class TorchSession:
         if n > 1:
             self.cache.batch_repeat_interleave(n)
         self._logits = out.logits[:, -1, :].float().expand(n, -1)
+        self.prompt_ids = list(prompt_ids)
+
+    def rewind(self, kept: list[int]) -> None:
+        """Back to the state after the prompt and the new tokens ``kept`` (one-sequence sessions)."""
+        torch = self.torch
+        if self.n != 1:
+            raise ValueError("only a one-sequence session can rewind")
+        last = kept[-1:] or self.prompt_ids[-1:]
+        self.cache.crop(len(self.prompt_ids) + len(kept) - 1)
+        with torch.inference_mode():
+            ids = torch.tensor([last], device=self.device)
+            out = self.model(input_ids=ids, cache=self.cache, use_cache=True, logits_to_keep=1)
+        self.cache = out.cache
+        self._logits = out.logits[:, -1, :].float()
 
     def logits(self) -> np.ndarray:
         return self._logits.cpu().numpy()

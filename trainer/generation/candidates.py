@@ -31,10 +31,12 @@ from .code_extract import extract_code
 from .widget_end import WidgetEndTracker
 from .checks import CheckReport, check_widget
 from .detokenize import IncrementalDetokenizer
+from .named_args import RepeatedArgumentWatcher
 from .repetition import ends_in_loop
 from .sampling import choose
 
 PATIENCE = 1.5  # others may run to 1.5x the token count of the first candidate that passed
+MAX_TAKEBACKS = 8  # repeated named arguments taken back in one candidate before it is stopped
 
 
 @dataclass
@@ -45,7 +47,7 @@ class Candidate:
     code: str
     raw_text: str
     new_tokens: int
-    stop_reason: str  # eos | widget_end | loop | max_tokens | time_limit | cancelled | outpaced
+    stop_reason: str  # eos | widget_end | loop | repeated_arg | max_tokens | time_limit | cancelled | outpaced
     mean_logprob: float
     report: CheckReport = field(default_factory=CheckReport)
     token_ids: list[int] = field(default_factory=list, repr=False)
@@ -71,12 +73,63 @@ class Candidate:
 
 @dataclass
 class _Stream:
+    """One candidate being written: its text, where its widget ends, the labels of its open calls."""
+
     detok: IncrementalDetokenizer
-    tracker: WidgetEndTracker = field(default_factory=WidgetEndTracker)
-    tokens: int = 0
-    logprob: float = 0.0
+    watcher: RepeatedArgumentWatcher = field(default_factory=RepeatedArgumentWatcher)
+    tracker: WidgetEndTracker = field(init=False)
+    logprobs: list[float] = field(default_factory=list)  # per token kept
+    ends: list[int] = field(default_factory=list)  # length of the text after each token
+    bans: dict[int, set[int]] = field(default_factory=dict)  # position → tokens taken back there
+    takebacks: int = 0
+    decoded: int = 0  # tokens decoded, with those taken back
     stop: str | None = None
     report: CheckReport | None = None
+
+    def __post_init__(self) -> None:
+        self.tracker = WidgetEndTracker(on_code=self.watcher.code_char)
+
+    @property
+    def tokens(self) -> int:
+        return len(self.logprobs)
+
+    @property
+    def logprob(self) -> float:
+        return float(sum(self.logprobs))
+
+    def add(self, token: int, logprob: float) -> str:
+        text = self.detok.add(token)
+        self.decoded += 1
+        self.logprobs.append(logprob)
+        self.ends.append(len(self.detok.text))
+        return text
+
+    def take_back_repeated_label(self) -> list[int]:
+        """Forget the tokens from the repeated label on, ban the first of them there, and return the
+        tokens kept (the session is rewound to them).
+
+        When the label starts its line, the line break with its indentation (one token) is taken
+        back and banned instead: ``child: A,⏎ child: B`` most often means the call should have
+        closed, and a model kept at the argument's indentation can only write another argument.
+        """
+        at = self.watcher.repeated_at
+        cut = next(i for i, end in enumerate(self.ends) if end > at)
+        if cut > 0:
+            before = self.detok.text[(self.ends[cut - 2] if cut > 1 else 0):self.ends[cut - 1]]
+            if "\n" in before and not before.strip():
+                cut -= 1
+        ids, logprobs = self.detok.ids, self.logprobs
+        kept, banned = ids[:cut], ids[cut]
+        bans = {k: v for k, v in self.bans.items() if k <= cut}
+        bans.setdefault(cut, set()).add(banned)
+        fresh = _Stream(IncrementalDetokenizer(self.detok.tokenizer), bans=bans, takebacks=self.takebacks + 1)
+        for token, logprob in zip(kept, logprobs[:cut]):
+            text = fresh.add(token, logprob)
+            if text:
+                fresh.tracker.feed(text)
+        fresh.decoded = self.decoded
+        self.__dict__.update(fresh.__dict__)
+        return kept
 
 
 def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, prompt: str, instruction: str,
@@ -103,15 +156,18 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
     passed_at: int | None = None
     step = 0
     overall = "max_tokens"
+    can_take_back = n == 1 and hasattr(session, "rewind")
     while True:
         if cancel is not None and cancel.is_set():
             overall = "cancelled"
             break
-        tokens, logprobs = choose(session.logits(), greedy, settings.temperature, settings.top_p, rng)
+        logits = _without_banned(session.logits(), streams)
+        tokens, logprobs = choose(logits, greedy, settings.temperature, settings.top_p, rng)
         if first_token_seconds is None:
             first_token_seconds = time.perf_counter() - start
         step += 1
         first_text = ""
+        rewound = False
         for i, s in enumerate(streams):
             if s.stop is not None:
                 tokens[i] = eos_token
@@ -120,15 +176,22 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
             if token in eos:
                 s.stop = "eos"
                 continue
-            s.tokens += 1
-            s.logprob += float(logprobs[i])
-            text = s.detok.add(token)
+            text = s.add(token, float(logprobs[i]))
             if i == 0:
                 first_text = text
             if settings.stop_at_widget_end and text and s.tracker.feed(text):
                 s.stop = "widget_end"
             elif settings.stop_at_widget_end and "\n" in text and ends_in_loop(s.detok.text):
                 s.stop = "loop"
+            if s.watcher.repeated_at is not None:
+                # A named argument passed twice in one call: take the label back and let the
+                # model write something else there (one-sequence sessions), else stop this one.
+                if can_take_back and s.takebacks < MAX_TAKEBACKS:
+                    s.stop = None
+                    session.rewind(s.take_back_repeated_label())
+                    rewound = True
+                    continue
+                s.stop = "repeated_arg"
             if s.stop is not None and passed_at is None:
                 s.report = _check(s, prompt, instruction, expected_name)
                 if s.report.passed:
@@ -141,13 +204,14 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
         if passed_at is not None and step >= PATIENCE * passed_at:
             overall = "outpaced"
             break
-        if step >= settings.max_new_tokens:
+        if max(s.tokens for s in streams) >= settings.max_new_tokens or step >= 2 * settings.max_new_tokens:
             overall = "max_tokens"
             break
         if time.perf_counter() - start >= settings.time_limit_s:
             overall = "time_limit"
             break
-        session.advance(tokens.astype(np.int32))
+        if not rewound:  # a rewound session already holds the logits of the position to write next
+            session.advance(tokens.astype(np.int32))
     candidates = []
     for i, s in enumerate(streams):
         stop = s.stop or overall
@@ -156,7 +220,7 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
         report = s.report if s.report is not None else check_widget(code, expected_name)
         mean = s.logprob / s.tokens if s.tokens else float("-inf")
         candidates.append(Candidate(first_index + i, code, raw, s.tokens, stop, mean, report, list(s.detok.ids)))
-    return Decoded(rank(candidates), first_token_seconds, sum(s.tokens for s in streams), step)
+    return Decoded(rank(candidates), first_token_seconds, sum(s.decoded for s in streams), step)
 
 
 @dataclass
@@ -209,6 +273,18 @@ def decode_escalating(serving, prompt_ids: list[int], n: int, settings, **kwargs
         return decoded[0]
     return Decoded(rank([c for d in decoded for c in d.candidates]), decoded[0].first_token_seconds,
                    sum(d.total_tokens for d in decoded), sum(d.steps for d in decoded))
+
+
+def _without_banned(logits: np.ndarray, streams: list[_Stream]) -> np.ndarray:
+    """``logits`` with the tokens taken back at each stream's next position made impossible."""
+    banned = [(i, s.bans.get(s.tokens)) for i, s in enumerate(streams) if s.stop is None and s.bans]
+    if not any(tokens for _, tokens in banned):
+        return logits
+    logits = np.array(logits, dtype=np.float32, copy=True)
+    for i, tokens in banned:
+        if tokens:
+            logits[i, sorted(tokens)] = -np.inf
+    return logits
 
 
 def _check(stream: _Stream, prompt: str, instruction: str, expected_name: str | None) -> CheckReport:

@@ -16,6 +16,11 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+# Logits of the last prompt token only: the prompt's other logits are never read, and computing them
+# (vocabulary 49152 x every prompt token) was 22% of a prefill (843 tokens: 2.6 s -> 2.0 s, the same
+# tokens decoded; benchmarks/results/generate_speed.md). Part of the serving models' cache key.
+BUILD_OPTIONS = ("prune_lm_head=true",)
+
 
 def merge(base: Path, adapter: Path, out: Path) -> Path:
     import torch
@@ -36,7 +41,7 @@ def export(base: Path, adapter: Path | None, precision: str, accuracy_level: int
     with tempfile.TemporaryDirectory(prefix="flutter-tune-export-") as work:
         source = merge(base, adapter, Path(work) / "merged") if adapter is not None else base
         cache = str(Path(work) / "cache")
-        extra = [f"accuracy_level={accuracy_level}"] if precision in ("int8", "int4") else []
+        extra = list(BUILD_OPTIONS) + ([f"accuracy_level={accuracy_level}"] if precision in ("int8", "int4") else [])
         options = builder.parse_extra_options(None, str(source), str(out), precision, "cpu", cache, extra)
         builder.create_model(None, str(source), str(out), precision, "cpu", cache, **options)
 

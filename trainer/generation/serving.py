@@ -139,7 +139,9 @@ def builder_version() -> str:
 
 
 def serving_key(base_path: Path, adapter: Path | None, precision: str) -> str:
-    parts = [builder_version(), precision, str(ACCURACY_LEVEL), folder_hash(base_path),
+    from .onnx_export import BUILD_OPTIONS
+
+    parts = [builder_version(), precision, str(ACCURACY_LEVEL), *BUILD_OPTIONS, folder_hash(base_path),
              folder_hash(adapter) if adapter is not None else "-"]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 

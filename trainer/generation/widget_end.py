@@ -15,6 +15,7 @@ ignored) or, once code has started, ends the widget.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from dataset_tools.widgets import STATEFUL_BASES
 
@@ -29,7 +30,10 @@ class WidgetEndTracker:
     ``;``; ``declarations`` counts closed top-level declarations.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_code: Callable[[str, int, list[str]], None] | None = None) -> None:
+        # ``on_code(ch, offset, stack)``: every code character (not in a comment or string) with its
+        # offset in all text fed and the bracket stack after it (trainer.generation.named_args).
+        self.on_code = on_code
         self.reset()
         self.offset = 0  # characters fed so far (never reset)
         self.line = ""  # the current line so far (for fence detection)
@@ -197,6 +201,8 @@ class WidgetEndTracker:
                 self._declaration_closed()
             else:
                 self._new_header()  # an import, a top-level variable, ...
+        if self.on_code is not None:
+            self.on_code(ch, self.offset - len(rest), self.stack)
         return 1
 
     def _new_header(self) -> None:

@@ -26,7 +26,7 @@ from dataset_tools.atomic_io import write_json_atomic
 # Bumped whenever the document/query tokenization changes, so saved indexes get rebuilt.
 TOKENIZER_VERSION = 1
 META_NAME = "meta.json"
-CONTEXT_WEIGHT = 0.5  # code around the cursor counts half as much as the description
+CONTEXT_WEIGHT = 0.5  # the code around the cursor adds at most half the best description score
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _WORD_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+")
@@ -202,8 +202,12 @@ class RetrievalIndex:
         scores = np.zeros(len(self.records), dtype=np.float32)
         if desc is not None:
             scores += desc
-        if ctx is not None:
-            scores += CONTEXT_WEIGHT * ctx
+        if ctx is not None and ctx.max() > 0:
+            # BM25 sums over query terms, so a whole file's identifiers would outscore a one-line
+            # description many times over and every request would get the same examples: the
+            # context is scaled to add at most CONTEXT_WEIGHT x the best description score.
+            ceiling = float(desc.max()) if desc is not None and desc.max() > 0 else 1.0
+            scores += (CONTEXT_WEIGHT * ceiling / float(ctx.max())) * ctx
         drop = self.excluded_indices(exclude)
         if drop:
             scores[list(drop)] = 0.0

@@ -1,0 +1,132 @@
+"""A named argument written twice in one call is seen at once and taken back while decoding."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainer.generation.generate import GenerationSettings, generate_code
+from trainer.generation.named_args import RepeatedArgumentWatcher
+from trainer.generation.widget_end import WidgetEndTracker
+
+
+def repeated(text: str, chunk: int = 1) -> tuple[int | None, str]:
+    watcher = RepeatedArgumentWatcher()
+    tracker = WidgetEndTracker(on_code=watcher.code_char)
+    for i in range(0, len(text), chunk):
+        tracker.feed(text[i:i + chunk])
+    return watcher.repeated_at, watcher.repeated_label
+
+
+@pytest.mark.parametrize("text, label, at", [
+    ("Padding(\n  padding: x,\n  child: A(),\n  child: B(),\n)", "child", "child: B"),
+    ("A(b: B(c: 1), c: 2, b: 3)", "b", "b: 3"),
+    ("A(// child: x\n child: y, child: z)", "child", "child: z"),
+    ("f(x: 1, y: (a, b) { return g(x: a, x: b); })", "x", "x: b"),
+    ("A(onTap: () => go(x: 1), onTap: null)", "onTap", "onTap: null"),
+])
+def test_a_label_passed_twice_in_one_call_is_found_where_it_starts(text, label, at):
+    for chunk in (1, 3, len(text)):  # however the tokens split the text
+        offset, found = repeated(text, chunk)
+        assert found == label and text[offset:].startswith(at)
+
+
+@pytest.mark.parametrize("text", [
+    "Text(a ? b : c, style: s)",  # a conditional's ":" is no label
+    "Text('x: y', style: s, key: k)",  # nor a ":" in a string
+    "Column(children: [A(child: x), B(child: y)])",  # the same label in two calls
+    "Row(children: [Text('${a}: b', style: s), Text('c', style: s)])",
+    "Widget build(BuildContext context) {\n  return Card(child: Text(x), margin: m);\n}",
+    "const Foo({super.key, required this.a, this.b = 1});",  # parameters, not arguments
+    "foo({a: 1, b: 2})",  # a map literal
+])
+def test_ordinary_calls_repeat_nothing(text):
+    assert repeated(text) == (None, "")
+
+
+PROMPT_FREE_WIDGET = (
+    "class HikeTile extends StatelessWidget {\n"
+    "  const HikeTile({super.key});\n\n"
+    "  @override\n"
+    "  Widget build(BuildContext context) {\n"
+    "    return Padding(\n"
+    "      padding: Insets.md,\n"
+    "      child: Text('Hike'),\n")
+REPEAT = "      child: Text('Again'),\n"
+CLOSE = "    );\n  }\n}\n"
+
+
+class TrieLM:
+    """A causal LM that follows the first of its scripts agreeing with what was written so far,
+    the second-best token being the next script's: taking a token back makes it switch scripts."""
+
+    def __init__(self, scripts: list[list[int]], vocab_size: int, eos_token_id: int) -> None:
+        import torch
+        from types import SimpleNamespace
+
+        self.scripts, self.vocab_size = scripts, vocab_size
+        self.config = SimpleNamespace(max_position_embeddings=2048, eos_token_id=eos_token_id)
+        self.generation_config = SimpleNamespace(eos_token_id=eos_token_id)
+        self.embedding = torch.nn.Embedding(1, 1)
+        self.training = False
+        self.calls = 0
+
+    def get_input_embeddings(self):
+        return self.embedding
+
+    def eval(self):
+        return self
+
+    def __call__(self, input_ids, cache=None, use_cache=True, logits_to_keep=0, **_):
+        import torch
+        from types import SimpleNamespace
+
+        self.calls += 1
+        cache = cache or TrieCache(len(input_ids[0]))
+        cache.ids += [int(i) for i in input_ids[0]]
+        written = cache.ids[cache.prompt:]
+        logits = torch.zeros(1, 1, self.vocab_size)
+        score = 100.0
+        for script in self.scripts:
+            if script[:len(written)] == written and len(script) > len(written):
+                token = script[len(written)]
+                if logits[0, 0, token] == 0:
+                    logits[0, 0, token] = score
+                    score -= 10
+        return SimpleNamespace(logits=logits, cache=cache)
+
+
+class TrieCache:
+    def __init__(self, prompt: int) -> None:
+        self.prompt, self.ids = prompt, []
+
+    def crop(self, length: int) -> None:
+        self.ids = self.ids[:length]
+
+
+def test_a_repeated_label_is_taken_back_and_the_model_writes_on(smollm_tokenizer):
+    encode = lambda text: smollm_tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
+    eos = smollm_tokenizer.eos_token_id
+    looping = encode(PROMPT_FREE_WIDGET + REPEAT * 6 + CLOSE) + [eos]
+    closing = encode(PROMPT_FREE_WIDGET + CLOSE) + [eos]
+    model = TrieLM([looping, closing], len(smollm_tokenizer), eos)
+    result = generate_code(model, smollm_tokenizer, "A tile for one hike",
+                           settings=GenerationSettings(max_new_tokens=200, temperature=0.0, candidates=1))
+    assert result.passed, result.failed
+    assert result.code == (PROMPT_FREE_WIDGET + CLOSE).strip()
+    assert result.new_tokens < len(closing)  # the tokens taken back are not in the result
+    assert result.total_tokens > result.new_tokens  # but they were decoded
+    assert result.candidates[0].token_ids == closing[:result.new_tokens]
+
+
+def test_a_batch_stops_a_candidate_with_a_repeated_label(scripted, smollm_tokenizer):
+    """Sequences of a batch cannot be rewound one by one: such a candidate stops at once."""
+    from trainer.generation.candidates import decode_candidates
+    from trainer.generation.generate import serving_of
+
+    model = scripted(PROMPT_FREE_WIDGET + REPEAT * 6 + CLOSE, eos=True)
+    serving = serving_of(model, smollm_tokenizer)
+    ids = smollm_tokenizer("Widget:", add_special_tokens=False)["input_ids"]
+    decoded = decode_candidates(serving, ids, 2, GenerationSettings(max_new_tokens=200, temperature=0.5),
+                                prompt="", instruction="A tile")
+    assert {c.stop_reason for c in decoded.candidates} == {"repeated_arg"}
+    assert all("Again" not in c.raw_text and not c.passed for c in decoded.candidates)  # stopped at the label
