@@ -136,6 +136,60 @@ class ScriptCache:
     def batch_repeat_interleave(self, n: int) -> None:
         pass
 
+    def crop(self, length: int) -> None:
+        raise AssertionError("a scripted model's session is never rewound in these tests")
+
+
+class TrieLM:
+    """A causal LM that follows the first of its scripts agreeing with what was written so far,
+    the second-best token being the next script's: taking a token back makes it switch scripts."""
+
+    def __init__(self, scripts: list[list[int]], vocab_size: int, eos_token_id: int) -> None:
+        import torch
+        from types import SimpleNamespace
+
+        self.scripts, self.vocab_size = scripts, vocab_size
+        self.config = SimpleNamespace(max_position_embeddings=2048, eos_token_id=eos_token_id)
+        self.generation_config = SimpleNamespace(eos_token_id=eos_token_id)
+        self.embedding = torch.nn.Embedding(1, 1)
+        self.training = False
+        self.calls = 0
+
+    def get_input_embeddings(self):
+        return self.embedding
+
+    def eval(self):
+        return self
+
+    def __call__(self, input_ids, cache=None, use_cache=True, logits_to_keep=0, **_):
+        import torch
+        from types import SimpleNamespace
+
+        self.calls += 1
+        cache = cache or TrieCache(len(input_ids[0]))
+        cache.ids += [int(i) for i in input_ids[0]]
+        written = cache.ids[cache.prompt:]
+        logits = torch.zeros(1, 1, self.vocab_size)
+        score = 100.0
+        for script in self.scripts:
+            if script[:len(written)] == written and len(script) > len(written):
+                token = script[len(written)]
+                if logits[0, 0, token] == 0:
+                    logits[0, 0, token] = score
+                    score -= 10
+        return SimpleNamespace(logits=logits, cache=cache)
+
+
+class TrieCache:
+    def __init__(self, prompt: int) -> None:
+        self.prompt, self.ids = prompt, []
+
+    def get_seq_length(self) -> int:
+        return len(self.ids)
+
+    def crop(self, length: int) -> None:  # as transformers' caches: a negative length removes tokens
+        self.ids = self.ids[:length]
+
 
 @pytest.fixture()
 def scripted(smollm_tokenizer):

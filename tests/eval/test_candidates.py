@@ -86,3 +86,20 @@ def test_candidates_out_of_range_are_refused(tiny, candidates):
     model, tokenizer = tiny
     with pytest.raises(FlutterTuneError, match="candidates"):
         generate_code(model, tokenizer, "A card", settings=GenerationSettings(candidates=candidates))
+
+
+def test_a_rewound_torch_session_continues_from_the_tokens_kept(tiny):
+    from trainer.generation.backends import TorchSession
+
+    model, _ = tiny
+    prompt = list(range(5, 25))
+    fresh = TorchSession(model, prompt, 1, 8)
+    rewound = TorchSession(model, prompt, 1, 8)
+    for token in (3, 4, 5, 6):
+        rewound.advance(np.array([token]))
+    rewound.rewind([3, 4])  # as if 5 and 6 had never been written
+    for token in (3, 4):
+        fresh.advance(np.array([token]))
+    assert np.allclose(rewound.logits(), fresh.logits(), atol=1e-5)
+    rewound.rewind([])  # back to the end of the prompt
+    assert np.allclose(rewound.logits(), TorchSession(model, prompt, 1, 8).logits(), atol=1e-5)

@@ -8,6 +8,8 @@ from trainer.generation.generate import GenerationSettings, generate_code
 from trainer.generation.named_args import RepeatedArgumentWatcher
 from trainer.generation.widget_end import WidgetEndTracker
 
+from .conftest import TrieLM
+
 
 def repeated(text: str, chunk: int = 1) -> tuple[int | None, str]:
     watcher = RepeatedArgumentWatcher()
@@ -53,54 +55,6 @@ PROMPT_FREE_WIDGET = (
     "      child: Text('Hike'),\n")
 REPEAT = "      child: Text('Again'),\n"
 CLOSE = "    );\n  }\n}\n"
-
-
-class TrieLM:
-    """A causal LM that follows the first of its scripts agreeing with what was written so far,
-    the second-best token being the next script's: taking a token back makes it switch scripts."""
-
-    def __init__(self, scripts: list[list[int]], vocab_size: int, eos_token_id: int) -> None:
-        import torch
-        from types import SimpleNamespace
-
-        self.scripts, self.vocab_size = scripts, vocab_size
-        self.config = SimpleNamespace(max_position_embeddings=2048, eos_token_id=eos_token_id)
-        self.generation_config = SimpleNamespace(eos_token_id=eos_token_id)
-        self.embedding = torch.nn.Embedding(1, 1)
-        self.training = False
-        self.calls = 0
-
-    def get_input_embeddings(self):
-        return self.embedding
-
-    def eval(self):
-        return self
-
-    def __call__(self, input_ids, cache=None, use_cache=True, logits_to_keep=0, **_):
-        import torch
-        from types import SimpleNamespace
-
-        self.calls += 1
-        cache = cache or TrieCache(len(input_ids[0]))
-        cache.ids += [int(i) for i in input_ids[0]]
-        written = cache.ids[cache.prompt:]
-        logits = torch.zeros(1, 1, self.vocab_size)
-        score = 100.0
-        for script in self.scripts:
-            if script[:len(written)] == written and len(script) > len(written):
-                token = script[len(written)]
-                if logits[0, 0, token] == 0:
-                    logits[0, 0, token] = score
-                    score -= 10
-        return SimpleNamespace(logits=logits, cache=cache)
-
-
-class TrieCache:
-    def __init__(self, prompt: int) -> None:
-        self.prompt, self.ids = prompt, []
-
-    def crop(self, length: int) -> None:
-        self.ids = self.ids[:length]
 
 
 def test_a_repeated_label_is_taken_back_and_the_model_writes_on(smollm_tokenizer):

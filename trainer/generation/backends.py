@@ -92,7 +92,9 @@ class TorchSession:
         if self.n != 1:
             raise ValueError("only a one-sequence session can rewind")
         last = kept[-1:] or self.prompt_ids[-1:]
-        self.cache.crop(len(self.prompt_ids) + len(kept) - 1)
+        drop = self.cache.get_seq_length() - (len(self.prompt_ids) + len(kept) - 1)
+        if drop > 0:
+            self.cache.crop(-drop)  # this transformers' caches take the number of tokens to remove
         with torch.inference_mode():
             ids = torch.tensor([last], device=self.device)
             out = self.model(input_ids=ids, cache=self.cache, use_cache=True, logits_to_keep=1)

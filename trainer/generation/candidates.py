@@ -32,11 +32,11 @@ from .widget_end import WidgetEndTracker
 from .checks import CheckReport, check_widget
 from .detokenize import IncrementalDetokenizer
 from .named_args import RepeatedArgumentWatcher
-from .repetition import ends_in_loop
+from .repetition import loop_start
 from .sampling import choose
 
 PATIENCE = 1.5  # others may run to 1.5x the token count of the first candidate that passed
-MAX_TAKEBACKS = 8  # repeated named arguments taken back in one candidate before it is stopped
+MAX_TAKEBACKS = 8  # repeated labels and loops taken back in one candidate before it is stopped
 
 
 @dataclass
@@ -104,15 +104,14 @@ class _Stream:
         self.ends.append(len(self.detok.text))
         return text
 
-    def take_back_repeated_label(self) -> list[int]:
-        """Forget the tokens from the repeated label on, ban the first of them there, and return the
-        tokens kept (the session is rewound to them).
+    def take_back(self, at: int) -> list[int]:
+        """Forget the tokens from text offset ``at`` on (a repeated label, a loop's second copy), ban
+        the first of them there, and return the tokens kept (the session is rewound to them).
 
-        When the label starts its line, the line break with its indentation (one token) is taken
-        back and banned instead: ``child: A,⏎ child: B`` most often means the call should have
-        closed, and a model kept at the argument's indentation can only write another argument.
+        When ``at`` starts its line, the line break with its indentation (one token) is taken back
+        and banned instead: ``child: A,⏎ child: B`` most often means the call should have closed,
+        and a model kept at the argument's indentation can only write another argument.
         """
-        at = self.watcher.repeated_at
         cut = next(i for i, end in enumerate(self.ends) if end > at)
         if cut > 0:
             before = self.detok.text[(self.ends[cut - 2] if cut > 1 else 0):self.ends[cut - 1]]
@@ -179,19 +178,23 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
             text = s.add(token, float(logprobs[i]))
             if i == 0:
                 first_text = text
+            looping = None
             if settings.stop_at_widget_end and text and s.tracker.feed(text):
                 s.stop = "widget_end"
-            elif settings.stop_at_widget_end and "\n" in text and ends_in_loop(s.detok.text):
-                s.stop = "loop"
-            if s.watcher.repeated_at is not None:
-                # A named argument passed twice in one call: take the label back and let the
-                # model write something else there (one-sequence sessions), else stop this one.
+            elif settings.stop_at_widget_end and "\n" in text:
+                looping = loop_start(s.detok.text)
+                if looping is not None:
+                    s.stop = "loop"
+            # A named argument passed twice in one call, or a block of lines repeating: take it back
+            # and let the model write something else there (one-sequence sessions), else stop.
+            wrong_at = s.watcher.repeated_at if s.watcher.repeated_at is not None else looping
+            if wrong_at is not None:
                 if can_take_back and s.takebacks < MAX_TAKEBACKS:
                     s.stop = None
-                    session.rewind(s.take_back_repeated_label())
+                    session.rewind(s.take_back(wrong_at))
                     rewound = True
                     continue
-                s.stop = "repeated_arg"
+                s.stop = "repeated_arg" if s.watcher.repeated_at is not None else "loop"
             if s.stop is not None and passed_at is None:
                 s.report = _check(s, prompt, instruction, expected_name)
                 if s.report.passed:

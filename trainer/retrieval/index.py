@@ -26,7 +26,7 @@ from dataset_tools.atomic_io import write_json_atomic
 # Bumped whenever the document/query tokenization changes, so saved indexes get rebuilt.
 TOKENIZER_VERSION = 1
 META_NAME = "meta.json"
-CONTEXT_WEIGHT = 0.5  # the code around the cursor adds at most half the best description score
+CONTEXT_WEIGHT = 0.25  # the code around the cursor adds at most a quarter of the best description score
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _WORD_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+")
