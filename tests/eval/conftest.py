@@ -140,26 +140,13 @@ class ScriptCache:
         raise AssertionError("a scripted model's session is never rewound in these tests")
 
 
-class TrieLM:
+class TrieLM(ScriptedLM):
     """A causal LM that follows the first of its scripts agreeing with what was written so far,
     the second-best token being the next script's: taking a token back makes it switch scripts."""
 
     def __init__(self, scripts: list[list[int]], vocab_size: int, eos_token_id: int) -> None:
-        import torch
-        from types import SimpleNamespace
-
-        self.scripts, self.vocab_size = scripts, vocab_size
-        self.config = SimpleNamespace(max_position_embeddings=2048, eos_token_id=eos_token_id)
-        self.generation_config = SimpleNamespace(eos_token_id=eos_token_id)
-        self.embedding = torch.nn.Embedding(1, 1)
-        self.training = False
-        self.calls = 0
-
-    def get_input_embeddings(self):
-        return self.embedding
-
-    def eval(self):
-        return self
+        super().__init__(scripts[0], vocab_size, eos_token_id)
+        self.scripts = scripts
 
     def __call__(self, input_ids, cache=None, use_cache=True, logits_to_keep=0, **_):
         import torch

@@ -58,8 +58,8 @@ def test_ordinary_code_is_not_a_loop():
     assert not ends_in_loop("      ),\n    ),\n  ),\n),\n),\n),\n")  # closing lines repeat legitimately
 
 
-def test_a_batch_stops_a_looping_candidate(scripted, smollm_tokenizer):
-    """Sequences of a batch cannot be rewound one by one: a looping one stops, nothing decoded after."""
+def test_generation_stops_a_looping_candidate(scripted, smollm_tokenizer):
+    """In a batch as alone: a looping candidate stops, nothing decoded after."""
     from trainer.generation.candidates import decode_candidates
     from trainer.generation.generate import serving_of
 
@@ -74,22 +74,6 @@ def test_a_batch_stops_a_looping_candidate(scripted, smollm_tokenizer):
     off = generate_code(model, smollm_tokenizer, "A hook widget `SunsetCountdown`",
                         settings=GenerationSettings(max_new_tokens=300, temperature=0.0, stop_at_widget_end=False))
     assert off.stop_reason == "max_tokens" and off.new_tokens == 300
-
-
-def test_a_loop_is_taken_back_from_its_second_copy(smollm_tokenizer):
-    """One sequence: the repetition is taken back where it began (its line start banned) and the model,
-    offered the next likeliest line start, closes the list instead."""
-    from .conftest import TrieLM
-
-    encode = lambda text: smollm_tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
-    eos = smollm_tokenizer.eos_token_id
-    head = ("class Legend extends StatelessWidget {\n  @override\n  Widget build(BuildContext context) {\n"
-            "    return Column(\n      children: [\n        const Text('Easy'),\n")
-    tail = "      ],\n    );\n  }\n}\n"
-    looping = encode(head + "        const Text('Easy'),\n" * 8 + tail) + [eos]
-    closing = encode(head + tail) + [eos]
-    model = TrieLM([looping, closing], len(smollm_tokenizer), eos)
-    result = generate_code(model, smollm_tokenizer, "A legend",
-                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0, candidates=1))
-    assert result.passed and result.code == (head + tail).strip()
-    assert ends_in_loop(head + "        const Text('Easy'),\n" * 2)  # it was a loop
+    alone = generate_code(model, smollm_tokenizer, "A hook widget `SunsetCountdown`",
+                          settings=GenerationSettings(max_new_tokens=300, temperature=0.0))
+    assert alone.stop_reason == "loop" and alone.new_tokens == best.new_tokens

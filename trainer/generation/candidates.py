@@ -32,11 +32,11 @@ from .widget_end import WidgetEndTracker
 from .checks import CheckReport, check_widget
 from .detokenize import IncrementalDetokenizer
 from .named_args import RepeatedArgumentWatcher
-from .repetition import loop_start
+from .repetition import ends_in_loop
 from .sampling import choose
 
 PATIENCE = 1.5  # others may run to 1.5x the token count of the first candidate that passed
-MAX_TAKEBACKS = 8  # repeated labels and loops taken back in one candidate before it is stopped
+MAX_TAKEBACKS = 8  # repeated labels taken back in one candidate before it is stopped
 
 
 @dataclass
@@ -105,7 +105,7 @@ class _Stream:
         return text
 
     def take_back(self, at: int) -> list[int]:
-        """Forget the tokens from text offset ``at`` on (a repeated label, a loop's second copy), ban
+        """Forget the tokens from text offset ``at`` on (where a repeated label starts), ban
         the first of them there, and return the tokens kept (the session is rewound to them).
 
         When ``at`` starts its line, the line break with its indentation (one token) is taken back
@@ -178,23 +178,19 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
             text = s.add(token, float(logprobs[i]))
             if i == 0:
                 first_text = text
-            looping = None
             if settings.stop_at_widget_end and text and s.tracker.feed(text):
                 s.stop = "widget_end"
-            elif settings.stop_at_widget_end and "\n" in text:
-                looping = loop_start(s.detok.text)
-                if looping is not None:
-                    s.stop = "loop"
-            # A named argument passed twice in one call, or a block of lines repeating: take it back
-            # and let the model write something else there (one-sequence sessions), else stop.
-            wrong_at = s.watcher.repeated_at if s.watcher.repeated_at is not None else looping
-            if wrong_at is not None:
+            elif settings.stop_at_widget_end and "\n" in text and ends_in_loop(s.detok.text):
+                s.stop = "loop"  # (taking loops back as below was measured: slower, no widget rescued)
+            if s.watcher.repeated_at is not None:
+                # A named argument passed twice in one call: take the label back and let the
+                # model write something else there (one-sequence sessions), else stop this one.
                 if can_take_back and s.takebacks < MAX_TAKEBACKS:
                     s.stop = None
-                    session.rewind(s.take_back(wrong_at))
+                    session.rewind(s.take_back(s.watcher.repeated_at))
                     rewound = True
                     continue
-                s.stop = "repeated_arg" if s.watcher.repeated_at is not None else "loop"
+                s.stop = "repeated_arg"
             if s.stop is not None and passed_at is None:
                 s.report = _check(s, prompt, instruction, expected_name)
                 if s.report.passed:

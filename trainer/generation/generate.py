@@ -25,7 +25,7 @@ from ..prompt import Example, format_prompt
 MAX_NEW_TOKENS_LIMIT = 4096
 MAX_DESCRIPTION_CHARS = 4000
 DEFAULT_CONTEXT = 2048
-DEFAULT_CANDIDATES = 5  # chosen by measurement: benchmarks/results/generation_quality*.md, server_latency.md
+DEFAULT_CANDIDATES = 8  # chosen by measurement: benchmarks/results/generation_quality_takeback.md, server_latency.md
 
 
 @dataclass

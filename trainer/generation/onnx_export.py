@@ -35,13 +35,14 @@ def merge(base: Path, adapter: Path, out: Path) -> Path:
     return out
 
 
-def export(base: Path, adapter: Path | None, precision: str, accuracy_level: int, out: Path) -> None:
+def export(base: Path, adapter: Path | None, precision: str, accuracy_level: int, out: Path,
+           options: tuple[str, ...] = BUILD_OPTIONS) -> None:
     import onnxruntime_genai.models.builder as builder
 
     with tempfile.TemporaryDirectory(prefix="flutter-tune-export-") as work:
         source = merge(base, adapter, Path(work) / "merged") if adapter is not None else base
         cache = str(Path(work) / "cache")
-        extra = list(BUILD_OPTIONS) + ([f"accuracy_level={accuracy_level}"] if precision in ("int8", "int4") else [])
+        extra = list(options) + ([f"accuracy_level={accuracy_level}"] if precision in ("int8", "int4") else [])
         options = builder.parse_extra_options(None, str(source), str(out), precision, "cpu", cache, extra)
         builder.create_model(None, str(source), str(out), precision, "cpu", cache, **options)
 

@@ -4,8 +4,7 @@ Small models under sampling repeat a block of lines verbatim (``child: const Lis
 again) until the token budget runs out, and the widget never closes. A candidate whose last completed
 lines are one block of 1–``MAX_BLOCK_LINES`` lines written ``REPEATS`` times in a row is stopped
 (stop reason ``loop``): it cannot pass the checks, and the tokens it would still take are better
-spent on the next candidate — or, where the session can be rewound, the repetition is taken back
-from its second copy (:mod:`trainer.generation.candidates`). Blocks made only of brackets and punctuation (``),`` ``],`` ``}``) are
+spent on the next candidate. Blocks made only of brackets and punctuation (``),`` ``],`` ``}``) are
 ordinary closing lines, not a loop.
 """
 
@@ -22,18 +21,8 @@ def _wordy(line: str) -> bool:
 
 def ends_in_loop(text: str) -> bool:
     """The completed lines of ``text`` end with one block of lines repeated ``REPEATS`` times."""
-    return loop_start(text) is not None
-
-
-def loop_start(text: str) -> int | None:
-    """Where the loop that ``text`` ends in began repeating: the offset of the first code character of
-    the block's second copy (None when it ends in no loop)."""
-    offsets, lines, at = [], [], 0
-    for line in text.split("\n")[:-1]:
-        if line.strip():
-            offsets.append(at + len(line) - len(line.lstrip()))
-            lines.append(line.strip())
-        at += len(line) + 1
+    lines = [line.strip() for line in text.split("\n")[:-1]]
+    lines = [line for line in lines if line]
     for size in range(1, MAX_BLOCK_LINES + 1):
         if len(lines) < REPEATS * size:
             break
@@ -41,5 +30,5 @@ def loop_start(text: str) -> int | None:
         if not any(_wordy(line) for line in block):
             continue
         if all(lines[-(r + 1) * size: len(lines) - r * size] == block for r in range(1, REPEATS)):
-            return offsets[len(lines) - (REPEATS - 1) * size]
-    return None
+            return True
+    return False

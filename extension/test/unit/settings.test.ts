@@ -28,7 +28,7 @@ describe("toServerSettings", () => {
       topP: 0.95,
       timeLimitSeconds: 120,
       backend: "auto",
-      candidates: 5,
+      candidates: 8,
       datasetDir: null,
       adaptersDir: null,
       autoSwitch: true,
