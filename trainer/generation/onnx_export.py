@@ -17,8 +17,8 @@ from pathlib import Path
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # Logits of the last prompt token only: the prompt's other logits are never read, and computing them
-# (vocabulary 49152 x every prompt token) was 22% of a prefill (843 tokens: 2.6 s -> 2.0 s, the same
-# tokens decoded; benchmarks/results/generate_speed.md). Part of the serving models' cache key.
+# (vocabulary 49152 x every prompt token) took 18% of a prefill: pruned, the 14 held-out prompts prefill in
+# 0.82x the time and decode the same tokens (benchmarks/results/prefill_speed.md). Part of the cache key.
 BUILD_OPTIONS = ("prune_lm_head=true",)
 
 
