@@ -55,12 +55,12 @@ def main() -> None:
             out = Path(work) / name.split()[0]
             export(Path(resolve_base("default")), adapter, "int8", ACCURACY_LEVEL, out, options=options)
             models[name] = load_onnx(out, {})
-        tokenizer = next(iter(models.values())).tokenizer
+        served = models["pruned (served)"]
         prompts = []
         for record in records:
-            examples = examples_for(RetrievalSettings(), dataset, tokenizer, record["instruction"], exclude=record)
-            prompts.append(build_prompt_ids(next(iter(models.values())), tokenizer, record["instruction"], "",
-                                            examples, 384)[1])
+            examples = examples_for(RetrievalSettings(), dataset, served.tokenizer, record["instruction"],
+                                    exclude=record)
+            prompts.append(build_prompt_ids(served, served.tokenizer, record["instruction"], "", examples, 384)[1])
         best = {name: [float("inf")] * len(prompts) for name in models}
         for _ in range(args.repeat):
             for i, ids in enumerate(prompts):

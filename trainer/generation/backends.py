@@ -28,6 +28,8 @@ class DecodeSession(Protocol):
 
     def advance(self, tokens: np.ndarray) -> None: ...
 
+    def rewind(self, kept: list[int]) -> None: ...  # one-sequence sessions only
+
 
 class OnnxSession:
     def __init__(self, model, prompt_ids: list[int], n: int, max_new_tokens: int) -> None:

@@ -104,9 +104,9 @@ class _Stream:
         self.ends.append(len(self.detok.text))
         return text
 
-    def take_back(self, at: int) -> list[int]:
-        """Forget the tokens from text offset ``at`` on (where a repeated label starts), ban
-        the first of them there, and return the tokens kept (the session is rewound to them).
+    def taken_back(self, at: int) -> tuple["_Stream", list[int]]:
+        """This stream without the tokens from text offset ``at`` on (where a repeated label starts),
+        the first of them banned there, and the tokens kept (the session is rewound to them).
 
         When ``at`` starts its line, the line break with its indentation (one token) is taken back
         and banned instead: ``child: A,⏎ child: B`` most often means the call should have closed,
@@ -127,8 +127,7 @@ class _Stream:
             if text:
                 fresh.tracker.feed(text)
         fresh.decoded = self.decoded
-        self.__dict__.update(fresh.__dict__)
-        return kept
+        return fresh, kept
 
 
 def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, prompt: str, instruction: str,
@@ -155,7 +154,7 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
     passed_at: int | None = None
     step = 0
     overall = "max_tokens"
-    can_take_back = n == 1 and hasattr(session, "rewind")
+    can_take_back = n == 1  # one sequence of a batch cannot be rewound alone
     while True:
         if cancel is not None and cancel.is_set():
             overall = "cancelled"
@@ -186,8 +185,8 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
                 # A named argument passed twice in one call: take the label back and let the
                 # model write something else there (one-sequence sessions), else stop this one.
                 if can_take_back and s.takebacks < MAX_TAKEBACKS:
-                    s.stop = None
-                    session.rewind(s.take_back(s.watcher.repeated_at))
+                    streams[i], kept = s.taken_back(s.watcher.repeated_at)
+                    session.rewind(kept)
                     rewound = True
                     continue
                 s.stop = "repeated_arg"
