@@ -63,7 +63,23 @@ export function scenarios(ctx) {
     for (let i = 0; i < 10 && !(await action.evaluate((row) => row.classList.contains("focused"))); i++) {
       await page.keyboard.press("ArrowDown");
     }
+    const chosen = await page.locator(".action-widget .monaco-list-row.focused").first().innerText()
+      .catch(() => "(no focused row)");
+    log(`attempt ${attempt}: choosing "${chosen.replace(/\s+/g, " ").trim()}"`);
     await page.keyboard.press("Enter");
+  };
+  // What the client saw when an attempt inserted nothing: its notifications and the last lines of its log.
+  const reportEmptyAttempt = async (attempt) => {
+    await page.screenshot({ path: path.join(artifacts, `06b-code-action-attempt-${attempt}.png`) });
+    log(`attempt ${attempt}: notifications ${JSON.stringify(await notificationTexts(page))}`);
+    const logs = path.join(ctx.userData, "logs");
+    const channel = existsSync(logs)
+      ? readdirSync(logs, { recursive: true }).filter((f) => String(f).endsWith("Flutter Tune.log")).sort().at(-1)
+      : undefined;
+    if (channel) {
+      const lines = readFileSync(path.join(logs, String(channel)), "utf8").trimEnd().split("\n").slice(-15);
+      log(`attempt ${attempt}: the Flutter Tune log ends with:\n${lines.join("\n")}`);
+    }
   };
 
   const save = async () => {
@@ -189,6 +205,7 @@ export function scenarios(ctx) {
           .then(() => true, () => false);
         if (!inserted) {
           log(`attempt ${attempt}: the code action inserted nothing within 120 s`);
+          await reportEmptyAttempt(attempt);
         }
       }
       await save();

@@ -106,6 +106,34 @@ def test_fp32_onnx_greedy_matches_torch(tiny, tiny_fp32):
     assert np.isclose(greedy[0].mean_logprob, greedy[1].mean_logprob, atol=1e-3)
 
 
+def test_int8_exports_store_the_embedding_in_float16_and_read_the_same_rows(tiny_model_dir, tmp_path,
+                                                                             monkeypatch):
+    import shutil
+
+    import onnx_ir as ir
+
+    from trainer.generation import onnx_export
+
+    monkeypatch.setattr(onnx_export, "EMBEDDING_DTYPE", "float32")
+    full = tmp_path / "float32"
+    onnx_export.export(Path(tiny_model_dir), None, "int8", serving.ACCURACY_LEVEL, full)
+    halved = tmp_path / "float16"
+    shutil.copytree(full, halved)
+    onnx_export.halve_embedding(halved / "model.onnx")
+    graph = ir.load(halved / "model.onnx").graph
+    assert graph.initializers["model.embed_tokens.weight.float16"].dtype == ir.DataType.FLOAT16
+    assert "model.embed_tokens.weight" not in graph.initializers
+    assert (halved / "model.onnx.data").stat().st_size < (full / "model.onnx.data").stat().st_size
+    prompt = list(range(3, 40))
+    sessions = [load_onnx(folder, {}).session(prompt, 1, 4) for folder in (full, halved)]
+    for _ in range(4):
+        a, b = (s.logits()[0] for s in sessions)
+        # (the int8 layers quantize their inputs too, which spreads the rounding a little)
+        assert np.allclose(a, b, atol=1e-2 * np.abs(a).max()) and a.argmax() == b.argmax()
+        for s in sessions:
+            s.advance(np.array([a.argmax()], dtype=np.int32))
+
+
 def test_int8_onnx_writes_checked_candidates_and_cancels(tiny_model_dir, serving_root):
     model = load_onnx(ensure_serving_model(tiny_model_dir, None, "int8", root=serving_root), {})
     result = generate_code(model, None, "A card", settings=GenerationSettings(max_new_tokens=20, candidates=4,
