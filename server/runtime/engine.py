@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable
 from dataset_tools.errors import FlutterTuneError
 
 from .jobs import JobCancelled
+from .memory import release_free_memory
 
 if TYPE_CHECKING:
     from ..app import FlutterTuneServer
@@ -120,6 +121,7 @@ class GenerationEngine:
                                  on_token=request.on_token, expected_name=request.expected_name)
         finally:
             status.update(generating=0, message="")
+            release_free_memory()
 
     # --- retrieval ---------------------------------------------------------------------------
     def _examples(self, tokenizer, request: GenerationRequest) -> list:
