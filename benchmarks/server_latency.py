@@ -8,12 +8,13 @@ adapter (else the base model), retrieval on, default settings otherwise:
   with today's path before this change (torch, one candidate) in 8-bit (the server's old default)
   and fp32; p50/p95 and the ratio (targets: p50 ≤ 8 s; ≤ 1/3 of today's single-candidate p50);
 - time to the first token (first progress report) on the warm model;
-- resident memory (VmRSS) of the server after those generations: onnx vs torch fp32 (target ≤ 0.5×).
+- resident memory (VmRSS, and its anonymous part) of the server after those generations: onnx vs torch
+  fp32 (target ≤ 0.5×).
 ``--guide`` adds the guide's path (``model.generate(max_length=1024, do_sample=True)``) for reference.
 
     .venv/bin/python benchmarks/server_latency.py [--widgets 0] [--actions 200] [--guide] [--out server_latency]
 
-Writes benchmarks/results/server_latency.{md,json}.
+Writes benchmarks/results/<--out>.{md,json} (server_latency.{md,json} by default).
 """
 
 from __future__ import annotations

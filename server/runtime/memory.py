@@ -17,10 +17,11 @@ from functools import lru_cache
 @lru_cache(maxsize=1)
 def _malloc_trim():
     name = ctypes.util.find_library("c")
+    if not name:
+        return None
     try:
-        libc = ctypes.CDLL(name) if name else None
-        return libc.malloc_trim if libc is not None else None
-    except (OSError, AttributeError):
+        return ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # no C library to load, or not glibc
         return None
 
 
