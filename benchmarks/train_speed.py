@@ -144,8 +144,9 @@ def worker(args) -> dict:
 
         from dataset_tools.progress import NULL_PROGRESS
         from trainer.callbacks import StopCallback, StopRequest
+        from trainer.time_budget import TimeBudget
 
-        stop = StopCallback(StopRequest(), NULL_PROGRESS, args.minutes, has_eval=bool(validation))
+        stop = StopCallback(StopRequest(), NULL_PROGRESS, TimeBudget(args.minutes), has_eval=bool(validation))
         trainer, tokenizer = build_baseline_trainer(config, Path(args.work) / "baseline-out", callbacks=[stop])
         start, cpu_start = time.monotonic(), time.process_time()
         trainer.train()

@@ -15,6 +15,8 @@ from transformers import TrainerCallback
 
 from dataset_tools.progress import Progress
 
+from .time_budget import TimeBudget
+
 
 class StopRequest:
     """Why training should stop early: None, "interrupt" (Ctrl-C / cancel) or "time" (budget spent)."""
@@ -51,20 +53,20 @@ def sigint_requests_stop(stop: StopRequest):
 class StopCallback(TrainerCallback):
     """Turns a stop request, a server cancellation or a spent time budget into save-and-stop."""
 
-    def __init__(self, stop: StopRequest, progress: Progress, max_minutes: float = 0.0, has_eval: bool = False):
+    def __init__(self, stop: StopRequest, progress: Progress, budget: TimeBudget | None = None,
+                 has_eval: bool = False):
         self.stop = stop
         self.progress = progress
-        self.budget_s = max_minutes * 60.0
+        self.budget = budget or TimeBudget(0)
         self.has_eval = has_eval
-        self.started = None
 
     def on_train_begin(self, args, state, control, **kwargs):
-        self.started = time.monotonic()
+        self.budget.start()
 
     def on_step_end(self, args, state, control, **kwargs):
         if self.progress.is_cancelled:
             self.stop.set("interrupt")
-        if self.budget_s and self.started is not None and time.monotonic() - self.started >= self.budget_s:
+        if self.budget.spent:
             self.stop.set("time")
         if self.stop.reason is not None:
             control.should_training_stop = True
@@ -77,9 +79,10 @@ class StopCallback(TrainerCallback):
 class ProgressCallback(TrainerCallback):
     """Sends step/loss/ETA events to a dataset_tools Progress (tqdm bar, JSON lines, LSP)."""
 
-    def __init__(self, progress: Progress, title: str = "Training"):
+    def __init__(self, progress: Progress, title: str = "Training", budget: TimeBudget | None = None):
         self.progress = progress
         self.title = title
+        self.budget = budget  # the ETA never runs past a time budget
         self.started = None
         self.first_step = 0
         self.last_loss: float | None = None
@@ -101,7 +104,9 @@ class ProgressCallback(TrainerCallback):
         if not done or self.started is None:
             return None
         per_step = (time.monotonic() - self.started) / done
-        return round(per_step * max(0, state.max_steps - state.global_step), 1)
+        eta = per_step * max(0, state.max_steps - state.global_step)
+        remaining = self.budget.remaining_s() if self.budget is not None else None
+        return round(eta if remaining is None else min(eta, remaining), 1)
 
     def on_log(self, args, state, control, logs=None, **kwargs):
         logs = logs or {}

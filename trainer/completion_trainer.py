@@ -16,6 +16,8 @@ from __future__ import annotations
 import torch
 from trl import SFTTrainer
 
+from .time_budget import SHAPES, TimeBudget, budgeted_lr_factor
+
 # Completion tokens scored per block: a block's float32 logits over a 49k vocabulary take 50 MB.
 TOKENS_PER_BLOCK = 256
 # Config attributes that change the logits beyond a plain projection; models that set them keep TRL's path.
@@ -42,9 +44,25 @@ def completion_nll(hidden: torch.Tensor, labels: torch.Tensor, lm_head: torch.nn
 
 
 class CompletionSFTTrainer(SFTTrainer):
-    """SFTTrainer scoring the LM head at completion tokens only; counts the completion tokens it trained on."""
+    """SFTTrainer scoring the LM head at completion tokens only; counts the completion tokens it trained on.
+
+    With ``time_budget`` set, a linear or cosine learning-rate decay ends at the budget or the last step,
+    whichever comes first (trainer.time_budget).
+    """
 
     completion_tokens_trained = 0
+    time_budget: TimeBudget | None = None
+
+    def create_scheduler(self, num_training_steps: int, optimizer=None):
+        shape = str(getattr(self.args.lr_scheduler_type, "value", self.args.lr_scheduler_type))
+        if self.lr_scheduler is not None or self.time_budget is None or not self.time_budget.seconds \
+                or shape not in SHAPES:
+            return super().create_scheduler(num_training_steps, optimizer)
+        factor = budgeted_lr_factor(shape, self.args.get_warmup_steps(num_training_steps), num_training_steps,
+                                    self.time_budget)
+        self.lr_scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer or self.optimizer, factor)
+        self._created_lr_scheduler = True
+        return self.lr_scheduler
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         causal_lm = model.get_base_model() if hasattr(model, "get_base_model") else model

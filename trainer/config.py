@@ -85,7 +85,8 @@ class TrainConfig:
                                            help="stop after N validations without improvement (default 0: off)")
     save_total_limit: int = 2
     max_minutes: float = setting(0.0, flag="--max-minutes",
-                                 help="time budget; the best adapter so far is saved (default 0: none)")
+                                 help="time budget: the learning rate decays to zero by then and the best adapter "
+                                      "so far is saved (default 0: none)")
     resume: bool = setting(False, flag="--resume",
                            help="continue the newest interrupted run (its settings; this call's --max-minutes)")
     activate: Literal["if_better", "always", "never"] = setting(

@@ -29,6 +29,7 @@ from .adapters import AdapterInfo, activate_after_training, active_adapter, new_
 from .config import TrainConfig
 from .data import LengthStats, Splits, load_splits, prepare, to_dataset
 from .runs import RunFolder, finish_run, new_run, resumable_run, training_lock
+from .time_budget import TimeBudget
 
 # PEFT/TRL still call the deprecated name; the notice means nothing to a user.
 warnings.filterwarnings("ignore", message=r".*is_gradient_checkpointing.*", category=FutureWarning)
@@ -227,12 +228,14 @@ def _train_locked(config: TrainConfig, progress: Progress) -> AdapterInfo:
 
     stop = StopRequest()
     config = resumed_config(config)
-    callbacks = [ProgressCallback(progress)]
+    budget = TimeBudget(config.max_minutes)
+    callbacks = [ProgressCallback(progress, budget=budget)]
     run = build_run(config, progress, callbacks)
     config = run.config
     trainer = run.trainer
     has_eval = trainer.eval_dataset is not None
-    trainer.add_callback(StopCallback(stop, progress, config.max_minutes, has_eval))
+    trainer.time_budget = budget  # the learning rate decays to zero by the budget (trainer.time_budget)
+    trainer.add_callback(StopCallback(stop, progress, budget, has_eval))
     if has_eval and config.early_stopping_patience > 0:
         trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
 

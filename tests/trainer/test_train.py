@@ -89,3 +89,33 @@ def test_failed_save_keeps_previous_adapter(tiny_config, monkeypatch):
     assert latest_name(root) == good.path.name
     assert [a.path for a in list_adapters(root)] == [good.path]
     assert not [p for p in root.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]
+
+
+def test_learning_rate_cools_down_at_the_end_of_the_time_budget(tiny_config, monkeypatch):
+    """A budget that ends at step 40 of 100: the step schedule until its last fifth, then down towards zero."""
+    import trainer.train as train_module
+    from trainer.time_budget import TimeBudget
+
+    events = []
+    steps_done = lambda: float(sum(1 for e in events if e.kind == "advance" and "loss" in e.data))  # noqa: E731
+
+    class StepClockBudget(TimeBudget):  # one "second" per optimizer step, so the test reads no real clock
+        def __init__(self, minutes):
+            super().__init__(minutes, clock=steps_done)
+
+    monkeypatch.setattr(train_module, "TimeBudget", StepClockBudget)
+    config = dataclasses.replace(tiny_config, epochs=50, max_minutes=40 / 60, warmup_ratio=0.0,
+                                 learning_rate=1e-3)
+    info = train(config, CallbackProgress(events.append))
+    meta = read_metadata(info.path)
+    rates = [e["learning_rate"] for e in meta["loss_history"] if "learning_rate" in e]
+    assert meta["metrics"]["stopped_by"] == "time" and meta["metrics"]["max_steps"] == 100
+    assert meta["metrics"]["steps"] == len(rates) == 40
+    # steps 1-30: the linear step schedule, untouched (rate of step k set after k-1 steps)
+    assert rates[:30] == pytest.approx([1e-3 * (1 - k / 100) for k in range(30)])
+    # then the cooldown: falling, the last step at a quarter of the peak or less (the rate of a step is
+    # set as it begins, one "second" behind here), where the step schedule alone would give 0.61e-3
+    assert rates[30:] == sorted(rates[30:], reverse=True) and rates[-1] <= 0.25e-3 + 1e-12, rates
+    # the ETA shown while training never runs past the budget
+    etas = [e.data["eta_seconds"] for e in events if e.kind == "advance" and "loss" in e.data]
+    assert all(eta is None or eta <= 40 - i for i, eta in enumerate(etas)), etas
