@@ -75,6 +75,10 @@ class TrainConfig:
     overlong: Literal["truncate", "drop"] = setting("truncate", flag="--overlong",
                                                     help="what to do with samples over max length")
     packing: bool = setting(False, flag="--packing", help="pack samples into full sequences")
+    conversation_size: int = setting(1, flag="--conversation-size",
+                                     help="train on conversations of up to N related widgets, every answer "
+                                          "scored: the shape of a prompt with retrieved examples (default 1: "
+                                          "each widget alone)")
     gradient_checkpointing: bool = setting(False, flag="--gradient-checkpointing",
                                            help="recompute activations: ~1/3 slower, far less memory on long "
                                                 "batches")
@@ -111,6 +115,7 @@ class TrainConfig:
             (not self.micro_batch_size or self.batch_size % self.micro_batch_size == 0,
              "batch_size must be a multiple of micro_batch_size"),
             (self.max_minutes >= 0, "max_minutes must be >= 0"),
+            (self.conversation_size >= 1, "conversation_size must be >= 1"),
             (self.activate in ("if_better", "always", "never"), "activate must be if_better, always or never"),
             (bool(self.target_modules), "target_modules must name at least one module"),
         ]

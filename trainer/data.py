@@ -79,12 +79,15 @@ def load_splits(data_dir: str | Path | None = None, train_file: str | Path | Non
     return Splits(train=train, validation=validation, source=source, manifest_hash=digest)
 
 
-def prepare(tokenizer, records: list[dict], max_length: int, overlong: str = "truncate"):
+def prepare(tokenizer, records: list[dict], max_length: int, overlong: str = "truncate", conversation_size: int = 1):
     """Format records with the one prompt format; count, truncate-or-drop overlong ones.
 
     Returns ``(rows, stats)`` where rows are ``{"prompt", "completion"}`` dicts ready for
-    SFTTrainer (which truncates kept overlong rows to max_length, keeping the start).
+    SFTTrainer (which truncates kept overlong rows to max_length, keeping the start) — or, with
+    ``conversation_size`` > 1, pre-tokenized conversations of related records (trainer.conversations).
     """
+    if conversation_size > 1:
+        return _prepare_conversations(tokenizer, records, max_length, overlong, conversation_size)
     rows = [to_prompt_completion(tokenizer, r) for r in records]
     stats = LengthStats()
     if not rows:
@@ -108,6 +111,31 @@ def prepare(tokenizer, records: list[dict], max_length: int, overlong: str = "tr
     stats.samples = len(kept)
     stats.max_tokens = max(stats.lengths, default=0)
     stats.mean_tokens = round(stats.total_tokens / max(1, stats.samples), 1)
+    return kept, stats
+
+
+def _prepare_conversations(tokenizer, records: list[dict], max_length: int, overlong: str, size: int):
+    """Conversations of up to ``size`` related records; ``stats.samples`` counts records, ``lengths`` rows."""
+    from .conversations import conversation_rows
+
+    stats = LengthStats()
+    kept = []
+    for members, row in conversation_rows(tokenizer, records, size, max_length):
+        ids, mask = row["input_ids"], row["completion_mask"]
+        if len(ids) > max_length:  # one record, too long even alone
+            stats.overlong += 1
+            if overlong == "drop" or 1 not in mask[:max_length]:
+                stats.dropped += 1
+                continue
+            stats.truncated += 1
+            ids, mask = ids[:max_length], mask[:max_length]
+        kept.append({"input_ids": ids, "completion_mask": mask})
+        stats.samples += len(members)
+        stats.lengths.append(len(ids))
+        stats.total_tokens += len(ids)
+        stats.completion_tokens += sum(mask)
+    stats.max_tokens = max(stats.lengths, default=0)
+    stats.mean_tokens = round(stats.total_tokens / max(1, len(kept)), 1)
     return kept, stats
 
 

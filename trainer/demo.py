@@ -32,6 +32,9 @@ class DemoConfig:
     learning_rate: float = 1e-3
     lora_r: int = 16
     lora_alpha: int = 32
+    # Conversations of up to 3 related widgets (trainer.conversations): measured ahead of one widget
+    # per row on the held-out widgets (benchmarks/results/adapter_variance.md).
+    conversation_size: int = 3
     max_length: int = 1024
     eval_limit: int = 0            # 0 = the whole test split
     max_new_tokens: int = 256
@@ -39,6 +42,11 @@ class DemoConfig:
     retrieval: bool = True
     backend: str = "auto"  # generation: ONNX Runtime int8 on the CPU
     description: str = SAMPLE_DESCRIPTION
+
+    @property
+    def train_batch_size(self) -> int:
+        """Rows per optimizer step: 2 conversations (about 6 widgets), else 4 widgets alone."""
+        return 2 if self.conversation_size > 1 else 4
 
 
 def _say(text: str = "") -> None:
@@ -89,6 +97,7 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
         base=config.base, data_dir=str(out / "dataset"), adapters_dir=str(out / "adapters"),
         quantization=config.quantization, epochs=config.epochs, max_minutes=config.train_minutes,
         learning_rate=config.learning_rate, lora_r=config.lora_r, lora_alpha=config.lora_alpha,
+        conversation_size=config.conversation_size, batch_size=config.train_batch_size,
         max_length=config.max_length,
     ).validate()
     info = train(train_config, progress)
@@ -174,6 +183,9 @@ def register(subparsers) -> None:
     parser.add_argument("--quantization", choices=QUANTIZATIONS, default=defaults.quantization, help=QUANTIZATION_HELP)
     parser.add_argument("--train-minutes", type=float, default=defaults.train_minutes)
     parser.add_argument("--epochs", type=float, default=defaults.epochs)
+    parser.add_argument("--conversation-size", type=int, default=defaults.conversation_size,
+                        help=f"related widgets per training conversation (default {defaults.conversation_size}; "
+                             "1: each widget alone)")
     parser.add_argument("--eval-limit", type=int, default=defaults.eval_limit)
     parser.add_argument("--no-retrieval", dest="retrieval", action="store_false")
     parser.add_argument("--description", default=defaults.description)
@@ -186,6 +198,7 @@ def _run(args: argparse.Namespace) -> int:
 
     config = DemoConfig(examples=args.examples, out_dir=args.out_dir, base=args.base,
                         quantization=args.quantization, train_minutes=args.train_minutes, epochs=args.epochs,
+                        conversation_size=args.conversation_size,
                         eval_limit=args.eval_limit, retrieval=args.retrieval, description=args.description)
     progress = JsonLinesProgress() if args.progress_json else TqdmProgress()
     run_demo(config, progress)

@@ -1,7 +1,8 @@
 """LoRA fine-tuning with TRL's SFTTrainer, tuned for CPUs, into a versioned adapter folder.
 
 ``train(config)`` loads the base (quantization chosen per device, trainer.models), formats the
-dataset with the one prompt format (prompt/completion, so SFTTrainer masks prompt tokens with -100),
+dataset with the one prompt format (prompt/completion, so SFTTrainer masks prompt tokens with -100;
+or conversations of related widgets with every answer scored, trainer.conversations),
 trains one sequence per forward on the CPU (batches accumulated; on CUDA padded length-grouped
 batches) with the loss scored at completion tokens only (trainer.completion_trainer), validates
 every epoch (or N steps), keeps the best adapter,
@@ -166,7 +167,8 @@ def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks
         limit_torch_threads()
     model, tokenizer = load_base(config.base, quantization, device, for_training=True, progress=progress)
 
-    train_rows, train_stats = prepare(tokenizer, splits.train, config.max_length, config.overlong)
+    train_rows, train_stats = prepare(tokenizer, splits.train, config.max_length, config.overlong,
+                                      config.conversation_size)
     if not train_rows:
         raise FlutterTuneError(f"All {len(splits.train)} training samples in {splits.source} are longer than "
                                f"max_length={config.max_length}; raise max_length or use overlong='truncate'.")
