@@ -46,8 +46,8 @@ def completion_nll(hidden: torch.Tensor, labels: torch.Tensor, lm_head: torch.nn
 class CompletionSFTTrainer(SFTTrainer):
     """SFTTrainer scoring the LM head at completion tokens only; counts the completion tokens it trained on.
 
-    With ``time_budget`` set, a linear or cosine learning-rate decay ends at the budget or the last step,
-    whichever comes first (trainer.time_budget).
+    With ``time_budget`` set (``--max-minutes``), a linear, cosine or constant schedule runs as planned in
+    steps and cools down to zero over the budget's last fifth (trainer.time_budget).
     """
 
     completion_tokens_trained = 0
