@@ -20,20 +20,13 @@ from typing import Sequence
 from .prompt import Example, format_completion, format_prompt
 
 
-def _overlap(a: dict, b: dict) -> bool:
-    """One record's code inside the other's (a method harvested alone and its whole class): in one
-    conversation the later answer would only copy the earlier one (retrieval never shows both either)."""
-    x, y = str(a.get("output", "")).strip(), str(b.get("output", "")).strip()
-    return x in y or y in x
-
-
 def related_groups(records: Sequence[dict], size: int) -> list[list[int]]:
     """Indices of ``records`` in groups of up to ``size``: each group a record and its nearest
     unassigned neighbours (BM25 over description and code) whose code does not overlap another
     member's, nearest first, the record last."""
     if size <= 1 or len(records) < 2:
         return [[i] for i in range(len(records))]
-    from .retrieval.index import RetrievalIndex
+    from .retrieval.index import RetrievalIndex, codes_overlap
 
     index = RetrievalIndex.build(records)
     assigned: set[int] = set()
@@ -45,7 +38,9 @@ def related_groups(records: Sequence[dict], size: int) -> list[list[int]]:
         for j, _ in index.ranked(str(record.get("instruction", "")), len(records), exclude=record):
             if len(group) == size:
                 break
-            if j not in assigned and not any(_overlap(records[j], records[k]) for k in group):
+            # one inside another: the later answer would only copy the earlier (retrieval never shows both)
+            if j not in assigned and not any(codes_overlap(records[j]["output"], records[k]["output"])
+                                             for k in group):
                 group.insert(len(group) - 1, j)
         assigned.update(group)
         groups.append(group)

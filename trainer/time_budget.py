@@ -40,21 +40,20 @@ class TimeBudget:
     def start(self) -> None:
         self.started = self.clock()
 
-    def fraction(self) -> float:
-        """Share of the budget spent, 0 … 1 (0 before ``start()`` and without a budget)."""
-        if not self.seconds or self.started is None:
-            return 0.0
-        return min(1.0, (self.clock() - self.started) / self.seconds)
-
     def remaining_s(self) -> float | None:
         """Seconds left (None without a budget or before ``start()``)."""
         if not self.seconds or self.started is None:
             return None
         return max(0.0, self.seconds - (self.clock() - self.started))
 
+    def fraction(self) -> float:
+        """Share of the budget spent, 0 … 1 (0 before ``start()`` and without a budget)."""
+        remaining = self.remaining_s()
+        return 0.0 if remaining is None else 1.0 - remaining / self.seconds
+
     @property
     def spent(self) -> bool:
-        return bool(self.seconds) and self.fraction() >= 1.0
+        return self.remaining_s() == 0.0
 
 
 def cooldown_factor(fraction: float, cooldown: float = COOLDOWN) -> float:

@@ -27,7 +27,7 @@ from dataset_tools.errors import FlutterTuneError
 from dataset_tools.settings import setting
 
 from ..prompt import Example, format_prompt
-from .index import RetrievalIndex, file_sha256, record_id
+from .index import RetrievalIndex, codes_overlap, file_sha256, record_id
 
 __all__ = [
     "RetrievalSettings", "RetrievalIndex", "SETTINGS_ALIASES", "INDEX_DIRNAME", "load_or_build",
@@ -172,8 +172,7 @@ def _token_count(tokenizer, text: str) -> int:
 def _overlaps(record: dict, chosen: list[Example]) -> bool:
     """True when ``record``'s code is inside an example already chosen, or contains one
     (a method harvested on its own and its whole class): showing both wastes the budget."""
-    code = str(record.get("output", "")).strip()
-    return any(code in ex.output or ex.output.strip() in code for ex in chosen)
+    return any(codes_overlap(str(record.get("output", "")), ex.output) for ex in chosen)
 
 
 def select_examples(index: RetrievalIndex | None, tokenizer, query: str, *, k: int = 2, token_budget: int = 1024,

@@ -100,6 +100,12 @@ def _code_key(record: dict) -> str:
     return " ".join(str(record.get("output", "")).split())
 
 
+def codes_overlap(a: str, b: str) -> bool:
+    """One piece of code inside the other (a method harvested on its own and its whole class)."""
+    a, b = a.strip(), b.strip()
+    return a in b or b in a
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
