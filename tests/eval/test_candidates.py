@@ -30,6 +30,14 @@ def test_passing_candidates_rank_first_then_by_mean_logprob():
     assert not unfinished.passed and "complete" in unfinished.failed
 
 
+def test_among_failing_candidates_code_that_parses_ranks_first_then_fewer_failures():
+    wrong_name = Candidate(0, STATELESS, STATELESS, 10, "widget_end", -0.9, check_widget(STATELESS, "HikeChip"))
+    unparsed = candidate(1, STATELESS.replace("label;", "label"), -0.1)  # fails "parses" alone
+    unfinished = candidate(2, STATELESS.replace("label;", "text"), -0.05, stop="max_tokens")
+    assert wrong_name.failed == ["requestedName"] and unparsed.failed == ["parses"]
+    assert [c.index for c in rank([unfinished, unparsed, wrong_name])] == [0, 1, 2]
+
+
 def test_identical_code_is_kept_once():
     same = [candidate(i, STATELESS, -0.5 - i / 10) for i in range(3)]
     assert [c.index for c in rank(same)] == [0]

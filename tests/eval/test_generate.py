@@ -23,10 +23,10 @@ def test_stops_when_the_widget_closes(scripted, smollm_tokenizer):
 
 
 def test_stops_at_eos(scripted, smollm_tokenizer):
-    model = scripted("Widget f() {\n  return Text('a'", eos=True)
+    model = scripted("final title = Text('a')", eos=True)  # no bracket left open (else EOS is not taken)
     result = generate_code(model, smollm_tokenizer, "A text")
     assert result.stop_reason == "eos"
-    assert result.raw_text == "Widget f() {\n  return Text('a'"
+    assert result.raw_text == "final title = Text('a')"
 
 
 def test_without_widget_end_stop_runs_to_max_tokens(scripted, smollm_tokenizer):

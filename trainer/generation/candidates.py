@@ -7,14 +7,16 @@ another on the same session restarted after the prompt (ONNX), stopping at the f
 (candidate 0 greedy, the others sampled — see :mod:`trainer.generation.sampling`). Each sequence has
 its own incremental detokenizer and :class:`trainer.generation.widget_end.WidgetEndTracker`; a
 sequence that ends (EOS, widget end, a loop of repeated lines — :mod:`trainer.generation.repetition`)
-is fed EOS from then on. The loop stops when every sequence has ended, at ``max_new_tokens``, at the
+is fed EOS from then on. A token that would close the wrong bracket or end a ``return`` with ``,`` is
+mended (``),`` → ``);``) or replaced by the next best, and EOS is not taken while a bracket or string
+is open (``_keep_brackets_matched``). The loop stops when every sequence has ended, at ``max_new_tokens``, at the
 time limit, on cancel — or once a candidate has passed every check and the others have had half as
 many tokens again to finish (``PATIENCE``): waiting longer for a slower candidate rarely buys a
 better widget and always costs the user time.
 
 Each candidate is then cut to its code (:func:`trainer.generation.code_extract.extract_code`), checked on the
 syntax tree (:mod:`trainer.generation.checks`) and ranked: passing candidates first, by the model's
-mean token log-probability; then the others by how many checks they passed.
+mean token log-probability; then the others, those that parse first, by how many checks they failed.
 """
 
 from __future__ import annotations
@@ -28,15 +30,16 @@ from typing import Callable
 import numpy as np
 
 from .code_extract import extract_code
-from .widget_end import WidgetEndTracker
+from .widget_end import SLIP_CHARS, WidgetEndTracker
 from .checks import CheckReport, check_widget
 from .detokenize import IncrementalDetokenizer
 from .named_args import RepeatedArgumentWatcher
 from .repetition import ends_in_loop
-from .sampling import choose
+from .sampling import choose, log_softmax
 
 PATIENCE = 1.5  # others may run to 1.5x the token count of the first candidate that passed
 MAX_TAKEBACKS = 8  # repeated labels taken back in one candidate before it is stopped
+MAX_REDRAWS = 8  # tokens made impossible at one step to keep brackets matched before one is let through
 
 
 @dataclass
@@ -68,7 +71,12 @@ class Candidate:
         return failed
 
     def rank_key(self) -> tuple:
-        return (self.passed, self.report.score, self.mean_logprob if math.isfinite(self.mean_logprob) else -1e9)
+        """Passing first; then code that parses (a widget with the wrong name can be fixed in the
+        editor, code that does not parse cannot), then fewer failed checks (unfinished counts as one);
+        the model's mean log-probability decides between equals."""
+        failed = self.failed
+        return (self.passed, "parses" not in failed, -len(failed),
+                self.mean_logprob if math.isfinite(self.mean_logprob) else -1e9)
 
 
 @dataclass
@@ -155,12 +163,15 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
     step = 0
     overall = "max_tokens"
     can_take_back = n == 1  # one sequence of a batch cannot be rewound alone
+    texts = _TokenTexts(tokenizer)
     while True:
         if cancel is not None and cancel.is_set():
             overall = "cancelled"
             break
         logits = _without_banned(session.logits(), streams)
         tokens, logprobs = choose(logits, greedy, settings.temperature, settings.top_p, rng)
+        if settings.stop_at_widget_end:
+            _keep_brackets_matched(logits, tokens, logprobs, streams, greedy, settings, rng, eos, texts)
         if first_token_seconds is None:
             first_token_seconds = time.perf_counter() - start
         step += 1
@@ -285,12 +296,86 @@ def _without_banned(logits: np.ndarray, streams: list[_Stream]) -> np.ndarray:
     return logits
 
 
+def _keep_brackets_matched(logits: np.ndarray, tokens: np.ndarray, logprobs: np.ndarray, streams: list[_Stream],
+                           greedy: np.ndarray, settings, rng: np.random.Generator, eos: set[int],
+                           texts: "_TokenTexts") -> None:
+    """Replace (in place) any stream's token that would slip — close the wrong bracket (``)`` where
+    ``[`` is open), end a return statement with ``,`` (:mod:`trainer.generation.widget_end`) — or end
+    the text (EOS) with a bracket or string still open: code that can never parse.
+
+    A slip one character mends (``),`` → ``);``, ``)`` → ``]``) is mended: the model meant to close
+    there and the syntax says how; the mended text's first token is taken (``);`` is two tokens, `` )``
+    then ``;``). Otherwise the token is made
+    impossible and the next best (greedy) or another sample is taken, up to ``MAX_REDRAWS`` times. The
+    log-probability kept is the model's own for the token taken, however it was chosen."""
+    for i, s in enumerate(streams):
+        if s.stop is not None or s.tracker.done:
+            continue
+        row = None
+        chosen = int(tokens[i])
+        for _ in range(MAX_REDRAWS):
+            if chosen in eos:
+                if not s.tracker.unclosed:
+                    break
+                mended = None
+            else:
+                slip = texts.slip(s, chosen)
+                if slip is None:
+                    break
+                mended = texts.mended(s, chosen, slip)
+            if mended is not None:
+                chosen = mended
+                break
+            if row is None:
+                row = np.array(logits[i:i + 1], dtype=np.float32, copy=True)
+            row[0, chosen] = -np.inf
+            chosen = int(choose(row, greedy[i:i + 1], settings.temperature, settings.top_p, rng)[0][0])
+        if chosen != int(tokens[i]):
+            tokens[i] = chosen
+            logprobs[i] = float(log_softmax(logits[i:i + 1])[0, chosen])
+
+
+class _TokenTexts:
+    """Token texts for the slip checks: each token's text alone (cached; only a token with one of
+    ``SLIP_CHARS`` can slip), and the first token of a mended text."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.alone: dict[int, str] = {}
+        self.ids: dict[str, int | None] = {}
+
+    def slip(self, stream: _Stream, token: int) -> tuple[int, str | None] | None:
+        alone = self.alone.get(token)
+        if alone is None:
+            alone = self.alone[token] = self.tokenizer.decode([token], skip_special_tokens=True)
+        if not any(ch in alone for ch in SLIP_CHARS):
+            return None
+        return stream.tracker.slip_in(stream.detok.peek(token))
+
+    def mended(self, stream: _Stream, token: int, slip: tuple[int, str | None]) -> int | None:
+        """The first token of the mended text (the rest follow in later steps, or are mended again)."""
+        at, fix = slip
+        text = stream.detok.peek(token)
+        if fix is None or not 0 <= at < len(text):
+            return None
+        mended = text[:at] + fix + text[at + 1:]
+        if mended not in self.ids:
+            ids = self.tokenizer(mended, add_special_tokens=False)["input_ids"]
+            self.ids[mended] = ids[0] if ids else None
+        first = self.ids[mended]
+        written = stream.detok.peek(first) if first is not None else ""
+        if not written or not mended.startswith(written) or stream.tracker.would_slip(written):
+            return None
+        return first
+
+
 def _check(stream: _Stream, prompt: str, instruction: str, expected_name: str | None) -> CheckReport:
     return check_widget(extract_code(stream.detok.text, prompt=prompt, instruction=instruction), expected_name)
 
 
 def rank(candidates: list[Candidate]) -> list[Candidate]:
-    """Best first: passing ones by mean log-probability, then the rest by checks passed; one per code."""
+    """Best first: passing ones by mean log-probability, then the rest (parsing first) by checks
+    failed; one per code."""
     seen, unique = set(), []
     for c in sorted(candidates, key=lambda c: c.rank_key(), reverse=True):
         key = " ".join(c.code.split())

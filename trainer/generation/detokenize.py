@@ -31,3 +31,10 @@ class IncrementalDetokenizer:
             self.text += new
             return new
         return ""
+
+    def peek(self, token_id: int) -> str:
+        """The text ``add(token_id)`` would return now, without adding it."""
+        decode = self.tokenizer.decode
+        prefix = decode(self.ids[self.prefix_offset:self.read_offset], skip_special_tokens=self.skip)
+        full = decode(self.ids[self.prefix_offset:] + [int(token_id)], skip_special_tokens=self.skip)
+        return full[len(prefix):] if len(full) > len(prefix) and not full.endswith("\ufffd") else ""

@@ -6,6 +6,14 @@ strings) and keeps a stack of open ``( [ {``. A top-level declaration starts wit
 bracket depth 0 (so the ``{`` of named parameters inside ``(...)`` does not count) and ends when
 the stack is empty again — or, for an expression body, at a ``;`` at depth 0 after a ``=>``.
 
+Two slips that no later text can mend count in ``slips``: a closing bracket that is not the innermost
+open one's, and a ``return`` statement ended by ``,`` or ``}`` instead of ``;`` (``return Column(...),``
+then ``}``: a comma or brace directly in the block that holds a ``return`` is never valid Dart, as
+the return's own brackets and literals are one level deeper). ``slip_in(text)`` tells, without
+feeding it, where ``text`` would add one and which character belongs there, and ``unclosed`` whether code ended now would leave a
+bracket or string open; the decoding loop keeps candidates from writing either
+(:mod:`trainer.generation.candidates`).
+
 The widget is complete after the first top-level declaration closes, unless that declaration is
 a ``StatefulWidget``-like class: then its ``State`` class follows, and the widget is complete when
 the next declaration closes. A markdown fence line (```) resets the tracker (prose before it is
@@ -14,6 +22,7 @@ ignored) or, once code has started, ends the widget.
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Callable
 
@@ -21,6 +30,7 @@ from dataset_tools.widgets import STATEFUL_BASES
 
 _STATEFUL_RE = re.compile(r"\bclass\s+\w+.*\bextends\s+(%s)\b" % "|".join(sorted(STATEFUL_BASES)), re.S)
 _OPEN = {"(": ")", "[": "]", "{": "}"}
+SLIP_CHARS = ")]},"  # only text with one of these can add a slip
 
 
 class WidgetEndTracker:
@@ -55,6 +65,10 @@ class WidgetEndTracker:
         self.done = False
         self.end_offset: int | None = None
         self.prev = ""  # the last code character (tells r'raw' from an identifier ending in r)
+        self.slips = 0  # wrong closing brackets, return statements not ended by ";"
+        self.first_slip: tuple[int, str | None] | None = None  # (offset, right character) of a probe's first slip
+        self.word = ""  # the identifier being read (to see the keyword "return")
+        self.returns: list[int] = []  # bracket depths of the open return statements
         self._pending = ""  # characters held back because they may start a longer token
 
     # ------------------------------------------------------------------ feeding
@@ -97,6 +111,31 @@ class WidgetEndTracker:
             self.string_stack.clear()
             while self.stack and self.stack[-1] == "${":
                 self.stack.pop()
+
+    @property
+    def unclosed(self) -> bool:
+        """Ending the text here would leave a bracket, string or block comment open."""
+        return bool(self.stack) or self.mode in ("string", "block_comment")
+
+    def slip_in(self, text: str) -> tuple[int, str | None] | None:
+        """Where feeding ``text`` would first slip (see the module's doc), and the character that
+        belongs there instead (the innermost bracket's closer, or ``;`` for a return's ``,``; None
+        when no one character mends it); None when it would not slip. The state is unchanged."""
+        if self.done or not any(ch in text for ch in SLIP_CHARS):
+            return None
+        probe = copy.copy(self)
+        probe.on_code = None
+        for name in ("stack", "string_stack", "header", "returns"):  # the lists it changes: its own copies
+            setattr(probe, name, list(getattr(self, name)))
+        probe.first_slip = None
+        probe.feed(text)
+        if probe.first_slip is None:
+            return None
+        at, fix = probe.first_slip
+        return at - self.offset, fix
+
+    def would_slip(self, text: str) -> bool:
+        return self.slip_in(text) is not None
 
     # ------------------------------------------------------------------ lexing
     def _lex(self, buf: str) -> None:
@@ -177,6 +216,7 @@ class WidgetEndTracker:
             self.saw_code, self.prev = True, q
             return start + len(quote)
         self.prev = ch
+        self._word_char(ch)
         if not ch.isspace():
             self.saw_code = True
         if rest.startswith("=>") and not self.stack:
@@ -188,14 +228,24 @@ class WidgetEndTracker:
         if ch in _OPEN:
             self.stack.append(ch)
         elif ch in ")]}":
+            if self.stack and _OPEN.get(self.stack[-1], "}") != ch:
+                self._slip(rest, _OPEN.get(self.stack[-1], "}"))  # ("${" is closed by "}")
+            elif self.returns and self.returns[-1] >= len(self.stack):
+                self._slip(rest, None)  # the block closes before its return statement's ";"
             if self.stack and self.stack[-1] == "${" and ch == "}":
                 self.stack.pop()
                 self.quote, self.raw = self.string_stack.pop()
                 self.mode = "string"
             elif self.stack:
                 self.stack.pop()
+                while self.returns and self.returns[-1] > len(self.stack):
+                    self.returns.pop()  # its block closed (a slip let through)
                 if not self.stack and ch == "}":
                     self._declaration_closed()
+        elif ch == "," and self.returns and self.returns[-1] == len(self.stack):
+            self._slip(rest, ";")  # "return x," (a comma directly in the block)
+        elif ch == ";" and self.returns and self.returns[-1] == len(self.stack):
+            self.returns.pop()
         elif ch == ";" and not self.stack:
             if self.arrow_at_top:
                 self._declaration_closed()
@@ -204,6 +254,20 @@ class WidgetEndTracker:
         if self.on_code is not None:
             self.on_code(ch, self.offset - len(rest), self.stack)
         return 1
+
+    def _slip(self, rest: str, fix: str | None) -> None:
+        self.slips += 1
+        if self.first_slip is None:
+            self.first_slip = (self.offset - len(rest), fix)
+
+    def _word_char(self, ch: str) -> None:
+        """Read identifiers; a ``return`` keyword directly in a block opens a return statement."""
+        if ch.isalnum() or ch in "_$":
+            self.word += ch
+            return
+        if self.word == "return" and self.stack and self.stack[-1] == "{":
+            self.returns.append(len(self.stack))
+        self.word = ""
 
     def _new_header(self) -> None:
         self.header = []
