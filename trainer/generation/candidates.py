@@ -9,8 +9,8 @@ its own incremental detokenizer and :class:`trainer.generation.widget_end.Widget
 sequence that ends (EOS, widget end, a loop of repeated lines — :mod:`trainer.generation.repetition`)
 is fed EOS from then on. A token that would close the wrong bracket or end a ``return`` with ``,`` is
 mended (``),`` → ``);``) or replaced by the next best, and EOS is not taken while a bracket or string
-is open (``_keep_brackets_matched``). The loop stops when every sequence has ended, at ``max_new_tokens``, at the
-time limit, on cancel — or once a candidate has passed every check and the others have had half as
+is open (``_keep_brackets_matched``). The loop stops when every sequence has ended, at
+``max_new_tokens``, at the time limit, on cancel — or once a candidate has passed every check and the others have had half as
 many tokens again to finish (``PATIENCE``): waiting longer for a slower candidate rarely buys a
 better widget and always costs the user time.
 
@@ -305,9 +305,9 @@ def _keep_brackets_matched(logits: np.ndarray, tokens: np.ndarray, logprobs: np.
 
     A slip one character mends (``),`` → ``);``, ``)`` → ``]``) is mended: the model meant to close
     there and the syntax says how; the mended text's first token is taken (``);`` is two tokens, `` )``
-    then ``;``). Otherwise the token is made
-    impossible and the next best (greedy) or another sample is taken, up to ``MAX_REDRAWS`` times. The
-    log-probability kept is the model's own for the token taken, however it was chosen."""
+    then ``;``). Otherwise the token is made impossible and the next best (greedy) or another sample
+    is taken, up to ``MAX_REDRAWS`` times. The log-probability kept is the model's own for the token
+    taken, however it was chosen."""
     for i, s in enumerate(streams):
         if s.stop is not None or s.tracker.done:
             continue

@@ -10,9 +10,9 @@ Two slips that no later text can mend count in ``slips``: a closing bracket that
 open one's, and a ``return`` statement ended by ``,`` or ``}`` instead of ``;`` (``return Column(...),``
 then ``}``: a comma or brace directly in the block that holds a ``return`` is never valid Dart, as
 the return's own brackets and literals are one level deeper). ``slip_in(text)`` tells, without
-feeding it, where ``text`` would add one and which character belongs there, and ``unclosed`` whether code ended now would leave a
-bracket or string open; the decoding loop keeps candidates from writing either
-(:mod:`trainer.generation.candidates`).
+feeding it, where ``text`` would add one and which character belongs there; ``unclosed``, whether
+code ended now would leave a bracket or string open. The decoding loop keeps candidates from
+writing either (:mod:`trainer.generation.candidates`).
 
 The widget is complete after the first top-level declaration closes, unless that declaration is
 a ``StatefulWidget``-like class: then its ``State`` class follows, and the widget is complete when
