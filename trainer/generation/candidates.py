@@ -322,7 +322,7 @@ def _keep_brackets_matched(logits: np.ndarray, tokens: np.ndarray, logprobs: np.
                 slip = texts.slip(s, chosen)
                 if slip is None:
                     break
-                mended = texts.mended(s, chosen, slip)
+                mended = texts.mended(s, *slip)
             if mended is not None:
                 chosen = mended
                 break
@@ -344,18 +344,20 @@ class _TokenTexts:
         self.alone: dict[int, str] = {}
         self.ids: dict[str, int | None] = {}
 
-    def slip(self, stream: _Stream, token: int) -> tuple[int, str | None] | None:
+    def slip(self, stream: _Stream, token: int) -> tuple[str, int, str | None] | None:
+        """The text ``token`` would add, where in it it slips and the character that belongs there
+        (``WidgetEndTracker.slip_in``); None when it does not slip."""
         alone = self.alone.get(token)
         if alone is None:
             alone = self.alone[token] = self.tokenizer.decode([token], skip_special_tokens=True)
         if not any(ch in alone for ch in SLIP_CHARS):
             return None
-        return stream.tracker.slip_in(stream.detok.peek(token))
-
-    def mended(self, stream: _Stream, token: int, slip: tuple[int, str | None]) -> int | None:
-        """The first token of the mended text (the rest follow in later steps, or are mended again)."""
-        at, fix = slip
         text = stream.detok.peek(token)
+        slip = stream.tracker.slip_in(text)
+        return None if slip is None else (text, *slip)
+
+    def mended(self, stream: _Stream, text: str, at: int, fix: str | None) -> int | None:
+        """The first token of ``text`` mended (the rest follow in later steps, or are mended again)."""
         if fix is None or not 0 <= at < len(text):
             return None
         mended = text[:at] + fix + text[at + 1:]

@@ -22,19 +22,20 @@ class IncrementalDetokenizer:
 
     def add(self, token_id: int) -> str:
         self.ids.append(int(token_id))
-        decode = self.tokenizer.decode
-        prefix = decode(self.ids[self.prefix_offset:self.read_offset], skip_special_tokens=self.skip)
-        full = decode(self.ids[self.prefix_offset:], skip_special_tokens=self.skip)
-        if len(full) > len(prefix) and not full.endswith("\ufffd"):
-            new = full[len(prefix):]
+        new = self._new_text(self.ids[self.prefix_offset:])
+        if new:
             self.prefix_offset, self.read_offset = self.read_offset, len(self.ids)
             self.text += new
-            return new
-        return ""
+        return new
 
     def peek(self, token_id: int) -> str:
         """The text ``add(token_id)`` would return now, without adding it."""
+        return self._new_text(self.ids[self.prefix_offset:] + [int(token_id)])
+
+    def _new_text(self, tail: list[int]) -> str:
+        """What ``tail`` (the ids from ``prefix_offset`` on) adds after the text already emitted, or ""
+        while it ends in an incomplete character."""
         decode = self.tokenizer.decode
         prefix = decode(self.ids[self.prefix_offset:self.read_offset], skip_special_tokens=self.skip)
-        full = decode(self.ids[self.prefix_offset:] + [int(token_id)], skip_special_tokens=self.skip)
+        full = decode(tail, skip_special_tokens=self.skip)
         return full[len(prefix):] if len(full) > len(prefix) and not full.endswith("\ufffd") else ""
