@@ -3,16 +3,18 @@
 A. Greedy decoding of exactly ``--tokens`` new tokens (widget-end stop off) through
    ``trainer.generation.generate.generate_code`` with one candidate, on the same model (the demo's active adapter
    merged into the embedded SmolLM2-135M when one exists, else the base): transformers fp32 (the
-   torch backend), transformers' own ``model.generate`` (reference), ONNX Runtime GenAI int8
-   (``accuracy_level=4``, the default) and int4. Runs alternate (the machine is shared); best of R.
-   Targets: onnx int8 ≥ 2.3× torch fp32, and within 1.5× of llama.cpp's Q4_1 figure on this machine
-   (93 tok/s, measured when the issue was filed; llama.cpp is not built here).
+   torch backend), transformers' own ``model.generate`` (reference), the ONNX model (built by the ONNX
+   Runtime GenAI builder, int8 with ``accuracy_level=4``, the default, and int4) run by our decoder on
+   ONNX Runtime (``trainer.generation.onnx_decoder``), and the same int8 model in ONNX Runtime GenAI's
+   own generator loop (plain greedy, nothing checked: the runtime served before). Runs alternate (the
+   machine is shared); best of R. Targets: onnx int8 ≥ 2.3× torch fp32, and within 1.5× of llama.cpp's
+   Q4_1 figure on this machine (93 tok/s, measured when the issue was filed; llama.cpp is not built here).
 B. k candidates: ``--sample-tokens`` sampled tokens for 1/3/5 candidates on onnx int8, all in one
-   batch (each sequence prefilled again: ONNX Runtime GenAI cannot share a prompt across a batch) vs
-   one after another on a session rewound to the end of the prompt (the default), for a short prompt
-   and a long one.
-C. Serving adapters: merged per adapter (export + load, then decode) vs a base exported with the LoRA
-   as separate graph nodes (``adapter_path``; what run-time adapter switching would run), tokens/s.
+   batch (one prefill, its cache copied into each sequence) vs one after another (each from the same
+   prefill), for a short prompt and a long one (the size a prompt with retrieved examples has).
+C. Serving adapters, in ONNX Runtime GenAI's generator (the only runtime here that switches adapters):
+   merged per adapter (export + load, then decode) vs a base exported with the LoRA as separate graph
+   nodes (``adapter_path``; what run-time adapter switching would run), tokens/s.
 
     .venv/bin/python benchmarks/generate_speed.py [--adapter DIR] [--tokens 300] [--repeat 3]
 
@@ -110,17 +112,19 @@ def main() -> None:
             model.generate(**ids, max_new_tokens=n, min_new_tokens=n, do_sample=False, eos_token_id=eos,
                            pad_token_id=eos)
 
+    genai_model = genai_load(exported["int8"][2])
     runs = {"torch fp32 (generate_code)": ours(torch_serving), "transformers model.generate": hf,
-            "onnx int8": ours(exported["int8"][0]), "onnx int4": ours(exported["int4"][0])}
+            "onnx int8": ours(exported["int8"][0]), "onnx int4": ours(exported["int4"][0]),
+            "onnx int8 in ONNX Runtime GenAI's generator (before)": lambda: genai_greedy(genai_model, ids, n)}
     for fn in runs.values():
         fn()  # warm up
     best = best_of_interleaved(args.repeat, runs)
     speed = {name: n / seconds for name, seconds in best.items()}
     ratio = speed["onnx int8"] / speed["torch fp32 (generate_code)"]
 
-    # B: k candidates on onnx int8, all in one batch vs one after another on a session rewound to the
-    # prompt (the default after a failed greedy candidate), with a short prompt and with a long one (the
-    # size a prompt with retrieved examples has)
+    # B: k candidates on onnx int8, all in one batch vs one after another (in rounds of one, each from
+    # the prompt's one prefill), with a short prompt and with a long one (the size a prompt with
+    # retrieved examples has)
     batch = {}
     onnx8 = exported["int8"][0]
     long_input = LONG_INPUT_FILE.read_text(encoding="utf-8")
@@ -141,7 +145,7 @@ def main() -> None:
     # C: merged per adapter vs the LoRA kept as graph nodes
     lora = {}
     if adapter is not None and not args.skip_lora_graph:
-        lora = lora_graph(base_path, adapter, exported["int8"], n, args.repeat)
+        lora = lora_graph(base_path, adapter, exported["int8"], ids, n, args.repeat)
 
     lines = [
         "# Generation speed (benchmarks/generate_speed.py)", "",
@@ -151,11 +155,13 @@ def main() -> None:
         *[f"| {name} | {value:.1f} |" for name, value in speed.items()],
         f"| llama.cpp Q4_1 (issue 12 figure, not re-measured) | {LLAMA_CPP_Q4_1:.0f} |", "",
         f"- onnx int8 / torch fp32: **{ratio:.2f}×** (target ≥ 2.3×)",
+        f"- our decoder / ONNX Runtime GenAI's generator, same int8 model: "
+        f"**{speed['onnx int8'] / speed[GENAI_ROW]:.2f}×** the tokens/s",
         f"- llama.cpp / onnx int8: **{LLAMA_CPP_Q4_1 / speed['onnx int8']:.2f}×** (target ≤ 1.5×)",
         f"- export + load of the serving model: int8 {exported['int8'][1]:.1f} s, int4 {exported['int4'][1]:.1f} s "
         "(cached after the first time)", "",
-        f"## k candidates (onnx int8, {args.sample_tokens} sampled tokens each): one batch vs one after another "
-        "on a rewound session", "",
+        f"## k candidates (onnx int8, {args.sample_tokens} sampled tokens each): one batch vs one after another, "
+        "from one prefill", "",
         f"Short prompt: the description alone; long: with {LONG_INPUT_FILE.name} as input (like retrieved examples).", "",
         "| prompt | candidates | way | seconds | tokens/s in all |", "|---|---|---|---|---|",
         *[f"| {v['prompt']} | {v['candidates']} | {v['way']} | {v['seconds']} | {v['tokens_per_second']} |"
@@ -163,6 +169,7 @@ def main() -> None:
     ]
     if lora:
         lines += ["## Serving adapters", "",
+                  "In ONNX Runtime GenAI's generator (greedy), the runtime that can switch adapters.", "",
                   "| way | export s | load s | tokens/s |", "|---|---|---|---|",
                   f"| merged per adapter (chosen) | {lora['merged_export_s']} (first run) | {lora['merged_load_s']} | "
                   f"{lora['merged_tps']} |",
@@ -178,20 +185,48 @@ def main() -> None:
         "adapter": str(adapter) if adapter else None}, indent=2) + "\n", encoding="utf-8")
 
 
+GENAI_ROW = "onnx int8 in ONNX Runtime GenAI's generator (before)"
+
+
+def genai_load(folder: Path):
+    """The serving folder in ONNX Runtime GenAI (every CPU, threads that sleep when idle, as served)."""
+    import onnxruntime_genai as og
+
+    from trainer.hardware import usable_cpus
+
+    config = og.Config(str(folder))
+    config.overlay(json.dumps({"model": {"decoder": {"session_options": {
+        "intra_op_num_threads": usable_cpus(), "session.intra_op.allow_spinning": "0",
+        "session.inter_op.allow_spinning": "0", "enable_cpu_mem_arena": False}}}}))
+    return og.Model(config)
+
+
+def genai_greedy(model, ids, n: int) -> None:
+    """``n`` greedy tokens after ``ids`` in ONNX Runtime GenAI's own generator loop."""
+    import numpy as np
+    import onnxruntime_genai as og
+
+    prompt = ids["input_ids"][0].tolist()
+    params = og.GeneratorParams(model)
+    params.set_search_options(max_length=len(prompt) + n, min_length=len(prompt) + n, do_sample=False)
+    generator = og.Generator(model, params)
+    generator.append_tokens(np.array([prompt], dtype=np.int32))
+    while not generator.is_done():
+        generator.generate_next_token()
+    assert len(generator.get_sequence(0)) == len(prompt) + n
+
+
 def generate_prompt(tokenizer) -> str:
     from trainer.prompt import format_prompt
 
     return format_prompt(tokenizer, DESCRIPTION)
 
 
-def lora_graph(base_path: Path, adapter: Path, merged, n: int, repeat: int) -> dict:
-    """Export the base with the adapter as LoRA graph nodes (unmerged) and time decoding on it."""
+def lora_graph(base_path: Path, adapter: Path, merged, ids, n: int, repeat: int) -> dict:
+    """Export the base with the adapter as LoRA graph nodes (unmerged) and time greedy decoding on it
+    against the merged export, both in ONNX Runtime GenAI's generator."""
     import subprocess
 
-    from trainer.generation.serving import load_onnx
-
-    settings = GenerationSettings(max_new_tokens=n, stop_at_widget_end=False, temperature=0.0, candidates=1,
-                                  time_limit_s=3600)
     with tempfile.TemporaryDirectory() as work:
         out = Path(work) / "graph"
         script = ("import onnxruntime_genai.models.builder as b, sys\n"
@@ -204,14 +239,14 @@ def lora_graph(base_path: Path, adapter: Path, merged, n: int, repeat: int) -> d
                        check=True, capture_output=True)
         export_s = time.perf_counter() - start
         start = time.perf_counter()
-        graph = without_eos(load_onnx(out, {}))
+        graph = genai_load(out)
         load_s = time.perf_counter() - start
         start = time.perf_counter()
-        load_onnx(merged[2], {})
+        merged_model = genai_load(merged[2])
         merged_load_s = time.perf_counter() - start
         times = best_of_interleaved(repeat, {
-            "merged": lambda: generate_code(merged[0], None, DESCRIPTION, settings=settings),
-            "graph": lambda: generate_code(graph, None, DESCRIPTION, settings=settings)})
+            "merged": lambda: genai_greedy(merged_model, ids, n),
+            "graph": lambda: genai_greedy(graph, ids, n)})
     return {"merged_export_s": round(merged[1], 1), "merged_load_s": round(merged_load_s, 1),
             "merged_tps": round(n / times["merged"], 1), "graph_export_s": round(export_s, 1),
             "graph_load_s": round(load_s, 1), "graph_tps": round(n / times["graph"], 1)}

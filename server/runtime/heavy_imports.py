@@ -25,7 +25,7 @@ def _inference() -> None:
 
 
 def _onnx() -> None:
-    import onnxruntime_genai  # noqa: F401
+    import onnxruntime  # noqa: F401
     import tokenizers  # noqa: F401
 
 

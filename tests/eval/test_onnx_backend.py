@@ -1,4 +1,4 @@
-"""The ONNX Runtime GenAI backend on the tiny random model, exported through the same path as real models."""
+"""The ONNX backend on the tiny random model, exported through the same path as real models."""
 
 from __future__ import annotations
 
@@ -183,34 +183,61 @@ def test_a_rewound_session_continues_from_the_tokens_kept(tiny_fp32):
     assert np.allclose(rewound.logits(), fresh.logits(), atol=1e-4)
 
 
-def test_onnx_candidates_after_a_failed_greedy_reuse_a_long_prompt(tiny_model_dir, serving_root, monkeypatch):
-    """On ONNX, with a prompt longer than max_new_tokens, the sampled candidates run one after another
-    on the greedy candidate's session (one prefill in all), each from its own random stream; the step
-    count keeps rising across them. With a short prompt they run as one batch."""
-    from trainer.generation import backends
+def test_a_batch_starts_from_one_prefill_and_each_sequence_decodes_as_if_alone(tiny_fp32, monkeypatch):
+    """The prompt is prefilled once; a later session of the same prompt copies its cache instead; each
+    sequence of a batch gets the logits it would get in a session of its own."""
+    from trainer.generation.backends import OnnxSession
+
+    model = load_onnx(tiny_fp32, {})
+    decoder = model.onnx_model
+    fed = []
+    monkeypatch.setattr(decoder, "run", _counting(type(decoder).run.__get__(decoder), fed, drop=0))
+    prompt = list(range(5, 25))
+    batch = OnnxSession(decoder, prompt, 3, 8)
+    alone = OnnxSession(decoder, prompt, 1, 8)
+    assert [tokens.shape for _, tokens in fed] == [(1, 20)]  # one prefill for both sessions
+    assert np.allclose(batch.logits(), np.repeat(alone.logits(), 3, axis=0), atol=1e-4)
+    rows = {0: [3, 4, 5], 1: [9, 8, 7], 2: [3, 4, 6]}
+    singles = {}
+    for row, tokens in rows.items():
+        single = OnnxSession(decoder, prompt, 1, 8)
+        for token in tokens:
+            single.advance(np.array([token]))
+        singles[row] = single.logits()[0]
+    for step in range(3):
+        batch.advance(np.array([rows[row][step] for row in range(3)]))
+    for row in range(3):
+        assert np.allclose(batch.logits()[row], singles[row], atol=1e-4)
+    assert sum(tokens.shape[1] > 1 for _, tokens in fed) == 1
+
+
+def test_onnx_candidates_after_a_failed_greedy_run_in_rounds_from_one_prefill(tiny_model_dir, serving_root,
+                                                                              monkeypatch):
+    """On ONNX the sampled candidates run in rounds of ``ONNX_ROUND`` sequences after the greedy one,
+    all from the greedy candidate's prefill, each from its own random stream; the step count keeps
+    rising across them."""
+    from trainer.generation import backends, candidates
 
     model = load_onnx(ensure_serving_model(tiny_model_dir, None, "int8", root=serving_root), {})
-    sessions, restarts = [], []
+    decoder = model.onnx_model
+    sessions, fed = [], []
     monkeypatch.setattr(backends.OnnxSession, "__init__", _counting(backends.OnnxSession.__init__, sessions))
-    monkeypatch.setattr(backends.OnnxSession, "restart", _counting(backends.OnnxSession.restart, restarts))
+    monkeypatch.setattr(decoder, "run", _counting(type(decoder).run.__get__(decoder), fed, drop=0))
+    monkeypatch.setattr(candidates, "ONNX_ROUND", 2)
     steps = []
     result = generate_code(model, None, "A card", settings=GenerationSettings(
-        max_new_tokens=10, candidates=3, stop_at_widget_end=False, seed=5),
+        max_new_tokens=10, candidates=4, stop_at_widget_end=False, seed=5),
         on_token=lambda step, text: steps.append(step))
     assert not any(c.passed for c in result.candidates)  # random weights write no widget
-    assert len(sessions) == 1 and len(restarts) == 2
-    assert sorted(c.index for c in result.candidates) == [0, 1, 2]  # distinct code, one per candidate
+    assert [n for _, _, n, _ in sessions] == [1, 2, 1]  # greedy alone, then rounds of two (the last one short)
+    assert sum(tokens.shape[1] > 1 for _, tokens in fed) == 1  # one prefill in all
+    assert sorted(c.index for c in result.candidates) == [0, 1, 2, 3]  # distinct code, one per candidate
     assert steps == sorted(steps) and len(set(steps)) == len(steps) == 30
 
-    sessions.clear(), restarts.clear()
-    short = generate_code(model, None, "A card", settings=GenerationSettings(
-        max_new_tokens=120, candidates=3, stop_at_widget_end=False, seed=5))
-    assert [n for _, _, n, _ in sessions] == [1, 2] and restarts == []  # greedy alone, then one batch of two
-    assert sorted(c.index for c in short.candidates) == [0, 1, 2]
 
-
-def _counting(function, calls: list):
+def _counting(function, calls: list, drop: int = 1):
+    """``function`` that records its arguments (less the first ``drop``: self) in ``calls``."""
     def wrapper(*args, **kwargs):
-        calls.append(args[1:])
+        calls.append(args[drop:])
         return function(*args, **kwargs)
     return wrapper

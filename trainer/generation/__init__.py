@@ -1,8 +1,10 @@
 """Generation: from a description to checked widget candidates, on a fast backend.
 
-- ``backends``: decoding sessions over a model — ONNX Runtime GenAI (int8, the CPU default) or
+- ``backends``: decoding sessions over a model — ONNX Runtime (int8, the CPU default) or
   transformers/torch (CUDA, bitsandbytes, fallback) — that both expose "logits of the last step" and
   "advance with these tokens", for N sequences at once.
+- ``onnx_decoder``: the ONNX model run by ONNX Runtime with its KV cache in our own buffers (one
+  prefill shared by a batch, rewinding by moving a length back).
 - ``serving``: which backend serves (base, adapter), and the ONNX serving models built once per
   (base, adapter, precision), cached under the cache home by content hash.
 - ``sampling``: the token choice (candidate 0 greedy, the others sampled) and its log-probabilities.

@@ -4,12 +4,12 @@ A session exposes ``logits()`` (the last step's logits, [n, vocab] float32) and 
 (feed one token per sequence). The token choice, stopping and checking live in
 :mod:`trainer.generation.candidates`, so both backends behave the same:
 
-- ``OnnxSession`` (ONNX Runtime GenAI, int8 weights): the prompt is prefilled for each of the N
-  sequences (that API cannot share one prompt's cache across a batch); each step the chosen tokens
-  are imposed with ``set_logits`` (one-hot) and ``generate_next_token``, the only way to steer a batch
-  in that API. A one-sequence session can ``restart()``: rewind to the end of the prompt and keep its
-  cache, so further candidates cost their decoding only (16 ms instead of a 2.5 s prefill for an
-  843-token prompt with retrieved examples); ``rewind(kept)`` takes back new tokens the same way.
+- ``OnnxSession`` (ONNX Runtime, int8 weights, :mod:`trainer.generation.onnx_decoder`): the prompt is
+  prefilled once and its cache copied into each of the N sequences; the decoder remembers its last
+  prompt, so the sampled candidates that follow a failed greedy one start without a prefill (a copy
+  of a few ms instead of ~2 s for an 800-token prompt with retrieved examples). A one-sequence session
+  can ``restart()`` (back to the end of the prompt) and ``rewind(kept)`` (take back new tokens): the
+  cache's length moves back.
 - ``TorchSession`` (transformers): one prefill, its KV cache repeated for the N sequences, then
   batched single-token steps; a one-sequence session can ``rewind`` (its cache cropped).
 """
@@ -20,9 +20,6 @@ from typing import Protocol
 
 import numpy as np
 
-BLOCKED = -1e9  # the logit given to every token but the chosen one when steering ONNX Runtime GenAI
-
-
 class DecodeSession(Protocol):
     def logits(self) -> np.ndarray: ...
 
@@ -32,16 +29,26 @@ class DecodeSession(Protocol):
 
 
 class OnnxSession:
-    def __init__(self, model, prompt_ids: list[int], n: int, max_new_tokens: int) -> None:
-        import onnxruntime_genai as og
-
-        params = og.GeneratorParams(model)
-        params.set_search_options(max_length=len(prompt_ids) + max_new_tokens + 1, batch_size=n,
-                                  do_sample=False)
+    def __init__(self, decoder, prompt_ids: list[int], n: int, max_new_tokens: int) -> None:
+        """``n`` sequences after ``prompt_ids`` on :class:`trainer.generation.onnx_decoder.OnnxDecoder`: the
+        prompt is prefilled once (or not at all when it is the decoder's last prompt) and its cache copied
+        into every sequence."""
+        self.decoder = decoder
         self.n = n
         self.prompt_ids = list(prompt_ids)
-        self.generator = og.Generator(model, params)
-        self.generator.append_tokens(np.array([prompt_ids] * n, dtype=np.int32))
+        length = len(self.prompt_ids)
+        self.cache = decoder.new_cache(n, length + max_new_tokens + 1)
+        known = decoder.last_prompt
+        if known is not None and known[0] == tuple(self.prompt_ids):
+            decoder.copy_prefix(known[1], self.cache, length)
+            self._logits = np.repeat(known[2], n, axis=0)
+            return
+        prefilled = self.cache if n == 1 else decoder.new_cache(1, length)
+        logits = decoder.run(prefilled, np.asarray([self.prompt_ids]))
+        if n > 1:
+            decoder.copy_prefix(prefilled, self.cache, length)
+        decoder.last_prompt = (tuple(self.prompt_ids), prefilled, logits)
+        self._logits = np.repeat(logits, n, axis=0)
 
     def restart(self) -> None:
         """Back to the state right after the prompt, its cache kept (one-sequence sessions only)."""
@@ -53,23 +60,14 @@ class OnnxSession:
         if self.n != 1:
             raise ValueError("only a one-sequence session can rewind")
         last = kept[-1:] or self.prompt_ids[-1:]
-        self.generator.rewind_to(len(self.prompt_ids) + len(kept) - 1)
-        self.generator.append_tokens(np.array([last], dtype=np.int32))
+        self.cache.length = len(self.prompt_ids) + len(kept) - 1
+        self._logits = self.decoder.run(self.cache, np.asarray([last]))
 
     def logits(self) -> np.ndarray:
-        return np.asarray(self.generator.get_logits()).reshape(self.n, -1)
+        return self._logits
 
     def advance(self, tokens: np.ndarray) -> None:
-        forced = np.full((self.n, 1, self._vocab), BLOCKED, dtype=np.float32)
-        forced[np.arange(self.n), 0, tokens] = 0.0
-        self.generator.set_logits(forced)
-        self.generator.generate_next_token()
-
-    @property
-    def _vocab(self) -> int:
-        if not hasattr(self, "_vocab_size"):
-            self._vocab_size = self.logits().shape[1]
-        return self._vocab_size
+        self._logits = self.decoder.run(self.cache, np.asarray(tokens).reshape(self.n, 1))
 
 
 class TorchSession:

@@ -1,8 +1,7 @@
 """The decoding loop: N candidates at once, each stopped at its widget's end, checked and ranked.
 
 ``decode_escalating`` (the default) decodes the greedy candidate alone and, only when it fails a check,
-the others: as one batch where the backend prefills a batch's prompt once (torch), else one after
-another on the same session restarted after the prompt (ONNX), stopping at the first that passes;
+the others, in rounds that start from the prompt's cache, stopping at the first round where one passes;
 ``decode_candidates(serving, prompt_ids, n, settings, ...)`` runs one session of ``n`` sequences
 (candidate 0 greedy, the others sampled — see :mod:`trainer.generation.sampling`). Each sequence has
 its own incremental detokenizer and :class:`trainer.generation.widget_end.WidgetEndTracker`; a
@@ -40,6 +39,7 @@ from .sampling import choose, log_softmax
 PATIENCE = 1.5  # others may run to 1.5x the token count of the first candidate that passed
 MAX_TAKEBACKS = 8  # repeated labels taken back in one candidate before it is stopped
 MAX_REDRAWS = 8  # tokens made impossible at one step to keep brackets matched before one is let through
+ONNX_ROUND = 1  # sampled candidates decoded together on the CPU backend (see decode_escalating)
 
 
 @dataclass
@@ -241,23 +241,21 @@ class Decoded:
 
 
 def decode_escalating(serving, prompt_ids: list[int], n: int, settings, **kwargs) -> Decoded:
-    """The greedy candidate first; only when it fails a check, the other ``n - 1`` sampled.
+    """The greedy candidate first; only when it fails a check, the other ``n - 1`` sampled, in rounds
+    of ``round_size(serving, n)`` sequences, until one passes.
 
     Measured (benchmarks/results/generation_quality.md): asking for all candidates up front made every
-    request pay for candidates a passing greedy one does not need. Where a batch shares its prompt's
-    prefill (torch) the others run as one batch. On ONNX each sequence of a batch is prefilled again, so
-    with a long prompt (retrieved examples: 2.5 s per prefill) they run one after another on the greedy
-    candidate's session, rewound to the end of the prompt, until one passes; with a short prompt one
-    batch is still faster (benchmarks/results/generate_speed.md: 3 candidates 3.7 s in a batch vs 6.1 s
-    one after another on a short prompt, 10.1 vs 10.0 s on a 650-token one before any early stop).
+    request pay for candidates a passing greedy one does not need. Every round starts from the
+    prompt's cache (no second prefill). On a GPU the others run as one batch; on the CPU a batch costs
+    time per step in proportion to its sequences at long prompts (attention over 800 retrieved-example
+    tokens per sequence), so there they run in small rounds that stop as soon as one passes
+    (``ONNX_ROUND``, chosen by benchmarks/results/generation_quality_rounds.md).
     """
     import dataclasses
 
     start = time.perf_counter()
     cancel = kwargs.get("cancel")
-    restartable = n > 1 and not serving.batch_shares_prompt and len(prompt_ids) > settings.max_new_tokens
-    session = serving.session(prompt_ids, 1, settings.max_new_tokens) if restartable else None
-    decoded = [decode_candidates(serving, prompt_ids, 1, settings, session=session, **kwargs)]
+    decoded = [decode_candidates(serving, prompt_ids, 1, settings, **kwargs)]
 
     def more_wanted() -> tuple[bool, float]:
         best = decoded[-1].candidates[0]
@@ -267,21 +265,24 @@ def decode_escalating(serving, prompt_ids: list[int], n: int, settings, **kwargs
         return not stop, left
 
     wanted, left = more_wanted()
-    if n > 1 and wanted and not restartable:
-        decoded.append(decode_candidates(serving, prompt_ids, n - 1, dataclasses.replace(settings, time_limit_s=left),
-                                         greedy_first=False, first_index=1, first_step=decoded[0].steps, **kwargs))
     index = 1
-    while restartable and wanted and index < n:
-        session.restart()
-        decoded.append(decode_candidates(serving, prompt_ids, 1, dataclasses.replace(settings, time_limit_s=left),
+    while wanted and index < n:
+        size = min(round_size(serving, n), n - index)
+        decoded.append(decode_candidates(serving, prompt_ids, size, dataclasses.replace(settings, time_limit_s=left),
                                          greedy_first=False, first_index=index,
-                                         first_step=sum(d.steps for d in decoded), session=session, **kwargs))
-        index += 1
+                                         first_step=sum(d.steps for d in decoded), **kwargs))
+        index += size
         wanted, left = more_wanted()
     if len(decoded) == 1:
         return decoded[0]
     return Decoded(rank([c for d in decoded for c in d.candidates]), decoded[0].first_token_seconds,
                    sum(d.total_tokens for d in decoded), sum(d.steps for d in decoded))
+
+
+def round_size(serving, n: int) -> int:
+    """Sampled candidates decoded together: all of them on torch (a GPU's batch is nearly free), else
+    ``ONNX_ROUND``."""
+    return n - 1 if getattr(serving, "backend", "torch") != "onnx" else ONNX_ROUND
 
 
 def _without_banned(logits: np.ndarray, streams: list[_Stream]) -> np.ndarray:

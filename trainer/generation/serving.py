@@ -2,9 +2,10 @@
 
 ``load_serving(base, adapter, backend=...)`` returns a :class:`ServingModel` for either backend:
 
-- ``onnx`` — ONNX Runtime GenAI with int8 weights (``accuracy_level=4``): measured ~2.3× the tokens/s
-  of transformers fp32 on a 2-core CPU (benchmarks/results/generate_speed.md). The adapter is merged
-  into its base and the result exported once per (base, adapter, precision) into
+- ``onnx`` — a model built by the ONNX Runtime GenAI model builder with int8 weights
+  (``accuracy_level=4``), run by ONNX Runtime (:mod:`trainer.generation.onnx_decoder`): measured
+  several times the tokens/s of transformers fp32 on a 2-core CPU (benchmarks/results/generate_speed.md).
+  The adapter is merged into its base and the result exported once per (base, adapter, precision) into
   ``<cache home>/serving/<key>/``, where ``key`` hashes the contents of the base model files, the
   adapter files, the precision and the builder's version. The export runs in a child process (it
   needs torch, the serving process does not), written atomically under a file lock; the newest
@@ -54,14 +55,7 @@ class ServingModel:
     eos_ids: set[int]
     info: dict = field(default_factory=dict)
     model: Any = None  # the torch model (torch backend): evaluation's loss needs it
-    onnx_model: Any = None
-
-    @property
-    def batch_shares_prompt(self) -> bool:
-        """A batch of sequences is prefilled once (torch repeats the prompt's cache); ONNX Runtime GenAI
-        prefills every sequence, so there more candidates are cheaper one after another on a
-        restarted session."""
-        return self.backend != "onnx"
+    onnx_model: Any = None  # trainer.generation.onnx_decoder.OnnxDecoder (onnx backend)
 
     def session(self, prompt_ids: list[int], n: int, max_new_tokens: int):
         from .backends import OnnxSession, TorchSession
@@ -80,7 +74,7 @@ def gpu_driver_present() -> bool:
 def onnx_available() -> bool:
     import importlib.util
 
-    return importlib.util.find_spec("onnxruntime_genai") is not None
+    return all(importlib.util.find_spec(name) is not None for name in ("onnxruntime", "onnxruntime_genai"))
 
 
 def resolve_backend(backend: str = "auto", device: str = "auto") -> str:
@@ -254,33 +248,21 @@ def eos_ids(tokenizer, *extra) -> set[int]:
     return ids
 
 
-def session_options() -> dict:
-    """ONNX Runtime threads for this machine: every usable CPU (its default counts physical cores, one
-    here, which measured 20-25% slower), and threads that sleep instead of spinning when idle (spinning
-    slows everything when the editor or a training run shares the cores; cf. OMP_WAIT_POLICY=PASSIVE).
-    No CPU memory arena: it keeps the peak of a long prompt's prefill for the server's lifetime (32 MB
-    here) and measured no faster to decode."""
-    from ..hardware import usable_cpus
-
-    return {"intra_op_num_threads": usable_cpus(), "session.intra_op.allow_spinning": "0",
-            "session.inter_op.allow_spinning": "0", "enable_cpu_mem_arena": False}
-
-
 def load_onnx(folder: Path, info: dict) -> ServingModel:
-    import onnxruntime_genai as og
-
+    """The serving model in ``folder`` on ONNX Runtime, with every usable CPU (its default counts
+    physical cores, one here, which measured 20-25% slower)."""
+    from ..hardware import usable_cpus
+    from .onnx_decoder import OnnxDecoder
     from .tokenizer import LightTokenizer
 
     config = json.loads((folder / "genai_config.json").read_text(encoding="utf-8"))["model"]
     try:
-        runtime = og.Config(str(folder))
-        runtime.overlay(json.dumps({"model": {"decoder": {"session_options": session_options()}}}))
-        model = og.Model(runtime)
-    except Exception as exc:  # onnxruntime-genai raises RuntimeError/OrtException
+        decoder = OnnxDecoder(folder, usable_cpus())
+    except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/RuntimeError
         raise FlutterTuneError(f"Cannot load the ONNX serving model in {folder}: {exc}") from exc
     tokenizer = LightTokenizer(folder)
     return ServingModel("onnx", tokenizer, int(config.get("context_length", 2048)),
-                        eos_ids(tokenizer, config.get("eos_token_id")), info, onnx_model=model)
+                        eos_ids(tokenizer, config.get("eos_token_id")), info, onnx_model=decoder)
 
 
 def from_torch(model, tokenizer, info: dict | None = None) -> ServingModel:
