@@ -8,7 +8,7 @@ A session exposes ``logits()`` (the last step's logits, [n, vocab] float32) and 
   prefilled once and its cache copied into each of the N sequences; the decoder remembers its last
   prompt, so the sampled candidates that follow a failed greedy one start without a prefill (a copy
   of a few ms instead of ~2 s for an 800-token prompt with retrieved examples). A one-sequence session
-  can ``restart()`` (back to the end of the prompt) and ``rewind(kept)`` (take back new tokens): the
+  can ``rewind(kept)`` (take back new tokens; ``rewind([])``: back to the end of the prompt): the
   cache's length moves back.
 - ``TorchSession`` (transformers): one prefill, its KV cache repeated for the N sequences, then
   batched single-token steps; a one-sequence session can ``rewind`` (its cache cropped).
@@ -49,10 +49,6 @@ class OnnxSession:
             decoder.copy_prefix(prefilled, self.cache, length)
         decoder.last_prompt = (tuple(self.prompt_ids), prefilled, logits)
         self._logits = np.repeat(logits, n, axis=0)
-
-    def restart(self) -> None:
-        """Back to the state right after the prompt, its cache kept (one-sequence sessions only)."""
-        self.rewind([])
 
     def rewind(self, kept: list[int]) -> None:
         """Back to the state after the prompt and the new tokens ``kept`` (a prefix of those fed),

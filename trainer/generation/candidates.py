@@ -141,11 +141,11 @@ class _Stream:
 def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, prompt: str, instruction: str,
                       expected_name: str | None = None, cancel: threading.Event | None = None,
                       on_token: Callable[[int, str], None] | None = None, greedy_first: bool = True,
-                      first_index: int = 0, first_step: int = 0, session=None) -> "Decoded":
+                      first_index: int = 0, first_step: int = 0) -> "Decoded":
     """Generate ``n`` candidates: best first, the seconds to the first token, the tokens decoded.
 
     ``on_token(step, text)`` is called after every step with the step count and the text candidate 0
-    added in it ("" when it added none). ``session``: one already holding the prompt (else a new one).
+    added in it ("" when it added none).
     Candidate ``first_index + i`` samples from its own random stream (``settings.seed`` and its index).
     """
     start = time.perf_counter()
@@ -156,8 +156,7 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
     streams = [_Stream(IncrementalDetokenizer(tokenizer)) for _ in range(n)]
     greedy = np.zeros(n, dtype=bool)
     greedy[0] = greedy_first
-    if session is None:
-        session = serving.session(prompt_ids, n, settings.max_new_tokens)
+    session = serving.session(prompt_ids, n, settings.max_new_tokens)
     first_token_seconds = None
     passed_at: int | None = None
     step = 0
@@ -246,10 +245,10 @@ def decode_escalating(serving, prompt_ids: list[int], n: int, settings, **kwargs
 
     Measured (benchmarks/results/generation_quality.md): asking for all candidates up front made every
     request pay for candidates a passing greedy one does not need. Every round starts from the
-    prompt's cache (no second prefill). On a GPU the others run as one batch; on the CPU a batch costs
-    time per step in proportion to its sequences at long prompts (attention over 800 retrieved-example
-    tokens per sequence), so there they run in small rounds that stop as soon as one passes
-    (``ONNX_ROUND``, chosen by benchmarks/results/generation_quality_rounds.md).
+    prompt's cache (no second prefill). On a GPU the others run as one batch; on the CPU they run
+    ``ONNX_ROUND`` at a time: rounds of two measured worse than one (benchmarks/results/
+    generation_quality_onnx_decoder.md) — only a one-sequence session can take back a repeated named
+    argument, and at an 800-token prompt a batch of two costs 1.26× one sequence per step.
     """
     import dataclasses
 

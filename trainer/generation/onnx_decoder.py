@@ -4,8 +4,8 @@ The model is the one the ONNX Runtime GenAI builder writes (``model.onnx`` + ``g
 int8 weights in ``MatMulNBits``, attention in ``GroupQueryAttention``). Its generator loop is not
 used: holding the cache here lets one prompt's prefill serve a batch of candidates (its cache copied
 into each sequence), a sequence be rewound by moving its length back, and the next token be fed
-without steering a sampler through a one-hot logits array. Measured on the same model
-(benchmarks/results/generate_speed.md): prefill 0.8×, one decode step 0.8× the generator's time.
+without steering a sampler through a one-hot logits array. Not faster per token: the widgets served
+took the same time as with the generator (benchmarks/results/generation_quality_onnx_decoder.md).
 
 Each layer's past and present key/value are bound to one buffer ``[batch, kv_heads, capacity,
 head_size]`` (the builder's ``past_present_share_buffer``): the attention writes the new position in
@@ -32,10 +32,6 @@ class KVCache:
     values: list[np.ndarray]
     bound: list[tuple]  # the OrtValues over the same memory, per layer (key, value)
     length: int = 0
-
-    @property
-    def batch(self) -> int:
-        return self.keys[0].shape[0]
 
     @property
     def capacity(self) -> int:
