@@ -15,7 +15,7 @@ The default number of candidates is the smallest meeting 90% whose p50 stays ≤
 the best parse-valid rate whose p50 is lowest).
 
     .venv/bin/python benchmarks/generation_quality.py [--adapter DIR] [--dataset DIR] [--counts 1,3,5]
-        [--temperatures 0.8,0.6] [--token-budgets 1024,512] [--skip-torch] [--out NAME]
+        [--temperatures 0.8,0.6] [--token-budgets 1024,512] [--rounds 1+1,2+1] [--skip-torch] [--out NAME]
 
 Run `bash scripts/demo.sh` first (it trains the adapter and writes the dataset). Writes
 benchmarks/results/generation_quality.{md,json} (``--out NAME``: NAME.{md,json}).
@@ -38,26 +38,55 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-def run_config(name, serving, records, train, settings, retrieval, dataset) -> dict:
+@dataclasses.dataclass
+class Config:
+    name: str
+    serving: object
+    settings: object  # GenerationSettings
+    retrieval: object  # RetrievalSettings
+    rounds: str | None = None  # FIRST+LATER for onnx (trainer.generation.candidates.round_sizes)
+    extra: dict = dataclasses.field(default_factory=dict)
+
+
+def run_configs(configs: list[Config], records, train, dataset) -> list[dict]:
+    """Every held-out record through every configuration, record by record: the configurations take
+    turns, so a slower spell of the shared machine falls on all of them alike."""
     from trainer.evaluation import metrics
-    from trainer.evaluation.evaluate import percentile, score_code
+    from trainer.evaluation.evaluate import score_code
+    from trainer.evaluation.style import learn_profile
+    from trainer.generation import candidates
     from trainer.generation.generate import generate_code
     from trainer.retrieval.examples import examples_for
-    from trainer.evaluation.style import learn_profile
 
+    default_rounds = (candidates.ONNX_FIRST_ROUND, candidates.ONNX_ROUND)
     profile = learn_profile(r["output"] for r in train)
-    samples = []
+    samples: dict[str, list] = {c.name: [] for c in configs}
     for record in records:
-        examples = examples_for(retrieval, dataset, serving.tokenizer, record["instruction"], exclude=record)
-        result = generate_code(serving, None, record["instruction"], examples=examples, settings=settings)
-        greedy = next((c for c in result.candidates if c.index == 0), result.best)
-        sample = score_code(result.code, record["output"], profile)
-        sample.update(seconds=result.seconds, passed=result.passed, candidates_passed=result.passing,
-                      greedy_parse_valid=metrics.parse_valid(greedy.code), stop=result.stop_reason,
-                      failed=result.failed, name=record.get("name"))
-        samples.append(sample)
-        print(f"  {name}: {record.get('name')}: {result.seconds:.1f}s passed={result.passed} "
-              f"failed={result.failed}", flush=True)
+        for config in configs:
+            if config.rounds:
+                candidates.ONNX_FIRST_ROUND, candidates.ONNX_ROUND = (int(x) for x in config.rounds.split("+"))
+            examples = examples_for(config.retrieval, dataset, config.serving.tokenizer, record["instruction"],
+                                    exclude=record)
+            if config.serving.onnx_model is not None:  # each configuration prefills the prompt itself
+                config.serving.onnx_model.last_prompt = None
+            result = generate_code(config.serving, None, record["instruction"], examples=examples,
+                                   settings=config.settings)
+            candidates.ONNX_FIRST_ROUND, candidates.ONNX_ROUND = default_rounds
+            greedy = next((c for c in result.candidates if c.index == 0), result.best)
+            sample = score_code(result.code, record["output"], profile)
+            sample.update(seconds=result.seconds, passed=result.passed, candidates_passed=result.passing,
+                          greedy_parse_valid=metrics.parse_valid(greedy.code), stop=result.stop_reason,
+                          failed=result.failed, name=record.get("name"), candidates=len(result.candidates),
+                          tokens=result.total_tokens)
+            samples[config.name].append(sample)
+            print(f"  {config.name}: {record.get('name')}: {result.seconds:.1f}s passed={result.passed} "
+                  f"failed={result.failed}", flush=True)
+    return [summary(c.name, samples[c.name]) | c.extra for c in configs]
+
+
+def summary(name: str, samples: list[dict]) -> dict:
+    from trainer.evaluation.evaluate import percentile
+
     mean = statistics.fmean
     return {
         "name": name, "n": len(samples),
@@ -67,7 +96,8 @@ def run_config(name, serving, records, train, settings, retrieval, dataset) -> d
         "candidates_passing": mean(s["candidates_passed"] for s in samples),
         "chrf": mean(s["chrf"] for s in samples),
         "style": 100 * mean((s["style_score"] or 0.0) for s in samples),
-        "p50_s": percentile(samples, 50), "p95_s": percentile(samples, 95), "samples": samples,
+        "p50_s": percentile(samples, 50), "p95_s": percentile(samples, 95),
+        "tokens": mean(s["tokens"] for s in samples), "samples": samples,
     }
 
 
@@ -82,10 +112,14 @@ def main() -> None:
     parser.add_argument("--skip-torch", action="store_true", help="leave out the torch fp32 comparison")
     parser.add_argument("--out", default="generation_quality", help="results file name under benchmarks/results/")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rounds", default=None,
+                        help="onnx rounds to compare, FIRST+LATER each, e.g. 1+1,2+1 (candidates decoded together "
+                             "in the first round, with the greedy one, and in each later round; default: the code's)")
     args = parser.parse_args()
 
     from dataset_tools.atomic_io import read_jsonl
     from trainer.adapters import active_adapter
+    from trainer.generation import candidates
     from trainer.generation.generate import GenerationSettings
     from trainer.generation.serving import from_torch, load_serving
     from trainer.models import load_for_inference
@@ -106,25 +140,33 @@ def main() -> None:
     counts = [int(c) for c in args.counts.split(",")]
     temperatures = [float(t) for t in args.temperatures.split(",")]
     started = time.perf_counter()
-    results = []
     budgets = [int(b) for b in args.token_budgets.split(",")] if args.token_budgets else [retrieval.token_budget]
+    default_rounds = f"{candidates.ONNX_FIRST_ROUND}+{candidates.ONNX_ROUND}"
+    rounds = args.rounds.split(",") if args.rounds else [default_rounds]
+    configs = []
     for budget in budgets:
         for k in counts:
             for temperature in (temperatures if k > 1 else temperatures[:1]):
-                settings = GenerationSettings(candidates=k, seed=args.seed, temperature=temperature)
-                name = f"onnx int8 × {k}" + (f", T={temperature}" if k > 1 and len(temperatures) > 1 else "") \
-                    + (f", examples ≤ {budget} tokens" if len(budgets) > 1 else "")
-                results.append(run_config(name, onnx, records, train, settings,
-                                          dataclasses.replace(retrieval, token_budget=budget), dataset) | {
-                    "candidates": k, "temperature": temperature, "token_budget": budget})
+                for spec in (rounds if k > 1 else rounds[:1]):
+                    name = f"onnx int8 × {k}" + (f", T={temperature}" if k > 1 and len(temperatures) > 1 else "") \
+                        + (f", examples ≤ {budget} tokens" if len(budgets) > 1 else "") \
+                        + (f", rounds {spec}" if k > 1 and len(rounds) > 1 else "")
+                    configs.append(Config(name, onnx, GenerationSettings(candidates=k, seed=args.seed,
+                                                                         temperature=temperature),
+                                          dataclasses.replace(retrieval, token_budget=budget), spec, {
+                        "candidates": k, "temperature": temperature, "token_budget": budget, "rounds": spec}))
     greedy = GenerationSettings(candidates=1, seed=args.seed)
-    torch_result = None
     if not args.skip_torch:
-        onnx_greedy = next((r for r in results if r["candidates"] == 1), None) or run_config(
-            "onnx int8 × 1", onnx, records, train, greedy, retrieval, dataset)
-        torch_result = run_config("torch fp32 × 1", torch_serving, records, train, greedy, retrieval, dataset)
-        results.append(torch_result | {"candidates": 1, "temperature": 0.0})
-    onnx_runs = [r for r in results if r is not torch_result and r["name"].startswith("onnx")]
+        if not any(c.extra["candidates"] == 1 for c in configs):
+            configs.append(Config("onnx int8 × 1", onnx, greedy, retrieval, None,
+                                  {"candidates": 1, "temperature": 0.0, "token_budget": retrieval.token_budget}))
+        configs.append(Config("torch fp32 × 1", torch_serving, greedy, retrieval, None,
+                              {"candidates": 1, "temperature": 0.0, "token_budget": retrieval.token_budget,
+                               "torch": True}))
+    results = run_configs(configs, records, train, dataset)
+    torch_result = next((r for r in results if r.get("torch")), None)
+    onnx_greedy = next((r for r in results if not r.get("torch") and r["candidates"] == 1), None)
+    onnx_runs = [r for r in results if not r.get("torch")]
     meeting = [r for r in onnx_runs if r["parse_valid_after_checking"] >= 0.9 and (r["p50_s"] or 1e9) <= 8.0]
     chosen = min(meeting, key=lambda r: r["candidates"]) if meeting else \
         max(onnx_runs, key=lambda r: (r["parse_valid_after_checking"], -(r["p50_s"] or 1e9)))
@@ -138,12 +180,12 @@ def main() -> None:
         f"(trained by the demo), retrieval on, seed {args.seed}; {os.cpu_count()} CPU cores shared with other "
         f"work; {time.perf_counter() - started:.0f} s in all.", "",
         "| configuration | valid@1 (greedy) | parse-valid after checking | passed every check | candidates passing "
-        "| chrF | style | p50 s | p95 s |", "|---|---|---|---|---|---|---|---|---|",
+        "| chrF | style | p50 s | p95 s | tokens decoded (mean) |", "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(f"| {r['name']} | {pct(r['valid_at_1'])} | **{pct(r['parse_valid_after_checking'])}** | "
                      f"{pct(r['passed_every_check'])} | {r['candidates_passing']:.2f} | {r['chrf']:.1f} | "
-                     f"{r['style']:.1f} | {r['p50_s']:.1f} | {r['p95_s']:.1f} |")
+                     f"{r['style']:.1f} | {r['p50_s']:.1f} | {r['p95_s']:.1f} | {r['tokens']:.0f} |")
     lines += [
         "",
         *([f"- onnx int8 vs torch fp32, greedy: chrF {onnx_greedy['chrf'] - torch_result['chrf']:+.1f}, "

@@ -105,9 +105,10 @@ def test_a_rewound_torch_session_continues_from_the_tokens_kept(tiny):
     rewound = TorchSession(model, prompt, 1, 8)
     for token in (3, 4, 5, 6):
         rewound.advance(np.array([token]))
-    rewound.rewind([3, 4])  # as if 5 and 6 had never been written
+    rewound.advance(np.array([rewound.rewind(0, [3, 4])]))  # as if 5 and 6 had never been written
     for token in (3, 4):
         fresh.advance(np.array([token]))
     assert np.allclose(rewound.logits(), fresh.logits(), atol=1e-5)
-    rewound.rewind([])  # back to the end of the prompt
+    rewound.advance(np.array([rewound.rewind(0, [])]))  # back to the end of the prompt
     assert np.allclose(rewound.logits(), TorchSession(model, prompt, 1, 8).logits(), atol=1e-5)
+    assert not TorchSession(model, prompt, 2, 8).can_rewind

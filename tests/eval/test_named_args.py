@@ -72,8 +72,56 @@ def test_a_repeated_label_is_taken_back_and_the_model_writes_on(smollm_tokenizer
     assert result.candidates[0].token_ids == closing[:result.new_tokens]
 
 
-def test_a_batch_stops_a_candidate_with_a_repeated_label(scripted, smollm_tokenizer):
-    """Sequences of a batch cannot be rewound one by one: such a candidate stops at once."""
+class RowsSession:
+    """The session protocol over one TrieLM cache per sequence: any sequence of the batch can be
+    rewound, as on the ONNX backend."""
+
+    can_rewind = True
+
+    def __init__(self, model: TrieLM, prompt_ids: list[int], n: int) -> None:
+        import torch
+
+        self.torch, self.model, self.prompt = torch, model, list(prompt_ids)
+        outs = [model(torch.tensor([prompt_ids])) for _ in range(n)]
+        self.caches, self.rows = [o.cache for o in outs], [o.logits[0, -1] for o in outs]
+
+    def logits(self):
+        return self.torch.stack(self.rows).numpy()
+
+    def advance(self, tokens) -> None:
+        for row, token in enumerate(tokens):
+            self.rows[row] = self.model(self.torch.tensor([[int(token)]]), cache=self.caches[row]).logits[0, -1]
+
+    def rewind(self, row: int, kept: list[int]) -> int:
+        self.caches[row].crop(len(self.prompt) + len(kept) - 1)
+        return (kept or self.prompt)[-1]
+
+
+def test_a_batch_that_can_rewind_one_sequence_takes_its_label_back(smollm_tokenizer):
+    from trainer.generation.candidates import decode_candidates
+    from trainer.generation.serving import ServingModel
+
+    encode = lambda text: smollm_tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
+    eos = smollm_tokenizer.eos_token_id
+    closing = encode(PROMPT_FREE_WIDGET + CLOSE) + [eos]
+    model = TrieLM([encode(PROMPT_FREE_WIDGET + REPEAT * 6 + CLOSE) + [eos], closing], len(smollm_tokenizer), eos)
+
+    class Rows(ServingModel):
+        def session(self, prompt_ids, n, max_new_tokens):
+            return RowsSession(model, prompt_ids, n)
+
+    serving = Rows("onnx", smollm_tokenizer, 2048, {eos})
+    ids = encode("Widget:")
+    decoded = decode_candidates(serving, ids, 2, GenerationSettings(max_new_tokens=200, temperature=0.3, seed=0),
+                                prompt="", instruction="A tile for one hike", patience=10.0)
+    assert len(decoded.candidates) == 1  # the same code twice: one kept
+    best = decoded.candidates[0]
+    assert best.passed and best.code == (PROMPT_FREE_WIDGET + CLOSE).strip()
+    assert decoded.total_tokens > 2 * best.new_tokens  # both wrote the label and took it back
+
+
+def test_a_torch_batch_stops_a_candidate_with_a_repeated_label(scripted, smollm_tokenizer):
+    """Sequences of a torch batch cannot be rewound one by one: such a candidate stops at once."""
     from trainer.generation.candidates import decode_candidates
     from trainer.generation.generate import serving_of
 

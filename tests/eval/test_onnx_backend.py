@@ -156,7 +156,7 @@ def test_a_restarted_session_continues_the_prompt_as_a_fresh_one(tiny_fp32):
     for token in (3, 4, 5):
         reused.logits()
         reused.advance(np.array([token], dtype=np.int32))
-    reused.rewind([])  # back to the end of the prompt
+    reused.advance(np.array([reused.rewind(0, [])]))  # back to the end of the prompt
     assert np.allclose(reused.logits(), fresh.logits(), atol=1e-4)
     reused.advance(np.array([7], dtype=np.int32))
     fresh.advance(np.array([7], dtype=np.int32))
@@ -173,7 +173,8 @@ def test_a_rewound_session_continues_from_the_tokens_kept(tiny_fp32):
     for token in (3, 4, 5, 6):
         rewound.logits()
         rewound.advance(np.array([token], dtype=np.int32))
-    rewound.rewind([3, 4])  # as if 5 and 6 had never been written
+    assert rewound.rewind(0, [3, 4]) == 4  # as if 5 and 6 had never been written: 4 is fed again
+    rewound.advance(np.array([4]))
     for token in (3, 4):
         fresh.logits()
         fresh.advance(np.array([token], dtype=np.int32))
@@ -211,6 +212,37 @@ def test_a_batch_starts_from_one_prefill_and_each_sequence_decodes_as_if_alone(t
     assert sum(tokens.shape[1] > 1 for _, tokens in fed) == 1
 
 
+def test_logits_handed_out_outlive_the_next_step(tiny_fp32):
+    decoder = load_onnx(tiny_fp32, {}).onnx_model
+    cache = decoder.new_cache(1, 30)
+    first = decoder.run(cache, np.array([list(range(5, 25))]))
+    kept = first.copy()
+    decoder.run(cache, np.array([[int(first.argmax())]]))
+    assert np.array_equal(first, kept)
+
+
+def test_one_sequence_of_a_batch_is_rewound_while_the_others_step_on(tiny_fp32):
+    """A rewound row feeds its last kept token again at its own position, in the same step as the
+    others feed their next one; every row then has the logits of a session of its own."""
+    from trainer.generation.backends import OnnxSession
+
+    decoder = load_onnx(tiny_fp32, {}).onnx_model
+    prompt = list(range(5, 25))
+    batch = OnnxSession(decoder, prompt, 2, 8)
+    for step in ([3, 9], [4, 8], [5, 7]):
+        batch.advance(np.array(step))
+    again = batch.rewind(0, [3])  # row 0 takes back 4 and 5; row 1 writes 6
+    batch.advance(np.array([again, 6]))
+    batch.advance(np.array([11, 12]))
+    expected = {0: [3, 11], 1: [9, 8, 7, 6, 12]}
+    for row, tokens in expected.items():
+        single = OnnxSession(decoder, prompt, 1, 8)
+        for token in tokens:
+            single.advance(np.array([token]))
+        assert np.allclose(batch.logits()[row], single.logits()[0], atol=1e-4)
+    assert list(batch.cache.lengths) == [len(prompt) + 2, len(prompt) + 5]
+
+
 def test_onnx_candidates_after_a_failed_greedy_run_in_rounds_from_one_prefill(tiny_model_dir, serving_root,
                                                                               monkeypatch):
     """On ONNX the sampled candidates run in rounds of ``ONNX_ROUND`` sequences after the greedy one,
@@ -233,6 +265,25 @@ def test_onnx_candidates_after_a_failed_greedy_run_in_rounds_from_one_prefill(ti
     assert sum(tokens.shape[1] > 1 for _, tokens in fed) == 1  # one prefill in all
     assert sorted(c.index for c in result.candidates) == [0, 1, 2, 3]  # distinct code, one per candidate
     assert steps == sorted(steps) and len(set(steps)) == len(steps) == 30
+
+
+def test_the_first_onnx_round_can_sample_beside_the_greedy_candidate(tiny_model_dir, serving_root, monkeypatch):
+    from trainer.generation import backends, candidates
+
+    model = load_onnx(ensure_serving_model(tiny_model_dir, None, "int8", root=serving_root), {})
+    sessions = []
+    monkeypatch.setattr(backends.OnnxSession, "__init__", _counting(backends.OnnxSession.__init__, sessions))
+    monkeypatch.setattr(candidates, "ONNX_FIRST_ROUND", 2)
+    monkeypatch.setattr(candidates, "ONNX_ROUND", 2)
+    assert candidates.round_sizes(model, 5) == [2, 2, 1] and candidates.round_sizes(model, 1) == [1]
+    result = generate_code(model, None, "A card", settings=GenerationSettings(
+        max_new_tokens=10, candidates=3, stop_at_widget_end=False, seed=5))
+    assert [n for _, _, n, _ in sessions] == [2, 1]
+    assert sorted(c.index for c in result.candidates) == [0, 1, 2]
+    greedy = generate_code(model, None, "A card", settings=GenerationSettings(
+        max_new_tokens=10, candidates=1, stop_at_widget_end=False))
+    first = next(c for c in result.candidates if c.index == 0)
+    assert first.token_ids == greedy.best.token_ids  # the greedy one is the same beside a sample
 
 
 def _counting(function, calls: list, drop: int = 1):

@@ -74,6 +74,17 @@ def test_prose_and_fences():
     assert fenced[:widget_end(fenced)].rstrip().endswith(stateful_half)
 
 
+def test_a_string_left_open_at_a_line_end_inside_an_interpolation_call_is_dropped_whole():
+    """``'a ${f('b`` then a line break: the one-quote strings cannot span lines, so the interpolation and
+    the call opened in it are forgotten with them (a later ``}`` once found a ``${`` with no string)."""
+    text = "Widget w() {\n  return Text('a ${f('b\n}}\n"
+    tracker = WidgetEndTracker()
+    for i in range(len(text)):
+        tracker.slip_in(text[i:])  # a probe of any rest never raises
+        tracker.feed(text[i])
+    assert "${" not in tracker.stack and tracker.string_stack == []
+
+
 def test_never_closing_code_has_no_end():
     assert widget_end("class A extends StatelessWidget {\n  Widget build(c) {\n") is None
     assert widget_end("") is None

@@ -1,17 +1,19 @@
 """Decoding sessions: N sequences continuing one prompt, one step at a time, on either backend.
 
-A session exposes ``logits()`` (the last step's logits, [n, vocab] float32) and ``advance(tokens)``
-(feed one token per sequence). The token choice, stopping and checking live in
+A session exposes ``logits()`` (the last step's logits, [n, vocab] float32), ``advance(tokens)``
+(feed one token per sequence) and ``rewind(row, kept)``: sequence ``row`` goes back to the state after
+the prompt and the new tokens ``kept`` (a prefix of those it was fed), less the last of them, which
+``rewind`` returns and the next ``advance`` must feed for that row (so a batch keeps stepping together).
+``can_rewind`` tells whether this session can. The token choice, stopping and checking live in
 :mod:`trainer.generation.candidates`, so both backends behave the same:
 
 - ``OnnxSession`` (ONNX Runtime, int8 weights, :mod:`trainer.generation.onnx_decoder`): the prompt is
   prefilled once and its cache copied into each of the N sequences; the decoder remembers its last
   prompt, so the sampled candidates that follow a failed greedy one start without a prefill (a copy
-  of a few ms instead of ~2 s for an 800-token prompt with retrieved examples). A one-sequence session
-  can ``rewind(kept)`` (take back new tokens; ``rewind([])``: back to the end of the prompt): the
-  cache's length moves back.
+  of a few ms instead of ~2 s for an 800-token prompt with retrieved examples). Any sequence can be
+  rewound: its length in the cache moves back.
 - ``TorchSession`` (transformers): one prefill, its KV cache repeated for the N sequences, then
-  batched single-token steps; a one-sequence session can ``rewind`` (its cache cropped).
+  batched single-token steps; a one-sequence session can be rewound (its cache cropped).
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ class DecodeSession(Protocol):
 
     def advance(self, tokens: np.ndarray) -> None: ...
 
-    def rewind(self, kept: list[int]) -> None: ...  # one-sequence sessions only
+    def rewind(self, row: int, kept: list[int]) -> int: ...
+
+    @property
+    def can_rewind(self) -> bool: ...
 
 
 class OnnxSession:
@@ -50,14 +55,13 @@ class OnnxSession:
         decoder.last_prompt = (tuple(self.prompt_ids), prefilled, logits)
         self._logits = np.repeat(logits, n, axis=0)
 
-    def rewind(self, kept: list[int]) -> None:
-        """Back to the state after the prompt and the new tokens ``kept`` (a prefix of those fed),
-        their cache kept: the last of them is run again to give its logits."""
-        if self.n != 1:
-            raise ValueError("only a one-sequence session can rewind")
-        last = kept[-1:] or self.prompt_ids[-1:]
-        self.cache.length = len(self.prompt_ids) + len(kept) - 1
-        self._logits = self.decoder.run(self.cache, np.asarray([last]))
+    can_rewind = True
+
+    def rewind(self, row: int, kept: list[int]) -> int:
+        """Sequence ``row`` back to just before the last of ``kept`` (of the prompt when none is kept),
+        which is returned: fed again by the next ``advance``, it gives the row's logits."""
+        self.cache.lengths[row] = len(self.prompt_ids) + len(kept) - 1
+        return (kept or self.prompt_ids)[-1]
 
     def logits(self) -> np.ndarray:
         return self._logits
@@ -82,20 +86,19 @@ class TorchSession:
         self._logits = out.logits[:, -1, :].float().expand(n, -1)
         self.prompt_ids = list(prompt_ids)
 
-    def rewind(self, kept: list[int]) -> None:
-        """Back to the state after the prompt and the new tokens ``kept`` (one-sequence sessions)."""
-        torch = self.torch
-        if self.n != 1:
+    @property
+    def can_rewind(self) -> bool:
+        return self.n == 1  # one sequence of a batch cannot be cropped alone
+
+    def rewind(self, row: int, kept: list[int]) -> int:
+        """Back to just before the last of ``kept`` (of the prompt when none is kept), which is
+        returned for the next ``advance`` to feed (one-sequence sessions)."""
+        if not self.can_rewind or row != 0:
             raise ValueError("only a one-sequence session can rewind")
-        last = kept[-1:] or self.prompt_ids[-1:]
         drop = self.cache.get_seq_length() - (len(self.prompt_ids) + len(kept) - 1)
         if drop > 0:
             self.cache.crop(-drop)  # this transformers' caches take the number of tokens to remove
-        with torch.inference_mode():
-            ids = torch.tensor([last], device=self.device)
-            out = self.model(input_ids=ids, cache=self.cache, use_cache=True, logits_to_keep=1)
-        self.cache = out.cache
-        self._logits = out.logits[:, -1, :].float()
+        return (kept or self.prompt_ids)[-1]
 
     def logits(self) -> np.ndarray:
         return self._logits.cpu().numpy()

@@ -6,7 +6,8 @@ the others, in rounds that start from the prompt's cache, stopping at the first 
 (candidate 0 greedy, the others sampled — see :mod:`trainer.generation.sampling`). Each sequence has
 its own incremental detokenizer and :class:`trainer.generation.widget_end.WidgetEndTracker`; a
 sequence that ends (EOS, widget end, a loop of repeated lines — :mod:`trainer.generation.repetition`)
-is fed EOS from then on. A token that would close the wrong bracket or end a ``return`` with ``,`` is
+is held there while the others of its batch step on. A named argument written twice in one call is
+taken back and the model writes something else there (where the session can rewind a sequence). A token that would close the wrong bracket or end a ``return`` with ``,`` is
 mended (``),`` → ``);``) or replaced by the next best, and EOS is not taken while a bracket or string
 is open (``_keep_brackets_matched``). The loop stops when every sequence has ended, at
 ``max_new_tokens``, at the time limit, on cancel — or once a candidate has passed every check and the others have had half as
@@ -39,7 +40,8 @@ from .sampling import choose, log_softmax
 PATIENCE = 1.5  # others may run to 1.5x the token count of the first candidate that passed
 MAX_TAKEBACKS = 8  # repeated labels taken back in one candidate before it is stopped
 MAX_REDRAWS = 8  # tokens made impossible at one step to keep brackets matched before one is let through
-ONNX_ROUND = 1  # sampled candidates decoded together on the CPU backend (see decode_escalating)
+ONNX_FIRST_ROUND = 1  # candidates of the CPU backend's first round: the greedy one and samples (decode_escalating)
+ONNX_ROUND = 1  # sampled candidates decoded together in each later round on the CPU backend
 
 
 @dataclass
@@ -141,7 +143,7 @@ class _Stream:
 def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, prompt: str, instruction: str,
                       expected_name: str | None = None, cancel: threading.Event | None = None,
                       on_token: Callable[[int, str], None] | None = None, greedy_first: bool = True,
-                      first_index: int = 0, first_step: int = 0) -> "Decoded":
+                      first_index: int = 0, first_step: int = 0, patience: float = PATIENCE) -> "Decoded":
     """Generate ``n`` candidates: best first, the seconds to the first token, the tokens decoded.
 
     ``on_token(step, text)`` is called after every step with the step count and the text candidate 0
@@ -161,7 +163,6 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
     passed_at: int | None = None
     step = 0
     overall = "max_tokens"
-    can_take_back = n == 1  # one sequence of a batch cannot be rewound alone
     texts = _TokenTexts(tokenizer)
     while True:
         if cancel is not None and cancel.is_set():
@@ -175,10 +176,9 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
             first_token_seconds = time.perf_counter() - start
         step += 1
         first_text = ""
-        rewound = False
         for i, s in enumerate(streams):
-            if s.stop is not None:
-                tokens[i] = eos_token
+            if s.stop is not None:  # held where it ended (a batch steps together), or fed EOS
+                tokens[i] = session.rewind(i, s.detok.ids) if session.can_rewind else eos_token
                 continue
             token = int(tokens[i])
             if token in eos:
@@ -193,11 +193,10 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
                 s.stop = "loop"  # (taking loops back as below was measured: slower, no widget rescued)
             if s.watcher.repeated_at is not None:
                 # A named argument passed twice in one call: take the label back and let the
-                # model write something else there (one-sequence sessions), else stop this one.
-                if can_take_back and s.takebacks < MAX_TAKEBACKS:
+                # model write something else there (where the session can rewind), else stop this one.
+                if session.can_rewind and s.takebacks < MAX_TAKEBACKS:
                     streams[i], kept = s.taken_back(s.watcher.repeated_at)
-                    session.rewind(kept)
-                    rewound = True
+                    tokens[i] = session.rewind(i, kept)
                     continue
                 s.stop = "repeated_arg"
             if s.stop is not None and passed_at is None:
@@ -209,7 +208,7 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
         if all(s.stop is not None for s in streams):
             overall = "done"
             break
-        if passed_at is not None and step >= PATIENCE * passed_at:
+        if passed_at is not None and step >= patience * passed_at:
             overall = "outpaced"
             break
         if max(s.tokens for s in streams) >= settings.max_new_tokens or step >= 2 * settings.max_new_tokens:
@@ -218,8 +217,7 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
         if time.perf_counter() - start >= settings.time_limit_s:
             overall = "time_limit"
             break
-        if not rewound:  # a rewound session already holds the logits of the position to write next
-            session.advance(tokens.astype(np.int32))
+        session.advance(tokens.astype(np.int32))
     candidates = []
     for i, s in enumerate(streams):
         stop = s.stop or overall
@@ -241,47 +239,58 @@ class Decoded:
 
 def decode_escalating(serving, prompt_ids: list[int], n: int, settings, **kwargs) -> Decoded:
     """The greedy candidate first; only when it fails a check, the other ``n - 1`` sampled, in rounds
-    of ``round_size(serving, n)`` sequences, until one passes.
+    of ``round_sizes(serving, n)`` sequences, until a round has one that passes.
 
     Measured (benchmarks/results/generation_quality.md): asking for all candidates up front made every
     request pay for candidates a passing greedy one does not need. Every round starts from the
-    prompt's cache (no second prefill). On a GPU the others run as one batch; on the CPU they run
-    ``ONNX_ROUND`` at a time: rounds of two measured worse than one (benchmarks/results/
-    generation_quality_onnx_decoder.md) — only a one-sequence session can take back a repeated named
-    argument, and at an 800-token prompt a batch of two costs 1.26× one sequence per step.
+    prompt's cache (no second prefill). On a GPU the others run as one batch; on the CPU in rounds of
+    ``ONNX_ROUND`` after a first round of ``ONNX_FIRST_ROUND`` (the greedy one and samples beside it),
+    and a round ends at its first passing candidate: there every sequence of a batch costs time
+    (benchmarks/results/generation_quality_rounds.md).
     """
     import dataclasses
 
     start = time.perf_counter()
     cancel = kwargs.get("cancel")
-    decoded = [decode_candidates(serving, prompt_ids, 1, settings, **kwargs)]
+    patience = PATIENCE if getattr(serving, "backend", "torch") != "onnx" else 1.0
+    decoded: list[Decoded] = []
 
     def more_wanted() -> tuple[bool, float]:
-        best = decoded[-1].candidates[0]
         left = settings.time_limit_s - (time.perf_counter() - start)
+        if not decoded:
+            return True, left
+        best = decoded[-1].candidates[0]
         stop = best.passed or (cancel is not None and cancel.is_set()) or left <= 0 \
             or best.stop_reason in ("time_limit", "cancelled")
         return not stop, left
 
-    wanted, left = more_wanted()
-    index = 1
-    while wanted and index < n:
-        size = min(round_size(serving, n), n - index)
+    index = 0
+    for size in round_sizes(serving, n):
+        wanted, left = more_wanted()
+        if not wanted:
+            break
         decoded.append(decode_candidates(serving, prompt_ids, size, dataclasses.replace(settings, time_limit_s=left),
-                                         greedy_first=False, first_index=index,
+                                         greedy_first=index == 0, first_index=index, patience=patience,
                                          first_step=sum(d.steps for d in decoded), **kwargs))
         index += size
-        wanted, left = more_wanted()
     if len(decoded) == 1:
         return decoded[0]
     return Decoded(rank([c for d in decoded for c in d.candidates]), decoded[0].first_token_seconds,
                    sum(d.total_tokens for d in decoded), sum(d.steps for d in decoded))
 
 
-def round_size(serving, n: int) -> int:
-    """Sampled candidates decoded together: all of them on torch (a GPU's batch is nearly free), else
-    ``ONNX_ROUND``."""
-    return n - 1 if getattr(serving, "backend", "torch") != "onnx" else ONNX_ROUND
+def round_sizes(serving, n: int) -> list[int]:
+    """How many candidates each round decodes together, adding up to ``n``: on torch the greedy one,
+    then all the others (a GPU's batch is nearly free); on ONNX ``ONNX_FIRST_ROUND``, then
+    ``ONNX_ROUND`` at a time."""
+    if getattr(serving, "backend", "torch") != "onnx":
+        first, size = 1, max(n - 1, 1)
+    else:
+        first, size = ONNX_FIRST_ROUND, ONNX_ROUND
+    sizes = [min(first, n)]
+    while sum(sizes) < n:
+        sizes.append(min(size, n - sum(sizes)))
+    return sizes
 
 
 def _without_banned(logits: np.ndarray, streams: list[_Stream]) -> np.ndarray:

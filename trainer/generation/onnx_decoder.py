@@ -8,8 +8,10 @@ without steering a sampler through a one-hot logits array. Not faster per token:
 took the same time as with the generator (benchmarks/results/generation_quality_onnx_decoder.md).
 
 Each layer's past and present key/value are bound to one buffer ``[batch, kv_heads, capacity,
-head_size]`` (the builder's ``past_present_share_buffer``): the attention writes the new position in
-place and reads the first ``length`` positions, so a step copies nothing.
+head_size]`` (the builder's ``past_present_share_buffer``), once per cache: the attention writes the
+new position in place and reads the positions written, so a step copies nothing. Each sequence has its
+own length: ``GroupQueryAttention`` takes it from its row of the attention mask (ones up to that length,
+zeros after), so one sequence of a batch can be rewound while the others step on.
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ _DTYPES = {"tensor(float)": np.float32, "tensor(float16)": np.float16, "tensor(i
 
 @dataclass
 class KVCache:
-    """Keys and values of ``batch`` sequences, positions ``[0, length)`` written, room for ``capacity``."""
+    """Keys and values of a batch of sequences, positions ``[0, lengths[i])`` of sequence i written,
+    room for ``capacity``; ``binding`` holds them bound as the decoder's past and present."""
 
     keys: list[np.ndarray]
     values: list[np.ndarray]
-    bound: list[tuple]  # the OrtValues over the same memory, per layer (key, value)
-    length: int = 0
+    binding: object  # onnxruntime.IOBinding
+    lengths: np.ndarray  # positions written, per sequence
 
     @property
     def capacity(self) -> int:
@@ -76,33 +79,40 @@ class OnnxDecoder:
         keys = [np.zeros(shape, self.kv_dtype) for _ in range(self.layers)]
         values = [np.zeros(shape, self.kv_dtype) for _ in range(self.layers)]
         wrap = self._ort.OrtValue.ortvalue_from_numpy
-        return KVCache(keys, values, [(wrap(k), wrap(v)) for k, v in zip(keys, values)])
+        binding = self.session.io_binding()
+        for (past_key, past_value), (present_key, present_value), key, value in zip(self.past, self.present,
+                                                                                    keys, values):
+            key, value = wrap(key), wrap(value)
+            binding.bind_ortvalue_input(past_key, key)
+            binding.bind_ortvalue_input(past_value, value)
+            binding.bind_ortvalue_output(present_key, key)
+            binding.bind_ortvalue_output(present_value, value)
+        binding.bind_output(self.logits_name)
+        return KVCache(keys, values, binding, np.zeros(batch, dtype=np.int64))
 
     def copy_prefix(self, source: KVCache, target: KVCache, length: int) -> None:
         """Positions ``[0, length)`` of ``source``'s first sequence into every sequence of ``target``."""
         for layer in range(self.layers):
             target.keys[layer][:, :, :length] = source.keys[layer][:1, :, :length]
             target.values[layer][:, :, :length] = source.values[layer][:1, :, :length]
-        target.length = length
+        target.lengths[:] = length
 
     def run(self, cache: KVCache, tokens: np.ndarray) -> np.ndarray:
-        """Feed ``tokens`` ``[batch, count]`` after the cache's ``length`` positions; the logits of the
-        last one ``[batch, vocab]`` (float32)."""
+        """Feed ``tokens`` ``[batch, count]``, each row after its sequence's written positions; the
+        logits of the last one ``[batch, vocab]`` (float32). Several tokens at once (a prompt) only
+        where every sequence has the same length."""
         batch, count = tokens.shape
-        total = cache.length + count
-        if total > cache.capacity:
-            raise ValueError(f"the cache holds {cache.capacity} positions, {total} were asked for")
-        binding = self.session.io_binding()
+        totals = cache.lengths + count
+        if count > 1 and (cache.lengths != cache.lengths[0]).any():
+            raise ValueError("several tokens at once are fed only to sequences of one length")
+        width = int(totals.max())
+        if width > cache.capacity:
+            raise ValueError(f"the cache holds {cache.capacity} positions, {width} were asked for")
+        mask = (np.arange(width) < totals[:, None]).astype(self.mask_dtype)
+        binding = cache.binding
         binding.bind_cpu_input(self.input_ids, np.ascontiguousarray(tokens, dtype=self.token_dtype))
-        binding.bind_cpu_input(self.attention_mask, np.ones((batch, total), dtype=self.mask_dtype))
-        for (past_key, past_value), (present_key, present_value), (key, value) in zip(self.past, self.present,
-                                                                                      cache.bound):
-            binding.bind_ortvalue_input(past_key, key)
-            binding.bind_ortvalue_input(past_value, value)
-            binding.bind_ortvalue_output(present_key, key)
-            binding.bind_ortvalue_output(present_value, value)
-        binding.bind_output(self.logits_name)
+        binding.bind_cpu_input(self.attention_mask, mask)
         self.session.run_with_iobinding(binding)
-        cache.length = total
-        logits = binding.get_outputs()[-1].numpy()
-        return np.asarray(logits[:, -1, :], dtype=np.float32)
+        cache.lengths[:] = totals
+        logits = binding.get_outputs()[-1].numpy()  # a view of memory the next run writes over
+        return np.array(logits[:, -1, :], dtype=np.float32)

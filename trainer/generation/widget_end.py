@@ -109,8 +109,9 @@ class WidgetEndTracker:
             # A one-quote string cannot span lines: this was prose (e.g. "Here's"), recover.
             self.mode = "code"
             self.string_stack.clear()
-            while self.stack and self.stack[-1] == "${":
-                self.stack.pop()
+            if "${" in self.stack:  # what was opened inside its interpolations goes with it
+                del self.stack[self.stack.index("${"):]
+                self.returns = [depth for depth in self.returns if depth <= len(self.stack)]
 
     @property
     def unclosed(self) -> bool:
