@@ -8,6 +8,7 @@ ListTile, Icon and Text." Augmentation (off by default) adds rephrased variants 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 KIND_PHRASES = {
     "stateless": "stateless widget",
@@ -85,6 +86,35 @@ def synthesize(kind: str, name: str, params: list[str] = (), widgets: list[str] 
     if clauses:
         text += " that " + " and ".join(clauses)
     return text + "."
+
+
+@dataclass(frozen=True)
+class Described:
+    """What a synthesized instruction says of its sample: kind, name, base class and owner."""
+
+    kind: str
+    name: str
+    base: str | None = None
+    owner: str | None = None
+
+
+_PHRASE_KINDS = {phrase: kind for kind, phrase in KIND_PHRASES.items()}
+_SYNTHESIZED = re.compile(
+    r"^A (?P<phrase>%s) `(?P<name>[A-Za-z_$][\w$]*)`(?: \([^)]*\))?(?: extending `(?P<base>[\w$.]+)`)?"
+    r"(?: of `(?P<owner>[\w$]+)`)?(?: that |\.$)"
+    % "|".join(re.escape(p) for p in sorted(_PHRASE_KINDS, key=len, reverse=True)))
+
+
+def parse_synthesized(instruction: str) -> Described | None:
+    """The inverse of :func:`synthesize`: what an instruction it wrote describes (None for any other
+    text, e.g. a doc comment or a user's own words)."""
+    match = _SYNTHESIZED.match((instruction or "").strip())
+    if match is None:
+        return None
+    kind = _PHRASE_KINDS[match["phrase"]]
+    if kind == "custom_widget" and not match["base"]:  # "A widget `X` that …" is the user's own wording
+        return None
+    return Described(kind, match["name"], match["base"], match["owner"])
 
 
 _TEMPLATES = (

@@ -129,6 +129,8 @@ def run_generate(args) -> int:
     print(f"flutter-tune: {result.backend}, {result.passing} of {len(result.candidates)} candidates passed; "
           f"this one {verdict}; {result.new_tokens} tokens, {result.seconds:.1f}s (stop: {result.stop_reason}; "
           f"{result.examples} retrieved examples)", file=sys.stderr)
+    for what in result.mended:
+        print(f"flutter-tune: mended: {what}", file=sys.stderr)
     return 0
 
 

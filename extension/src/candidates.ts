@@ -22,6 +22,8 @@ export interface Candidate {
   passed: boolean;
   checks: Record<string, boolean>;
   failed: string[];
+  /** What the server changed in the model's code to make it pass (e.g. an unused parameter dropped). */
+  mended: string[];
 }
 
 /** What the generate result says about the candidates (undefined: nothing to step through). */
@@ -53,8 +55,8 @@ export function parseCandidateSet(result: unknown): CandidateSet | undefined {
         checks[name] = ok;
       }
     }
-    const failed = Array.isArray(c.failed) ? c.failed.filter((f): f is string => typeof f === "string") : [];
-    candidates.push({ text: c.text, passed: c.passed === true, checks, failed });
+    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((f): f is string => typeof f === "string") : []);
+    candidates.push({ text: c.text, passed: c.passed === true, checks, failed: strings(c.failed), mended: strings(c.mended) });
   }
   return candidates.length ? { range: { start: r.range.start, end: r.range.end }, candidates } : undefined;
 }
@@ -114,6 +116,7 @@ export const CHECK_NAMES: Record<string, string> = {
   declaresWidget: "declares a widget",
   requestedName: "uses the requested name",
   fieldsForParams: "has a field for each constructor parameter",
+  createsState: "a stateful widget creates its State",
   noSelfConstruction: "does not construct itself",
   noRepeatedArgs: "repeats no named argument",
 };
@@ -127,6 +130,9 @@ export function checksStatus(candidate: Candidate, index: number, count: number)
     ? `$(warning) ${which}${names.length - failed.length}/${names.length} checks passed`
     : `$(pass) ${which}${names.length ? `all ${names.length} checks passed` : "checks passed"}`;
   const lines = names.map((name) => `${candidate.checks[name] ? "✓" : "✗"} ${CHECK_NAMES[name] ?? name}`);
+  if (candidate.mended.length) {
+    lines.push("", "Mended:", ...candidate.mended.map((m) => `• ${m}`));
+  }
   if (count > 1) {
     lines.push("", "Alt+] next candidate · Alt+[ previous candidate");
   }

@@ -50,7 +50,7 @@ def candidate_payload(candidate, text: str | None = None) -> dict:
     return {"text": candidate.code if text is None else text, "code": candidate.code, "passed": candidate.passed,
             "checks": candidate.checks, "failed": candidate.failed,
             "meanLogprob": round(candidate.mean_logprob, 4) if candidate.new_tokens else None,
-            "stopReason": candidate.stop_reason, "newTokens": candidate.new_tokens}
+            "stopReason": candidate.stop_reason, "newTokens": candidate.new_tokens, "mended": list(candidate.mended)}
 
 
 def result_payload(result, applied: bool, *, texts: list[str] | None = None, where=None,
@@ -118,6 +118,8 @@ async def generate(ls: FlutterTuneServer, *args) -> dict:
     applied = await apply_edit(ls, edit, "Flutter Tune: generate widget")
     if applied and not result.passed:  # the editor shows the checks with the result; the log keeps them
         ls.log(f"The inserted widget failed these checks: {', '.join(result.failed)}.")
+    if applied and result.mended:
+        ls.log(f"Mended in the inserted widget: {'; '.join(result.mended)}.")
     return result_payload(result, applied, texts=texts, where=where, no_adapter=no_adapter)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataset_tools.harvest import harvest
-from dataset_tools.instructions import augment_instructions, doc_to_instruction, name_words, synthesize
+from dataset_tools.instructions import (Described, augment_instructions, doc_to_instruction, name_words,
+                                        parse_synthesized, synthesize)
 
 
 def test_doc_comment_becomes_the_instruction(make_project, stateless_src):
@@ -75,3 +76,19 @@ def test_augmentation_variants():
     assert all(v != record["instruction"] and "Shows a peak" in v or "peak" in v.lower() for v in variants)
     assert augment_instructions(record, 0) == []
     assert len(augment_instructions(record, 100)) == 5
+
+
+def test_a_synthesized_instruction_reads_back_as_what_it_describes():
+    cases = [
+        (("stateless", "PeakCard", ["peak", "onTap"], ["Card", "ListTile"]), Described("stateless", "PeakCard")),
+        (("custom_widget", "SummitCard", ["onTap"], [], "PeakCard"), Described("custom_widget", "SummitCard", "PeakCard")),
+        (("method", "_buildRow", [], ["Row"], None, "_HomeState"), Described("method", "_buildRow", owner="_HomeState")),
+        (("consumer_stateful", "Settings"), Described("consumer_stateful", "Settings")),
+        (("hook_consumer", "Feed", ["items"]), Described("hook_consumer", "Feed")),
+        (("getter", "_divider", [], ["Divider"], None, "Detail"), Described("getter", "_divider", owner="Detail")),
+    ]
+    for args, described in cases:
+        assert parse_synthesized(synthesize(*args)) == described
+    for text in ("Small colored pill showing how hard a trail is.", "A stateless widget named Foo.",
+                 "A widget `Foo` that I wrote myself, roughly", ""):
+        assert parse_synthesized(text) is None

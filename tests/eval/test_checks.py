@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from trainer.generation.checks import check_widget, requested_name
+from trainer.generation.checks import check_widget
+from trainer.generation.request import requested_name
 
 GOOD = """class TrailCard extends StatelessWidget {
   const TrailCard({super.key, required this.name, this.length = 0});
@@ -39,7 +40,7 @@ def test_a_good_widget_passes_everything():
     report = check_widget(GOOD, "TrailCard")
     assert report.passed and report.declared == ["TrailCard"]
     assert list(report.checks) == ["parses", "declaresWidget", "requestedName", "fieldsForParams",
-                                   "noSelfConstruction", "noRepeatedArgs"]
+                                   "createsState", "noSelfConstruction", "noRepeatedArgs"]
     assert check_widget(STATEFUL).passed
     assert check_widget("Widget header(BuildContext context) => const Text('Trails');").passed
     assert check_widget("Widget get title => Text(label);").passed
@@ -53,6 +54,9 @@ def test_a_good_widget_passes_everything():
     (GOOD.replace("  final double length;\n", ""), ["fieldsForParams"]),
     (GOOD.replace("return Card(child: Text(name));", "return TrailCard(name: name);"), ["noSelfConstruction"]),
     (STATEFUL.replace("Text('$value')", "Counter(start: value)"), ["noSelfConstruction"]),
+    (STATEFUL.replace("  @override\n  State<Counter> createState() => _CounterState();\n", ""), ["createsState"]),
+    ("class RegionChipBar extends StatefulWidget {\n  @override\n  Widget build(BuildContext context) {\n"
+     "    return Text('x');\n  }\n}", ["createsState"]),
     (GOOD.replace("Card(child: Text(name))", "Card(child: Text(name), child: Text('x'))"), ["noRepeatedArgs"]),
 ])
 def test_each_bad_widget_fails_the_right_check(code, failed):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trainer.generation.generate import GenerationSettings, generate_code
-from trainer.generation.repetition import ends_in_loop
+from trainer.generation.repetition import LONG_LINE, ends_in_loop, line_ends_in_loop
 
 LOOPING = """class SunsetCountdown extends HookWidget {
   Widget build(BuildContext context) {
@@ -77,3 +77,17 @@ def test_generation_stops_a_looping_candidate(scripted, smollm_tokenizer):
     alone = generate_code(model, smollm_tokenizer, "A hook widget `SunsetCountdown`",
                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0))
     assert alone.stop_reason == "loop" and alone.new_tokens == best.new_tokens
+
+
+def test_a_stretch_repeated_within_one_long_line_is_a_loop(scripted, smollm_tokenizer):
+    line = "      const Icons.region | Icons.country" + " | Icons.suburbRegion" * 8
+    assert line_ends_in_loop(line)
+    assert not line_ends_in_loop(line[:LONG_LINE - 1])  # short lines are not looked at
+    assert not line_ends_in_loop("    final rule = '" + "=" * 140)  # punctuation is no loop
+    for code in (LEGIT, LOOPING):  # long ordinary lines
+        assert not any(line_ends_in_loop(line) for line in code.replace("\n", " ").split("\n"))
+    model = scripted("class A extends StatelessWidget {\n  Widget build(BuildContext context) {\n"
+                     "    return Wrap(children: [" + "Icons.suburbRegion, " * 60)
+    result = generate_code(model, smollm_tokenizer, "A wrap of icons",
+                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0))
+    assert result.stop_reason == "loop" and result.new_tokens < 100

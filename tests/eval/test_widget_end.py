@@ -100,3 +100,26 @@ def test_any_chunking_gives_the_same_end(sizes):
             break
         pos += size
     assert tracker.done and tracker.end_offset == len(STATEFUL)
+
+
+def test_a_class_begun_inside_an_open_bracket_is_seen():
+    unclosed = "class A extends StatelessWidget {\n  Widget build(BuildContext c) {\n    return Row(\n  }\n}\n\n"
+    tracker = WidgetEndTracker()
+    tracker.feed(unclosed)
+    assert not tracker.nested_class
+    tracker.feed("class B extends StatelessWidget {")
+    assert tracker.nested_class
+    closed = WidgetEndTracker()
+    closed.feed("class A {\n  final s = 'class B {';\n  // class C\n  final subclass = 1;\n")
+    assert not closed.nested_class  # in strings, comments and longer words it is no keyword
+
+
+def test_the_generation_stops_a_candidate_that_begins_a_class_inside_the_last(scripted, smollm_tokenizer):
+    from trainer.generation.generate import GenerationSettings, generate_code
+
+    first = "class A extends StatelessWidget {\n  Widget build(BuildContext c) {\n    return Row(\n  }\n}\n\n"
+    model = scripted(first + "class B extends StatelessWidget {\n" + "  final int x = 1;\n" * 40)
+    result = generate_code(model, smollm_tokenizer, "A row",
+                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0))
+    assert result.stop_reason == "nested_class" and not result.passed
+    assert "final int x" not in result.raw_text

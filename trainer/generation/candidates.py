@@ -5,18 +5,23 @@ the others, in rounds that start from the prompt's cache, stopping at the first 
 ``decode_candidates(serving, prompt_ids, n, settings, ...)`` runs one session of ``n`` sequences
 (candidate 0 greedy, the others sampled — see :mod:`trainer.generation.sampling`). Each sequence has
 its own incremental detokenizer and :class:`trainer.generation.widget_end.WidgetEndTracker`; a
-sequence that ends (EOS, widget end, a loop of repeated lines — :mod:`trainer.generation.repetition`)
-is held there while the others of its batch step on. A named argument written twice in one call is
-taken back and the model writes something else there (where the session can rewind a sequence). A token that would close the wrong bracket or end a ``return`` with ``,`` is
+sequence that ends (EOS, widget end, a loop of repeated lines or a repeated stretch of one line —
+:mod:`trainer.generation.repetition` —, a ``class`` begun inside an open bracket) is held there while the
+others of its batch step on. When the request fixes its declaration (``trainer.generation.request``),
+every candidate starts with that head (``head``: those tokens are fed, not chosen). A named argument
+written twice in one call is taken back and the model writes something else there (where the session
+can rewind a sequence). A token that would close the wrong bracket or end a ``return`` with ``,`` is
 mended (``),`` → ``);``) or replaced by the next best, and EOS is not taken while a bracket or string
 is open (``_keep_brackets_matched``). The loop stops when every sequence has ended, at
-``max_new_tokens``, at the time limit, on cancel — or once a candidate has passed every check and the others have had half as
-many tokens again to finish (``PATIENCE``): waiting longer for a slower candidate rarely buys a
-better widget and always costs the user time.
+``max_new_tokens``, at the time limit, on cancel — or once a candidate has passed every check and the
+others have had ``patience`` times as many tokens to finish: waiting longer for a slower candidate
+rarely buys a better widget and always costs the user time.
 
 Each candidate is then cut to its code (:func:`trainer.generation.code_extract.extract_code`), checked on the
-syntax tree (:mod:`trainer.generation.checks`) and ranked: passing candidates first, by the model's
-mean token log-probability; then the others, those that parse first, by how many checks they failed.
+syntax tree (:mod:`trainer.generation.checks`; mended where a mechanical edit fixes a check —
+:mod:`trainer.generation.repair`) and ranked: passing candidates first, unmended before
+mended, by the model's mean token log-probability; then the others, those that parse first, by how many
+checks they failed.
 """
 
 from __future__ import annotations
@@ -25,16 +30,17 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
 from .code_extract import extract_code
 from .widget_end import SLIP_CHARS, WidgetEndTracker
-from .checks import CheckReport, check_widget
+from .checks import CheckReport
 from .detokenize import IncrementalDetokenizer
 from .named_args import RepeatedArgumentWatcher
-from .repetition import ends_in_loop
+from .repair import check_mended
+from .repetition import ends_in_loop, line_ends_in_loop
 from .sampling import choose, log_softmax
 
 PATIENCE = 1.5  # others may run to 1.5x the token count of the first candidate that passed
@@ -52,10 +58,11 @@ class Candidate:
     code: str
     raw_text: str
     new_tokens: int
-    stop_reason: str  # eos | widget_end | loop | repeated_arg | max_tokens | time_limit | cancelled | outpaced
+    stop_reason: str  # eos | widget_end | loop | repeated_arg | nested_class | max_tokens | time_limit | cancelled | outpaced
     mean_logprob: float
     report: CheckReport = field(default_factory=CheckReport)
     token_ids: list[int] = field(default_factory=list, repr=False)
+    mended: list[str] = field(default_factory=list)  # what trainer.generation.repair changed in ``code``
 
     @property
     def passed(self) -> bool:
@@ -74,10 +81,10 @@ class Candidate:
 
     def rank_key(self) -> tuple:
         """Passing first; then code that parses (a widget with the wrong name can be fixed in the
-        editor, code that does not parse cannot), then fewer failed checks (unfinished counts as one);
-        the model's mean log-probability decides between equals."""
+        editor, code that does not parse cannot), then fewer failed checks (unfinished counts as one),
+        then the one mended less; the model's mean log-probability decides between equals."""
         failed = self.failed
-        return (self.passed, "parses" not in failed, -len(failed),
+        return (self.passed, "parses" not in failed, -len(failed), -len(self.mended),
                 self.mean_logprob if math.isfinite(self.mean_logprob) else -1e9)
 
 
@@ -94,7 +101,7 @@ class _Stream:
     takebacks: int = 0
     decoded: int = 0  # tokens decoded, with those taken back
     stop: str | None = None
-    report: CheckReport | None = None
+    checked: tuple[str, CheckReport, list[str]] | None = None  # code, report, mended (check_mended)
 
     def __post_init__(self) -> None:
         self.tracker = WidgetEndTracker(on_code=self.watcher.code_char)
@@ -143,8 +150,11 @@ class _Stream:
 def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, prompt: str, instruction: str,
                       expected_name: str | None = None, cancel: threading.Event | None = None,
                       on_token: Callable[[int, str], None] | None = None, greedy_first: bool = True,
-                      first_index: int = 0, first_step: int = 0, patience: float = PATIENCE) -> "Decoded":
+                      first_index: int = 0, first_step: int = 0, patience: float = PATIENCE,
+                      head: Sequence[int] = ()) -> "Decoded":
     """Generate ``n`` candidates: best first, the seconds to the first token, the tokens decoded.
+
+    Every candidate starts with the tokens ``head`` (fed whatever the model prefers there).
 
     ``on_token(step, text)`` is called after every step with the step count and the text candidate 0
     added in it ("" when it added none).
@@ -172,6 +182,7 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
         tokens, logprobs = choose(logits, greedy, settings.temperature, settings.top_p, rng)
         if settings.stop_at_widget_end:
             _keep_brackets_matched(logits, tokens, logprobs, streams, greedy, settings, rng, eos, texts)
+        _feed_head(head, logits, tokens, logprobs, streams)
         if first_token_seconds is None:
             first_token_seconds = time.perf_counter() - start
         step += 1
@@ -191,6 +202,10 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
                 s.stop = "widget_end"
             elif settings.stop_at_widget_end and "\n" in text and ends_in_loop(s.detok.text):
                 s.stop = "loop"  # (taking loops back as below was measured: slower, no widget rescued)
+            elif settings.stop_at_widget_end and text and line_ends_in_loop(s.tracker.line):
+                s.stop = "loop"
+            elif settings.stop_at_widget_end and s.tracker.nested_class:
+                s.stop = "nested_class"
             if s.watcher.repeated_at is not None:
                 # A named argument passed twice in one call: take the label back and let the
                 # model write something else there (where the session can rewind), else stop this one.
@@ -200,8 +215,8 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
                     continue
                 s.stop = "repeated_arg"
             if s.stop is not None and passed_at is None:
-                s.report = _check(s, prompt, instruction, expected_name)
-                if s.report.passed:
+                s.checked = _check(s, prompt, instruction, expected_name)
+                if s.checked[1].passed:
                     passed_at = s.tokens
         if on_token is not None:
             on_token(first_step + step, first_text)  # the step count, and the text sequence 0 added
@@ -221,11 +236,10 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
     candidates = []
     for i, s in enumerate(streams):
         stop = s.stop or overall
-        raw = s.detok.text
-        code = extract_code(raw, prompt=prompt, instruction=instruction)
-        report = s.report if s.report is not None else check_widget(code, expected_name)
+        code, report, mended = s.checked or _check(s, prompt, instruction, expected_name)
         mean = s.logprob / s.tokens if s.tokens else float("-inf")
-        candidates.append(Candidate(first_index + i, code, raw, s.tokens, stop, mean, report, list(s.detok.ids)))
+        candidates.append(Candidate(first_index + i, code, s.detok.text, s.tokens, stop, mean, report,
+                                    list(s.detok.ids), mended))
     return Decoded(rank(candidates), first_token_seconds, sum(s.decoded for s in streams), step)
 
 
@@ -380,8 +394,19 @@ class _TokenTexts:
         return first
 
 
-def _check(stream: _Stream, prompt: str, instruction: str, expected_name: str | None) -> CheckReport:
-    return check_widget(extract_code(stream.detok.text, prompt=prompt, instruction=instruction), expected_name)
+def _check(stream: _Stream, prompt: str, instruction: str,
+           expected_name: str | None) -> tuple[str, CheckReport, list[str]]:
+    return check_mended(extract_code(stream.detok.text, prompt=prompt, instruction=instruction), expected_name)
+
+
+def _feed_head(head: Sequence[int], logits: np.ndarray, tokens: np.ndarray, logprobs: np.ndarray,
+               streams: list[_Stream]) -> None:
+    """Replace (in place) the token of each stream still within ``head`` by the head's next token,
+    with the model's log-probability for it."""
+    for i, s in enumerate(streams):
+        if s.stop is None and s.tokens < len(head) and int(tokens[i]) != head[s.tokens]:
+            tokens[i] = head[s.tokens]
+            logprobs[i] = float(log_softmax(logits[i:i + 1])[0, tokens[i]])
 
 
 def rank(candidates: list[Candidate]) -> list[Candidate]:

@@ -8,24 +8,22 @@ All checks read the tree-sitter-dart tree (no regular expressions over Dart):
   returning ``Widget``;
 - ``requestedName``: the declared widget has the name the request asked for (only when it asked);
 - ``fieldsForParams``: every ``this.x`` constructor parameter has a field ``x`` in its class;
+- ``createsState``: every ``StatefulWidget``-like class declares ``createState`` (else it cannot compile);
 - ``noSelfConstruction``: ``build()`` does not construct its own widget class (endless recursion);
 - ``noRepeatedArgs``: no call passes the same named argument twice.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
 from dataset_tools.dart import parse
-from dataset_tools.widgets import STATE_BASES, WIDGET_RETURN_TYPES, is_widget_type
+from dataset_tools.widgets import STATE_BASES, STATEFUL_BASES, WIDGET_RETURN_TYPES, is_widget_type
 
-CHECKS = ("parses", "declaresWidget", "requestedName", "fieldsForParams", "noSelfConstruction", "noRepeatedArgs")
-# "a widget named TrailCard", "called `_Header`", "the widget TrailCard": the name a request asks for.
-_NAMED = re.compile(r"\b(?:named|called|the widget|class)\s+`?(_?[A-Z][A-Za-z0-9_]*)`?")
-_TICKED = re.compile(r"`(_?[A-Z][A-Za-z0-9_]*)`")
+CHECKS = ("parses", "declaresWidget", "requestedName", "fieldsForParams", "createsState", "noSelfConstruction",
+          "noRepeatedArgs")
 
 
 @dataclass
@@ -48,17 +46,11 @@ class CheckReport:
         return sum(self.checks.values())
 
 
-def requested_name(instruction: str) -> str | None:
-    """The widget name a request asks for ("… named TrailCard", "`_Header`"), or None."""
-    match = _NAMED.search(instruction or "") or _TICKED.search(instruction or "")
-    return match.group(1) if match else None
-
-
-def _text(node: Node | None) -> str:
+def text(node: Node | None) -> str:
     return node.text.decode("utf-8", errors="replace") if node is not None and node.text is not None else ""
 
 
-def _walk(node: Node):
+def walk(node: Node):
     stack = [node]
     while stack:
         current = stack.pop()
@@ -66,16 +58,16 @@ def _walk(node: Node):
         stack.extend(reversed(current.children))
 
 
-def _superclass(cls: Node) -> str | None:
+def superclass(cls: Node) -> str | None:
     sup = cls.child_by_field_name("superclass")
     if sup is None:
         return None
     names = [c for c in sup.children if c.type in ("type_identifier", "identifier")]
-    return _text(names[0]).split(".")[-1] if names else None
+    return text(names[0]).split(".")[-1] if names else None
 
 
 def _is_widget_class(cls: Node) -> bool:
-    base = _superclass(cls)
+    base = superclass(cls)
     return bool(base) and (is_widget_type(base) or base in STATE_BASES)
 
 
@@ -90,33 +82,33 @@ def _has_widget_member(cls: Node) -> bool:
 def _returns_widget(signature: Node) -> bool:
     for child in signature.children:
         if child.type == "type_identifier":
-            return _text(child) in WIDGET_RETURN_TYPES
+            return text(child) in WIDGET_RETURN_TYPES
         if child.type in ("identifier", "formal_parameter_list"):
             return False
     return False
 
 
-def _class_fields(body: Node) -> set[str]:
+def class_fields(body: Node) -> set[str]:
     names = set()
     for decl in body.children:
         if decl.type != "declaration":
             continue
-        for node in _walk(decl):
+        for node in walk(decl):
             if node.type == "initialized_identifier":
                 ident = next((c for c in node.children if c.type == "identifier"), None)
-                names.add(_text(ident))
+                names.add(text(ident))
             elif node.type == "identifier_list" or (node.type == "identifier" and node.parent is decl):
-                names.add(_text(node))
+                names.add(text(node))
     return names
 
 
 def _this_params(body: Node) -> set[str]:
     params = set()
-    for node in _walk(body):
+    for node in walk(body):
         if node.type == "constructor_param":
             ident = next((c for c in node.children if c.type == "identifier"), None)
             if ident is not None:
-                params.add(_text(ident))
+                params.add(text(ident))
     return params
 
 
@@ -127,17 +119,23 @@ def _build_bodies(body: Node) -> list[Node]:
         if child.type != "method_signature":
             continue
         sig = next((c for c in child.children if c.type == "function_signature"), None)
-        if sig is not None and _text(sig.child_by_field_name("name")) == "build":
+        if sig is not None and text(sig.child_by_field_name("name")) == "build":
             nxt = children[i + 1] if i + 1 < len(children) else None
             if nxt is not None and nxt.type == "function_body":
                 found.append(nxt)
     return found
 
 
+def member_names(body: Node) -> set[str]:
+    """The names of a class body's methods and getters."""
+    return {text(sig.child_by_field_name("name")) for member in body.children if member.type == "method_signature"
+            for sig in member.children if sig.type in ("function_signature", "getter_signature")}
+
+
 def _constructs(body: Node, name: str) -> bool:
     """Whether ``body`` calls ``name(...)`` / ``const name(...)`` / ``name.named(...)``."""
-    for node in _walk(body):
-        if node.type in ("identifier", "type_identifier") and _text(node) == name:
+    for node in walk(body):
+        if node.type in ("identifier", "type_identifier") and text(node) == name:
             sibling = node.next_sibling
             if sibling is not None and sibling.type in ("selector", "arguments", "argument_part"):
                 return True
@@ -145,9 +143,9 @@ def _constructs(body: Node, name: str) -> bool:
 
 
 def _repeated_named_args(root: Node) -> bool:
-    for node in _walk(root):
+    for node in walk(root):
         if node.type == "arguments":
-            labels = [_text(c).split(":", 1)[0].strip() for c in node.children if c.type == "named_argument"]
+            labels = [text(c).split(":", 1)[0].strip() for c in node.children if c.type == "named_argument"]
             if len(labels) != len(set(labels)):
                 return True
     return False
@@ -164,26 +162,28 @@ def check_widget(code: str, expected_name: str | None = None) -> CheckReport:
     widget_classes = [c for c in classes if _is_widget_class(c) or _has_widget_member(c)]
     functions = [n for n in root.children if n.type in ("function_signature", "getter_signature")
                  and _returns_widget(n)]
-    functions += [n for n in _walk(root) if n.type == "method_signature"
+    functions += [n for n in walk(root) if n.type == "method_signature"
                   and any(c.type in ("function_signature", "getter_signature") and _returns_widget(c)
-                          and _text(c.child_by_field_name("name")) != "build" for c in n.children)]
-    declared = [_text(c.child_by_field_name("name")) for c in widget_classes]
-    declared += [_text(n.child_by_field_name("name")) for n in functions if n.child_by_field_name("name")]
+                          and text(c.child_by_field_name("name")) != "build" for c in n.children)]
+    declared = [text(c.child_by_field_name("name")) for c in widget_classes]
+    declared += [text(n.child_by_field_name("name")) for n in functions if n.child_by_field_name("name")]
     report.declared = [d for d in declared if d]
 
-    fields_ok, self_ok = True, True
-    widget_names = {_text(c.child_by_field_name("name")) for c in widget_classes}
+    fields_ok, self_ok, state_ok = True, True, True
+    widget_names = {text(c.child_by_field_name("name")) for c in widget_classes}
     for cls in classes:
         body = cls.child_by_field_name("body")
         if body is None:
             continue
-        if not _this_params(body) <= _class_fields(body):
+        if not _this_params(body) <= class_fields(body):
             fields_ok = False
-        name = _text(cls.child_by_field_name("name"))
+        if superclass(cls) in STATEFUL_BASES and "createState" not in member_names(body):
+            state_ok = False
+        name = text(cls.child_by_field_name("name"))
         own = {name} if cls in widget_classes else set()
-        base = _superclass(cls)
+        base = superclass(cls)
         if base in STATE_BASES:  # a State's build must not construct its widget either
-            own |= {n for n in widget_names if f"<{n}>" in _text(cls.child_by_field_name("superclass"))}
+            own |= {n for n in widget_names if f"<{n}>" in text(cls.child_by_field_name("superclass"))}
         if any(_constructs(b, n) for b in _build_bodies(body) for n in own if n):
             self_ok = False
 
@@ -191,6 +191,7 @@ def check_widget(code: str, expected_name: str | None = None) -> CheckReport:
     if expected_name:
         checks["requestedName"] = expected_name in report.declared
     checks["fieldsForParams"] = fields_ok
+    checks["createsState"] = state_ok
     checks["noSelfConstruction"] = self_ok
     checks["noRepeatedArgs"] = not _repeated_named_args(root)
     report.checks = checks

@@ -69,7 +69,7 @@ class GenerationResult:
     code: str
     raw_text: str
     new_tokens: int  # tokens of the returned candidate
-    stop_reason: str  # "eos" | "widget_end" | "loop" | "repeated_arg" | "max_tokens" | "time_limit" | "cancelled" | "outpaced"
+    stop_reason: str  # "eos" | "widget_end" | "loop" | "repeated_arg" | "nested_class" | "max_tokens" | "time_limit" | "cancelled" | "outpaced"
     seconds: float
     first_token_seconds: float | None
     examples: int = 0  # retrieved examples that were in the prompt
@@ -92,6 +92,11 @@ class GenerationResult:
     @property
     def failed(self) -> list[str]:
         return self.candidates[0].failed if self.candidates else []
+
+    @property
+    def mended(self) -> list[str]:
+        """What was changed in the returned candidate's code to make it pass (trainer.generation.repair)."""
+        return list(self.candidates[0].mended) if self.candidates else []
 
     @property
     def passing(self) -> int:
@@ -153,14 +158,15 @@ def generate_code(model, tokenizer, instruction: str, *, input: str = "", exampl
 
     ``on_token(step, new_text)`` is called after every decoding step with the step count and the
     text the first (greedy) candidate added; ``cancel`` is checked between steps. ``expected_name``
-    is the widget name the caller needs (else the one the description names, if any). The greedy
+    is the widget name the caller needs (else the one the description names, if any); when the request
+    fixes a class, every candidate starts with its declaration (``trainer.generation.request``). The greedy
     candidate is decoded first and the sampled ones only when it fails a check (``batch_all``: all in
     one batch from the start, as the benchmarks compare). Raises
     FlutterTuneError for an empty or enormous description, bad settings, or a prompt that does not
     fit the model's context.
     """
     from .candidates import decode_candidates, decode_escalating
-    from .checks import requested_name
+    from .request import declaration_head, requested_name
 
     settings = (settings or GenerationSettings()).validate()
     instruction = validate_description(instruction)
@@ -176,9 +182,11 @@ def generate_code(model, tokenizer, instruction: str, *, input: str = "", exampl
     try:
         n = settings.candidates if settings.temperature > 0 else 1  # at temperature 0 all would be greedy
         decode = decode_candidates if batch_all else decode_escalating
+        head = declaration_head(instruction, expected_name) if settings.stop_at_widget_end else None
         decoded = decode(
             serving, prompt_ids, n, settings, prompt=prompt, instruction=instruction,
-            expected_name=expected_name or requested_name(instruction), cancel=cancel, on_token=on_token)
+            expected_name=expected_name or requested_name(instruction), cancel=cancel, on_token=on_token,
+            head=tokenizer(head, add_special_tokens=False)["input_ids"] if head else ())
     finally:
         if was_training:
             model_obj.train()

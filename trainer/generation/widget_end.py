@@ -6,6 +6,9 @@ strings) and keeps a stack of open ``( [ {``. A top-level declaration starts wit
 bracket depth 0 (so the ``{`` of named parameters inside ``(...)`` does not count) and ends when
 the stack is empty again — or, for an expression body, at a ``;`` at depth 0 after a ``=>``.
 
+A ``class`` keyword inside an open bracket sets ``nested_class``: the declaration before it never
+closed, and no later text can make it parse (the decoding loop stops that candidate).
+
 Two slips that no later text can mend count in ``slips``: a closing bracket that is not the innermost
 open one's, and a ``return`` statement ended by ``,`` or ``}`` instead of ``;`` (``return Column(...),``
 then ``}``: a comma or brace directly in the block that holds a ``return`` is never valid Dart, as
@@ -67,7 +70,8 @@ class WidgetEndTracker:
         self.prev = ""  # the last code character (tells r'raw' from an identifier ending in r)
         self.slips = 0  # wrong closing brackets, return statements not ended by ";"
         self.first_slip: tuple[int, str | None] | None = None  # (offset, right character) of a probe's first slip
-        self.word = ""  # the identifier being read (to see the keyword "return")
+        self.word = ""  # the identifier being read (to see the keywords "return" and "class")
+        self.nested_class = False  # a class began inside an open bracket: the brackets before it never closed
         self.returns: list[int] = []  # bracket depths of the open return statements
         self._pending = ""  # characters held back because they may start a longer token
 
@@ -262,12 +266,15 @@ class WidgetEndTracker:
             self.first_slip = (self.offset - len(rest), fix)
 
     def _word_char(self, ch: str) -> None:
-        """Read identifiers; a ``return`` keyword directly in a block opens a return statement."""
+        """Read identifiers; a ``return`` keyword directly in a block opens a return statement; the
+        keyword ``class`` inside any bracket (never valid Dart) sets ``nested_class``."""
         if ch.isalnum() or ch in "_$":
             self.word += ch
             return
         if self.word == "return" and self.stack and self.stack[-1] == "{":
             self.returns.append(len(self.stack))
+        elif self.word == "class" and self.stack:
+            self.nested_class = True
         self.word = ""
 
     def _new_header(self) -> None:

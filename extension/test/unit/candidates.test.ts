@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checksStatus, parseCandidateSet, rangeOfText, stepIndex, trackRange } from "../../src/candidates";
 
 const checks = { parses: true, declaresWidget: true, requestedName: true, fieldsForParams: true, noSelfConstruction: true, noRepeatedArgs: true };
+const dropped = "dropped the constructor parameter this.onTap (no field onTap)";
 const result = {
   applied: true,
   passed: true,
@@ -9,7 +10,7 @@ const result = {
   failed: [],
   range: { start: { line: 10, character: 0 }, end: { line: 14, character: 1 } },
   candidates: [
-    { text: "class A extends StatelessWidget {\n...\n}", code: "x", passed: true, checks, failed: [], meanLogprob: -0.3 },
+    { text: "class A extends StatelessWidget {\n...\n}", code: "x", passed: true, checks, failed: [], meanLogprob: -0.3, mended: [dropped, 3] },
     { text: "class B {}", code: "y", passed: false, checks: { ...checks, requestedName: false }, failed: ["requestedName"], meanLogprob: -0.5 },
     { nonsense: true },
   ],
@@ -21,6 +22,7 @@ describe("parseCandidateSet", () => {
     expect(set.range).toEqual(result.range);
     expect(set.candidates.map((c) => c.passed)).toEqual([true, false]);
     expect(set.candidates[1].failed).toEqual(["requestedName"]);
+    expect(set.candidates.map((c) => c.mended)).toEqual([[dropped], []]); // (non-strings dropped)
   });
 
   it("has nothing to step through without an applied edit, a range or candidates", () => {
@@ -75,9 +77,11 @@ describe("stepping and the status", () => {
     expect(best.text).toBe("$(pass) candidate 1/2 · all 6 checks passed");
     expect(best.tooltip).toContain("✓ uses the requested name");
     expect(best.tooltip).toContain("Alt+] next candidate");
+    expect(best.tooltip).toContain(`Mended:\n• ${dropped}`);
     const second = checksStatus(set.candidates[1], 1, 2);
     expect(second.text).toBe("$(warning) candidate 2/2 · 5/6 checks passed");
     expect(second.tooltip).toContain("✗ uses the requested name");
+    expect(second.tooltip).not.toContain("Mended");
     expect(checksStatus(set.candidates[0], 0, 1).text).toBe("$(pass) all 6 checks passed");
   });
 });

@@ -1,0 +1,110 @@
+"""Benchmark: where each widget's candidates spend their tokens and why they stop.
+
+On the example app's held-out widgets (test + validation split of the demo's dataset), with the demo's
+active adapter on the onnx int8 backend, retrieval on and default settings (one fixed seed), generates
+every widget once and records, per candidate: why it stopped, its tokens, the checks it failed and what
+was mended. Prints per widget the seconds and tokens decoded, and in all: widgets passing, p50 seconds,
+tokens by stop reason, and why greedy candidates failed — the figures that say which failures cost
+the time of a request.
+
+    .venv/bin/python benchmarks/candidate_stops.py [--adapter DIR] [--dataset DIR] [--seed 1] [--out NAME]
+
+Run `bash scripts/demo.sh` first. Writes benchmarks/results/<--out>.{md,json} (candidate_stops by default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--adapter", default=None)
+    parser.add_argument("--dataset", default=str(ROOT / "demo_output" / "dataset"))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", default="candidate_stops")
+    args = parser.parse_args()
+
+    from dataset_tools.atomic_io import read_jsonl
+    from trainer.adapters import active_adapter
+    from trainer.generation.generate import GenerationSettings, generate_code
+    from trainer.generation.serving import load_serving
+    from trainer.retrieval.examples import RetrievalSettings, examples_for
+
+    dataset = Path(args.dataset)
+    adapter = Path(args.adapter) if args.adapter else active_adapter(ROOT / "demo_output" / "adapters")
+    if adapter is None or not (dataset / "test.jsonl").is_file():
+        sys.exit("No demo adapter/dataset: run `bash scripts/demo.sh` first (or pass --adapter and --dataset).")
+    records = read_jsonl(dataset / "test.jsonl") + read_jsonl(dataset / "validation.jsonl")
+    serving = load_serving(None, adapter, backend="onnx")
+    rows = []
+    for k, record in enumerate(records):
+        examples = examples_for(RetrievalSettings(), dataset, serving.tokenizer, record["instruction"], exclude=record)
+        start = time.perf_counter()
+        result = generate_code(serving, None, record["instruction"], examples=examples,
+                               settings=GenerationSettings(seed=args.seed))
+        seconds = time.perf_counter() - start
+        candidates = [{"index": c.index, "stop": c.stop_reason, "tokens": c.new_tokens, "passed": c.passed,
+                       "failed": c.failed, "mended": getattr(c, "mended", [])}  # (none before 2026-12-03)
+                      for c in sorted(result.candidates, key=lambda c: c.index)]
+        rows.append({"widget": k, "instruction": record["instruction"], "seconds": round(seconds, 2),
+                     "decoded": result.total_tokens, "passed": result.passed,
+                     "parses": "parses" not in result.failed, "candidates": candidates})
+        print(f"#{k} {seconds:5.1f} s {result.total_tokens:5d} tokens passed={result.passed} "
+              + " ".join(f"[{c['index']} {c['stop']} {c['tokens']}{' ok' if c['passed'] else ''}"
+                         f"{' mended' if c['mended'] else ''}]" for c in candidates), flush=True)
+    write(rows, adapter, args)
+
+
+def write(rows: list[dict], adapter: Path, args) -> None:
+    seconds = [r["seconds"] for r in rows]
+    by_stop: collections.Counter = collections.Counter()
+    greedy_failed: collections.Counter = collections.Counter()
+    for r in rows:
+        for c in r["candidates"]:
+            by_stop[c["stop"]] += c["tokens"]
+        greedy = r["candidates"][0] if r["candidates"] else None
+        if greedy is not None and not greedy["passed"]:
+            greedy_failed[greedy["stop"] if greedy["stop"] not in ("eos", "widget_end") else greedy["failed"][0]] += 1
+    mended = sum(bool(c["mended"]) for r in rows for c in r["candidates"] if c["passed"])
+    summary = {
+        "widgets": len(rows), "passed": sum(r["passed"] for r in rows), "parses": sum(r["parses"] for r in rows),
+        "p50_s": round(statistics.median(seconds), 2), "seconds": round(sum(seconds), 1),
+        "decoded": sum(r["decoded"] for r in rows), "tokens_by_stop": dict(by_stop.most_common()),
+        "greedy_failed": dict(greedy_failed.most_common()), "passing_candidates_mended": mended,
+    }
+    lines = [f"# Where candidates spend their tokens ({time.strftime('%Y-%m-%d %H:%M')})", "",
+             f"Adapter `{adapter.name}`, onnx int8, default settings, seed {args.seed}, retrieval on; "
+             f"{len(rows)} held-out widgets (test, then validation).", "",
+             f"- passed every check: **{summary['passed']}/{len(rows)}**; returned code parses: "
+             f"{summary['parses']}/{len(rows)}",
+             f"- seconds per widget p50 **{summary['p50_s']}**, in all {summary['seconds']}; tokens decoded "
+             f"{summary['decoded']}",
+             f"- tokens by stop reason: {summary['tokens_by_stop']}",
+             f"- greedy candidate failed by: {summary['greedy_failed']}",
+             f"- passing candidates that were mended: {mended}", "",
+             "| # | s | decoded | passed | candidates (index stop tokens) |", "|---|---|---|---|---|"]
+    for r in rows:
+        cands = " ".join(f"{c['index']} {c['stop']} {c['tokens']}" + (" ✓" if c["passed"] else "")
+                         + (" (mended)" if c["mended"] else "") for c in r["candidates"])
+        lines.append(f"| {r['widget']} | {r['seconds']} | {r['decoded']} | {'yes' if r['passed'] else 'no'} | {cands} |")
+    out = ROOT / "benchmarks" / "results"
+    (out / f"{args.out}.md").write_text("\n".join(lines) + "\n")
+    (out / f"{args.out}.json").write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))
+    print("\n".join(lines[:9]))
+
+
+if __name__ == "__main__":
+    main()
