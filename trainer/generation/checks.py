@@ -177,11 +177,11 @@ def check_widget(code: str, expected_name: str | None = None) -> CheckReport:
             continue
         if not _this_params(body) <= class_fields(body):
             fields_ok = False
-        if superclass(cls) in STATEFUL_BASES and "createState" not in member_names(body):
+        base = superclass(cls)
+        if base in STATEFUL_BASES and "createState" not in member_names(body):
             state_ok = False
         name = text(cls.child_by_field_name("name"))
         own = {name} if cls in widget_classes else set()
-        base = superclass(cls)
         if base in STATE_BASES:  # a State's build must not construct its widget either
             own |= {n for n in widget_names if f"<{n}>" in text(cls.child_by_field_name("superclass"))}
         if any(_constructs(b, n) for b in _build_bodies(body) for n in own if n):

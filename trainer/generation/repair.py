@@ -73,7 +73,7 @@ def _unbacked_param(root: Node) -> tuple[str, tuple[int, int]] | None:
             param = node.parent
             if ident is None or param is None or param.type != "formal_parameter":
                 continue
-            name = ident.text.decode("utf-8")
+            name = text(ident)
             if name in fields or _named_elsewhere(root, name, ident):
                 continue
             return name, _span_to_delete(param)
@@ -81,7 +81,7 @@ def _unbacked_param(root: Node) -> tuple[str, tuple[int, int]] | None:
 
 
 def _named_elsewhere(root: Node, name: str, own: Node) -> bool:
-    return any(n.type == "identifier" and n.text.decode("utf-8") == name and n.id != own.id for n in walk(root))
+    return any(n.type == "identifier" and text(n) == name and n.id != own.id for n in walk(root))
 
 
 def _span_to_delete(param: Node) -> tuple[int, int]:
@@ -89,22 +89,20 @@ def _span_to_delete(param: Node) -> tuple[int, int]:
     whole ``{…}``/``[…]`` group when it is the group's only parameter."""
     group = param.parent
     siblings = group.children
-    i = next(k for k, c in enumerate(siblings) if c.id == param.id)
-    first, last = i, i
+    first = last = _index_among_siblings(param)
     if first > 0 and siblings[first - 1].type == "required":
         first -= 1
     while last + 1 < len(siblings) and siblings[last + 1].type not in (",", "}", "]", ")"):
         last += 1  # "= default"
     params = [c for c in siblings if c.type == "formal_parameter"]
     if group.type == "optional_formal_parameters" and len(params) == 1:
-        return _span_to_delete_node(group)
+        i = _index_among_siblings(group)
+        return _with_comma(group.parent.children, i, i)
     return _with_comma(siblings, first, last)
 
 
-def _span_to_delete_node(node: Node) -> tuple[int, int]:
-    siblings = node.parent.children
-    i = next(k for k, c in enumerate(siblings) if c.id == node.id)
-    return _with_comma(siblings, i, i)
+def _index_among_siblings(node: Node) -> int:
+    return next(k for k, c in enumerate(node.parent.children) if c.id == node.id)
 
 
 def _with_comma(siblings: list[Node], first: int, last: int) -> tuple[int, int]:
