@@ -5,17 +5,22 @@ active adapter on the onnx int8 backend, retrieval on and default settings (one 
 every widget once and records, per candidate: why it stopped, its tokens, the checks it failed and what
 was mended. Prints per widget the seconds and tokens decoded, and in all: widgets passing, p50 seconds,
 tokens by stop reason, and why greedy candidates failed — the figures that say which failures cost
-the time of a request.
+the time of a request. ``--compare-syntax-stop`` generates each widget twice, with and without the
+``syntax_error`` stop (:mod:`trainer.generation.dead_end`), taking turns which goes first, and prints
+the ratio of their p50s.
 
     .venv/bin/python benchmarks/candidate_stops.py [--adapter DIR] [--dataset DIR] [--seed 1] [--out NAME]
+        [--compare-syntax-stop]
 
-Run `bash scripts/demo.sh` first. Writes benchmarks/results/<--out>.{md,json} (candidate_stops by default).
+Run `bash scripts/demo.sh` first. Writes benchmarks/results/<--out>.{md,json} (candidate_stops by default;
+<--out>_with and <--out>_without when comparing).
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import json
 import os
 import statistics
@@ -35,11 +40,13 @@ def main() -> None:
     parser.add_argument("--dataset", default=str(ROOT / "demo_output" / "dataset"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", default="candidate_stops")
+    parser.add_argument("--compare-syntax-stop", action="store_true",
+                        help="generate each widget twice, with and without the syntax_error stop "
+                             "(trainer.generation.dead_end), taking turns which goes first")
     args = parser.parse_args()
 
     from dataset_tools.atomic_io import read_jsonl
     from trainer.adapters import active_adapter
-    from trainer.generation.generate import GenerationSettings, generate_code
     from trainer.generation.serving import load_serving
     from trainer.retrieval.examples import RetrievalSettings, examples_for
 
@@ -49,26 +56,52 @@ def main() -> None:
         sys.exit("No demo adapter/dataset: run `bash scripts/demo.sh` first (or pass --adapter and --dataset).")
     records = read_jsonl(dataset / "test.jsonl") + read_jsonl(dataset / "validation.jsonl")
     serving = load_serving(None, adapter, backend="onnx")
-    rows = []
+    configurations = ["with", "without"] if args.compare_syntax_stop else ["with"]
+    rows: dict[str, list[dict]] = {name: [] for name in configurations}
     for k, record in enumerate(records):
         examples = examples_for(RetrievalSettings(), dataset, serving.tokenizer, record["instruction"], exclude=record)
+        for name in (configurations if k % 2 == 0 else configurations[::-1]):
+            rows[name].append(generate_row(serving, k, record, examples, args.seed, syntax_stop=name == "with"))
+    if args.compare_syntax_stop:
+        for name in configurations:
+            write(rows[name], adapter, args, f"{args.out}_{name}", f"{name} the syntax_error stop")
+        with_, without = (statistics.median(r["seconds"] for r in rows[name]) for name in configurations)
+        print(f"p50 with / without the syntax_error stop: {with_:.2f} / {without:.2f} s = {with_ / without:.2f}x; "
+              f"tokens decoded {sum(r['decoded'] for r in rows['with'])} / "
+              f"{sum(r['decoded'] for r in rows['without'])}")
+    else:
+        write(rows["with"], adapter, args, args.out)
+
+
+def generate_row(serving, k: int, record: dict, examples, seed: int, syntax_stop: bool = True) -> dict:
+    """Generate one widget at default settings; its seconds, tokens and every candidate's stop."""
+    from unittest import mock
+
+    from trainer.generation import candidates as decoding
+    from trainer.generation.generate import GenerationSettings, generate_code
+
+    # Without the stop: the decoding loop's probe answers "not broken" (the code before it had none).
+    off = mock.patch.object(decoding, "_broken", lambda *_: False) if not syntax_stop else contextlib.nullcontext()
+    if getattr(serving, "onnx_model", None) is not None:
+        serving.onnx_model.last_prompt = None  # each run prefills its prompt, as a request after another one
+    with off:
         start = time.perf_counter()
         result = generate_code(serving, None, record["instruction"], examples=examples,
-                               settings=GenerationSettings(seed=args.seed))
+                               settings=GenerationSettings(seed=seed))
         seconds = time.perf_counter() - start
-        candidates = [{"index": c.index, "stop": c.stop_reason, "tokens": c.new_tokens, "passed": c.passed,
-                       "failed": c.failed, "mended": getattr(c, "mended", [])}  # (none before 2026-12-03)
-                      for c in sorted(result.candidates, key=lambda c: c.index)]
-        rows.append({"widget": k, "instruction": record["instruction"], "seconds": round(seconds, 2),
-                     "decoded": result.total_tokens, "passed": result.passed,
-                     "parses": "parses" not in result.failed, "candidates": candidates})
-        print(f"#{k} {seconds:5.1f} s {result.total_tokens:5d} tokens passed={result.passed} "
-              + " ".join(f"[{c['index']} {c['stop']} {c['tokens']}{' ok' if c['passed'] else ''}"
-                         f"{' mended' if c['mended'] else ''}]" for c in candidates), flush=True)
-    write(rows, adapter, args)
+    candidates = [{"index": c.index, "stop": c.stop_reason, "tokens": c.new_tokens, "passed": c.passed,
+                   "failed": c.failed, "mended": getattr(c, "mended", [])}  # (none before 2026-12-03)
+                  for c in sorted(result.candidates, key=lambda c: c.index)]
+    print(f"#{k}{'' if syntax_stop else ' (without)'} {seconds:5.1f} s {result.total_tokens:5d} tokens "
+          f"passed={result.passed} "
+          + " ".join(f"[{c['index']} {c['stop']} {c['tokens']}{' ok' if c['passed'] else ''}"
+                     f"{' mended' if c['mended'] else ''}]" for c in candidates), flush=True)
+    return {"widget": k, "instruction": record["instruction"], "seconds": round(seconds, 2),
+            "decoded": result.total_tokens, "passed": result.passed,
+            "parses": "parses" not in result.failed, "candidates": candidates}
 
 
-def write(rows: list[dict], adapter: Path, args) -> None:
+def write(rows: list[dict], adapter: Path, args, out_name: str, label: str = "") -> None:
     seconds = [r["seconds"] for r in rows]
     by_stop: collections.Counter = collections.Counter()
     greedy_failed: collections.Counter = collections.Counter()
@@ -86,7 +119,8 @@ def write(rows: list[dict], adapter: Path, args) -> None:
         "greedy_failed": dict(greedy_failed.most_common()), "passing_candidates_mended": mended,
     }
     lines = [f"# Where candidates spend their tokens ({time.strftime('%Y-%m-%d %H:%M')})", "",
-             f"Adapter `{adapter.name}`, onnx int8, default settings, seed {args.seed}, retrieval on; "
+             f"Adapter `{adapter.name}`, onnx int8, default settings{', ' + label if label else ''}, seed {args.seed}, "
+             "retrieval on; "
              f"{len(rows)} held-out widgets (test, then validation).", "",
              f"- passed every check: **{summary['passed']}/{len(rows)}**; returned code parses: "
              f"{summary['parses']}/{len(rows)}",
@@ -101,8 +135,8 @@ def write(rows: list[dict], adapter: Path, args) -> None:
                          + (" (mended)" if c["mended"] else "") for c in r["candidates"])
         lines.append(f"| {r['widget']} | {r['seconds']} | {r['decoded']} | {'yes' if r['passed'] else 'no'} | {cands} |")
     out = ROOT / "benchmarks" / "results"
-    (out / f"{args.out}.md").write_text("\n".join(lines) + "\n")
-    (out / f"{args.out}.json").write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))
+    (out / f"{out_name}.md").write_text("\n".join(lines) + "\n")
+    (out / f"{out_name}.json").write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))
     print("\n".join(lines[:9]))
 
 

@@ -37,6 +37,7 @@ import numpy as np
 from .code_extract import extract_code
 from .widget_end import SLIP_CHARS, WidgetEndTracker
 from .checks import CheckReport
+from .dead_end import broken_before_last_line
 from .detokenize import IncrementalDetokenizer
 from .named_args import RepeatedArgumentWatcher
 from .repair import check_mended
@@ -58,7 +59,7 @@ class Candidate:
     code: str
     raw_text: str
     new_tokens: int
-    stop_reason: str  # eos | widget_end | loop | repeated_arg | nested_class | max_tokens | time_limit | cancelled | outpaced
+    stop_reason: str  # eos | widget_end | loop | repeated_arg | nested_class | syntax_error | max_tokens | time_limit | cancelled | outpaced
     mean_logprob: float
     report: CheckReport = field(default_factory=CheckReport)
     token_ids: list[int] = field(default_factory=list, repr=False)
@@ -206,6 +207,8 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
                 s.stop = "loop"
             elif settings.stop_at_widget_end and s.tracker.nested_class:
                 s.stop = "nested_class"
+            elif settings.stop_at_widget_end and "\n" in text and _broken(s, prompt, instruction):
+                s.stop = "syntax_error"
             if s.watcher.repeated_at is not None:
                 # A named argument passed twice in one call: take the label back and let the
                 # model write something else there (where the session can rewind), else stop this one.
@@ -392,6 +395,19 @@ class _TokenTexts:
         if not written or not mended.startswith(written) or stream.tracker.would_slip(written):
             return None
         return first
+
+
+def _broken(stream: _Stream, prompt: str, instruction: str) -> bool:
+    """The stream's complete lines hold a syntax error no later text mends (:mod:`trainer.generation.dead_end`)."""
+    written = stream.detok.text
+    line_end = written.rfind("\n")
+    if written[line_end + 1:].strip():
+        return False  # the tracker has read past the line end: its open brackets are not the line's
+    closers = stream.tracker.closers()
+    if closers is None:
+        return False
+    code = extract_code(written[:line_end], prompt=prompt, instruction=instruction, cut_at_widget_end=False)
+    return broken_before_last_line(code, closers)
 
 
 def _check(stream: _Stream, prompt: str, instruction: str,

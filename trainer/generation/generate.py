@@ -69,7 +69,7 @@ class GenerationResult:
     code: str
     raw_text: str
     new_tokens: int  # tokens of the returned candidate
-    stop_reason: str  # "eos" | "widget_end" | "loop" | "repeated_arg" | "nested_class" | "max_tokens" | "time_limit" | "cancelled" | "outpaced"
+    stop_reason: str  # "eos" | "widget_end" | "loop" | "repeated_arg" | "nested_class" | "syntax_error" | "max_tokens" | "time_limit" | "cancelled" | "outpaced"
     seconds: float
     first_token_seconds: float | None
     examples: int = 0  # retrieved examples that were in the prompt

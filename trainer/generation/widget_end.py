@@ -122,6 +122,13 @@ class WidgetEndTracker:
         """Ending the text here would leave a bracket, string or block comment open."""
         return bool(self.stack) or self.mode in ("string", "block_comment")
 
+    def closers(self) -> str | None:
+        """The text that closes every open bracket here, innermost first; None inside a string, a
+        comment or an interpolation, or with characters held back (no bracket text closes those)."""
+        if self.mode != "code" or self._pending or "${" in self.stack:
+            return None
+        return "".join(_OPEN[bracket] for bracket in reversed(self.stack))
+
     def slip_in(self, text: str) -> tuple[int, str | None] | None:
         """Where feeding ``text`` would first slip (see the module's doc), and the character that
         belongs there instead (the innermost bracket's closer, or ``;`` for a return's ``,``; None
