@@ -108,3 +108,14 @@ def test_the_generation_stops_a_candidate_at_its_broken_line(scripted, smollm_to
     assert result.stop_reason == "syntax_error" and not result.passed
     assert "final x = 1" not in result.raw_text
     assert "const later" not in result.raw_text  # stopped at the first line end that shows the mistake
+
+
+def test_prose_before_the_code_is_not_taken_for_broken_code(scripted, smollm_tokenizer):
+    from trainer.generation.generate import GenerationSettings, generate_code
+
+    prose = "Here is the widget you asked for.\nIt shows a label with padding (as in your app):\n\n"
+    model = scripted(prose + STATELESS + "\n", eos=True)
+    result = generate_code(model, smollm_tokenizer, "A badge",
+                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0, candidates=1))
+    assert result.stop_reason in ("widget_end", "eos") and result.passed
+    assert result.code == STATELESS

@@ -6,7 +6,8 @@ the others, in rounds that start from the prompt's cache, stopping at the first 
 (candidate 0 greedy, the others sampled — see :mod:`trainer.generation.sampling`). Each sequence has
 its own incremental detokenizer and :class:`trainer.generation.widget_end.WidgetEndTracker`; a
 sequence that ends (EOS, widget end, a loop of repeated lines or a repeated stretch of one line —
-:mod:`trainer.generation.repetition` —, a ``class`` begun inside an open bracket) is held there while the
+:mod:`trainer.generation.repetition` —, a ``class`` begun inside an open bracket, complete lines that can no
+longer parse — :mod:`trainer.generation.dead_end`) is held there while the
 others of its batch step on. When the request fixes its declaration (``trainer.generation.request``),
 every candidate starts with that head (``head``: those tokens are fed, not chosen). A named argument
 written twice in one call is taken back and the model writes something else there (where the session
@@ -34,7 +35,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .code_extract import extract_code
+from .code_extract import extract_code, starts_with_code
 from .widget_end import SLIP_CHARS, WidgetEndTracker
 from .checks import CheckReport
 from .dead_end import broken_before_last_line
@@ -407,7 +408,7 @@ def _broken(stream: _Stream, prompt: str, instruction: str) -> bool:
     if closers is None:
         return False
     code = extract_code(written[:line_end], prompt=prompt, instruction=instruction, cut_at_widget_end=False)
-    return broken_before_last_line(code, closers)
+    return starts_with_code(code) and broken_before_last_line(code, closers)  # (prose before the code: not yet)
 
 
 def _check(stream: _Stream, prompt: str, instruction: str,

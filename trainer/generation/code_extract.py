@@ -46,6 +46,11 @@ def fenced_block(text: str) -> str | None:
     return body[: closing.start()] if closing else body
 
 
+def starts_with_code(text: str) -> bool:
+    """The first line of ``text`` looks like Dart code (not prose)."""
+    return _CODE_START.match(text) is not None
+
+
 def strip_leading_prose(text: str) -> str:
     """Start at the first line that looks like Dart code (keep everything if none does)."""
     match = _CODE_START.search(text)
