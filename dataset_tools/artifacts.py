@@ -1,16 +1,20 @@
 """Artifact folders: the only folders Flutter Tune ever replaces or deletes are ones it wrote itself.
 
 Every folder this tool writes as a whole (dataset, retrieval index, adapter, merged export,
-evaluation report, converted model, serving model) holds ``MARKER_NAME``, a small JSON file
-``{"tool": "flutter-tune", "kind": "dataset", "version": "0.2.0"}``, written first.
+evaluation report, converted model, serving model, a training run's checkpoints) holds
+``MARKER_NAME``, a small JSON file ``{"tool": "flutter-tune", "kind": "dataset", "version": …,
+"files": [...]}``, written first and completed, with the names of the entries we wrote, just before
+the folder is put in place. A marked folder is ours only for those entries (and the few a kind adds
+later: a dataset's retrieval index, a run's checkpoints); anything else in it is the user's.
 
 ``artifact_dir(final, kind)`` builds the new content in a hidden temp folder beside ``final`` and
 puts it in place only when it is complete:
 
 - Before anything is written, and again just before the swap, ``final`` must be missing, an empty
-  folder, or our artifact of the same ``kind`` (its marker, or the files an earlier version of this
-  tool wrote for that kind and nothing else). Anything else is the user's: FlutterTuneError, and
-  nothing is touched.
+  folder, or our artifact of the same ``kind`` holding nothing but what we wrote (a marker without
+  a list of files, or none, from an earlier version: only the names that version wrote for that
+  kind). Anything else is the user's: FlutterTuneError naming the foreign files, and nothing is
+  touched. ``remove_artifact`` follows the same rule.
 - The swap is one atomic ``renameat2(RENAME_EXCHANGE)`` where the OS offers it (Linux), so
   ``final`` always holds either the complete old or the complete new artifact, even if the process
   is killed. Elsewhere it is two renames; if the second fails the old artifact is put back, and a
@@ -24,6 +28,7 @@ puts it in place only when it is complete:
 from __future__ import annotations
 
 import ctypes
+import fnmatch
 import json
 import os
 import re
@@ -41,6 +46,7 @@ from .processes import pid_alive
 
 TOOL = "flutter-tune"
 MARKER_NAME = ".flutter-tune.json"
+_MARKER_TEMP = MARKER_NAME + ".tmp"  # the marker while it is being written
 KINDS = {
     "dataset": "dataset folder",
     "retrieval-index": "retrieval index folder",
@@ -49,14 +55,35 @@ KINDS = {
     "report": "evaluation report folder",
     "model": "converted model folder",
     "serving-model": "serving model folder",
+    "checkpoints": "checkpoint folder",
 }
-# What version 0.1 wrote before markers existed: (a file that proves it, every name it may hold).
-_LEGACY = {
-    "dataset": ("manifest.json", {"train.jsonl", "validation.jsonl", "test.jsonl", "manifest.json", "retrieval"}),
-    "retrieval-index": ("meta.json", None),
-    "merged-model": ("flutter_tune_export.json", None),
-    "report": ("eval.json", {"eval.json", "report.md", "report.html", "metrics.png", "loss_curve.png"}),
+# Entries a kind gains after it was put in place (fnmatch patterns): a dataset's retrieval index
+# (with the temp folders of its own swap), a training run's checkpoints and the Trainer's model card.
+_ADDED_LATER = {
+    "dataset": ("retrieval", ".retrieval.tmp-*", ".retrieval.old-*"),
+    "checkpoints": ("checkpoint-*", "tmp-checkpoint-*", "README.md"),
 }
+# The names earlier versions wrote for each kind, for folders whose marker lists no files (or that
+# have no marker: version 0.1). Anything else in such a folder is the user's.
+_TOKENIZER_FILES = ("tokenizer*", "special_tokens_map.json", "vocab.json", "merges.txt", "added_tokens.json",
+                    "chat_template.*")
+_HF_MODEL_FILES = ("*.safetensors", "model.safetensors.index.json", "config.json", "generation_config.json",
+                   *_TOKENIZER_FILES)
+_UNLISTED = {
+    "dataset": ("train.jsonl", "validation.jsonl", "test.jsonl", "manifest.json"),
+    "retrieval-index": ("meta.json", "*.index.npy", "*.index.json", "corpus.jsonl"),
+    "adapter": ("adapter_model.safetensors", "adapter_config.json", "README.md", "flutter_tune.json",
+                *_TOKENIZER_FILES),
+    "merged-model": (*_HF_MODEL_FILES, "flutter_tune_export.json"),
+    "report": ("eval.json", "report.md", "report.html", "metrics.png", "loss_curve.png"),
+    "model": (*_HF_MODEL_FILES, "source.json"),
+    "serving-model": ("genai_config.json", "model.onnx", "model.onnx.data", "export.log",
+                      "flutter_tune_serving.json", *_TOKENIZER_FILES),
+    "checkpoints": ("run.json",),
+}
+# What version 0.1 wrote before markers existed: the file that proves it, for the kinds it wrote.
+_LEGACY_PROOF = {"dataset": "manifest.json", "retrieval-index": "meta.json", "merged-model": "flutter_tune_export.json",
+                 "report": "eval.json"}
 _TEMP_TAG = ".tmp-"
 _OLD_TAG = ".old-"
 
@@ -65,8 +92,9 @@ def describe(kind: str) -> str:
     return KINDS.get(kind, f"{kind} folder")
 
 
-def marker(kind: str) -> dict:
-    return {"tool": TOOL, "kind": kind, "version": __version__}
+def marker(kind: str, files: list[str] | None = None) -> dict:
+    found = {"tool": TOOL, "kind": kind, "version": __version__}
+    return found if files is None else {**found, "files": sorted(files)}
 
 
 def read_marker(folder: Path) -> dict | None:
@@ -78,18 +106,22 @@ def read_marker(folder: Path) -> dict | None:
     return data if isinstance(data, dict) and data.get("tool") == TOOL else None
 
 
-def write_marker(folder: Path, kind: str) -> None:
-    (Path(folder) / MARKER_NAME).write_text(json.dumps(marker(kind)) + "\n", encoding="utf-8")
+def write_marker(folder: Path, kind: str, files: list[str] | tuple[str, ...] = ()) -> None:
+    """Mark ``folder`` as our ``kind`` artifact whose own entries are ``files`` (and the marker)."""
+    text = json.dumps(marker(kind, list(files))) + "\n"
+    path = Path(folder) / MARKER_NAME
+    tmp = path.with_name(_MARKER_TEMP)
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _legacy_artifact(folder: Path, kind: str) -> bool:
-    """A folder written by version 0.1 (no marker): its proof file says so and it holds nothing else."""
-    if kind not in _LEGACY:
+    """A folder written by version 0.1 (no marker): its proof file says so."""
+    proof = _LEGACY_PROOF.get(kind)
+    if proof is None:
         return False
-    proof, allowed = _LEGACY[kind]
     try:
         data = json.loads((folder / proof).read_text(encoding="utf-8"))
-        names = {p.name for p in folder.iterdir()}
     except (OSError, ValueError):
         return False
     if not isinstance(data, dict):
@@ -98,7 +130,7 @@ def _legacy_artifact(folder: Path, kind: str) -> bool:
         return False
     if kind == "retrieval-index" and "source_sha256" not in data:
         return False
-    return allowed is None or names <= allowed
+    return not foreign_entries(folder, kind)
 
 
 def is_artifact(folder: Path, kind: str) -> bool:
@@ -110,6 +142,33 @@ def is_artifact(folder: Path, kind: str) -> bool:
     if found is not None:
         return found.get("kind") == kind
     return _legacy_artifact(folder, kind)
+
+
+def _matches(name: str, patterns) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+
+
+def foreign_entries(folder: Path, kind: str) -> list[str]:
+    """The names in our ``kind`` artifact ``folder`` that we did not write (sorted): the user's files.
+
+    Ours are the marker, the entries its ``files`` list names (or, without a list, the names
+    earlier versions wrote for ``kind``) and what the kind adds later (``_ADDED_LATER``).
+    """
+    found = read_marker(folder)
+    listed = found.get("files") if found is not None else None
+    own = set(listed) if isinstance(listed, list) else set()
+    patterns = _ADDED_LATER.get(kind, ()) + (() if isinstance(listed, list) else _UNLISTED.get(kind, ()))
+    try:
+        names = [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return []
+    return sorted(name for name in names if name != MARKER_NAME and name not in own
+                  and not _matches(name, patterns))
+
+
+def _name_some(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def _is_empty_dir(folder: Path) -> bool:
@@ -131,7 +190,14 @@ def check_replaceable(final: Path, kind: str, hint: str = "") -> None:
     if not final.is_dir():
         raise FlutterTuneError(f"The {what} {final} is a file, not a folder; nothing was written. "
                                f"Choose another path{hint}.")
-    if _is_empty_dir(final) or is_artifact(final, kind):
+    if _is_empty_dir(final):
+        return
+    if is_artifact(final, kind):
+        foreign = foreign_entries(final, kind)
+        if foreign:
+            raise FlutterTuneError(
+                f"The {what} {final} holds files Flutter Tune did not write ({_name_some(foreign)}); nothing "
+                f"was written. Move them out of it, or choose another folder{hint}.")
         return
     found = read_marker(final)
     if found is not None:
@@ -218,7 +284,8 @@ def recover(parent: Path, kind: str) -> None:
 def _only_marker(folder: Path) -> bool:
     """A temp folder killed before or while its marker (always the first file) was written."""
     try:
-        return folder.is_dir() and not folder.is_symlink() and {p.name for p in folder.iterdir()} <= {MARKER_NAME}
+        return folder.is_dir() and not folder.is_symlink() and \
+            {p.name for p in folder.iterdir()} <= {MARKER_NAME, _MARKER_TEMP}
     except OSError:
         return False
 
@@ -263,6 +330,7 @@ def artifact_dir(final: Path, kind: str, *, hint: str = "", mode: int = 0o755) -
         tmp.chmod(mode)
         write_marker(tmp, kind)
         yield tmp
+        write_marker(tmp, kind, [entry.name for entry in os.scandir(tmp) if entry.name != MARKER_NAME])
         _fsync_tree(tmp)
         check_replaceable(final, kind, hint)  # it may have changed while we were writing
         previous = _swap_in(tmp, final)
@@ -277,9 +345,10 @@ def artifact_dir(final: Path, kind: str, *, hint: str = "", mode: int = 0o755) -
 
 
 def remove_artifact(folder: Path, kind: str) -> bool:
-    """Delete ``folder`` only if it is our artifact of ``kind``; True when it was removed."""
+    """Delete ``folder`` only if it is our artifact of ``kind`` holding nothing but what we wrote;
+    True when it was removed (a folder with the user's files in it stays whole)."""
     folder = Path(folder)
-    if not is_artifact(folder, kind):
+    if not is_artifact(folder, kind) or foreign_entries(folder, kind):
         return False
     shutil.rmtree(folder)
     return True

@@ -1,4 +1,4 @@
-"""Writes that never leave a half-written file behind, and JSONL reads that name the bad line.
+"""Writes that never leave a half-written file behind, and JSON reads that name the bad file and line.
 
 Whole folders are written with :func:`dataset_tools.artifacts.artifact_dir`.
 """
@@ -26,12 +26,32 @@ def ensure_dir(path: Path, what: str = "output folder") -> Path:
     return path
 
 
+def _file_mode(path: Path) -> int:
+    """The mode a replaced file keeps, or what a new file gets under this process's umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o666 & ~_UMASK
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back (at import)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temp file beside ``path``, fsync, then rename over it."""
+    """Write ``data`` to a temp file beside ``path``, fsync, then rename over it. The file gets the mode
+    a plain write would give it (mkstemp's temp files are private: 0600)."""
     path = Path(path)
     ensure_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        if hasattr(os, "fchmod"):  # POSIX
+            os.fchmod(fd, _file_mode(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -55,6 +75,21 @@ def jsonl_text(records: Iterable[dict]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
+def parse_json(text: str, where: str, *, lines: bool = True):
+    """``json.loads(text)``, with every way a user's file can fail it raised as a FlutterTuneError that
+    starts with ``where`` (``path`` or ``path:line``); ``lines`` adds the line of a syntax error."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        at = f"{where}:{exc.lineno}" if lines else where
+        raise FlutterTuneError(f"{at}: not valid JSON ({exc.msg}).") from None
+    except RecursionError:
+        raise FlutterTuneError(f"{where}: JSON nested too deeply to read. Remove or fix it.") from None
+    except ValueError as exc:  # a number too long to convert (over sys.get_int_max_str_digits() digits)
+        detail = str(exc).split(";")[0]
+        raise FlutterTuneError(f"{where}: a number in it cannot be read ({detail}). Remove or fix it.") from None
+
+
 def read_jsonl(path: Path) -> list[dict]:
     """Read a JSONL file; a bad line raises FlutterTuneError naming the file and line."""
     return [record for _, record in read_jsonl_lines(path)]
@@ -71,13 +106,7 @@ def read_jsonl_lines(path: Path) -> list[tuple[int, dict]]:
             for lineno, line in enumerate(handle, 1):
                 if not line.strip():
                     continue
-                try:
-                    value = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise FlutterTuneError(f"{path}:{lineno}: not valid JSON ({exc.msg}).") from None
-                except RecursionError:
-                    raise FlutterTuneError(f"{path}:{lineno}: JSON nested too deeply to be a record. "
-                                           "Remove or fix this line.") from None
+                value = parse_json(line, f"{path}:{lineno}", lines=False)
                 if not isinstance(value, dict):
                     raise FlutterTuneError(f"{path}:{lineno}: expected a JSON object, got {type(value).__name__}.")
                 records.append((lineno, value))

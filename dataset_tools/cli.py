@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .paths import cli_path
+
 
 def register(subparsers) -> None:
     h = subparsers.add_parser(
         "harvest", help="harvest Flutter projects into a train/validation/test dataset",
         description="Walk Flutter project roots, extract widgets and Widget-returning code with "
                     "tree-sitter, and write a deduplicated, split dataset folder.")
-    h.add_argument("paths", nargs="+", metavar="PATH", help="Flutter project root(s) or .dart files")
+    h.add_argument("paths", nargs="+", type=cli_path, metavar="PATH", help="Flutter project root(s) or .dart files")
     _common(h)
     h.add_argument("--jobs", type=int, default=1, help="parser processes (0 = all cores; default 1)")
     h.add_argument("--max-file-kb", type=int, default=512, help="skip .dart files bigger than this (default 512)")
@@ -19,7 +21,7 @@ def register(subparsers) -> None:
                    help="stop past this many .dart files, e.g. when given a home folder (default 20000)")
     h.add_argument("--follow-external-symlinks", action="store_true",
                    help="also follow symbolic links that lead outside the folders given (default: skipped)")
-    h.add_argument("--extra", action="append", default=[], metavar="FILE.json",
+    h.add_argument("--extra", action="append", default=[], type=cli_path, metavar="FILE.json",
                    help="merge hand-written pairs from a JSON array of {instruction, input, output}")
     h.set_defaults(handler=run_harvest)
 
@@ -27,14 +29,14 @@ def register(subparsers) -> None:
         "dataset", help="rebuild a dataset (dedup + split) from existing jsonl/JSON-array files",
         description="Merge dataset folders, .jsonl files and JSON-array pair files, deduplicate "
                     "and split them again.")
-    d.add_argument("--from", dest="inputs", nargs="+", required=True, metavar="DIR_OR_FILE",
+    d.add_argument("--from", dest="inputs", nargs="+", required=True, type=cli_path, metavar="DIR_OR_FILE",
                    help="dataset folders, .jsonl files or JSON-array files")
     _common(d)
     d.set_defaults(handler=run_dataset)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", default=None, metavar="DIR",
+    parser.add_argument("-o", "--output", default=None, type=cli_path, metavar="DIR",
                         help="dataset folder (default: <FLUTTER_TUNE_HOME or user data dir>/dataset)")
     parser.add_argument("--seed", type=int, default=0, help="split seed (default 0)")
     parser.add_argument("--augment", type=int, default=0, metavar="N",
@@ -50,7 +52,7 @@ def _output(args):
 
     from .paths import default_dataset_dir
 
-    return Path(args.output).expanduser() if args.output else default_dataset_dir()
+    return Path(args.output) if args.output is not None else default_dataset_dir()
 
 
 def _dataset_config(args):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import tree_sitter_dart
 from tree_sitter import Language, Parser, Tree
@@ -23,3 +24,19 @@ def parse(source: bytes | str) -> Tree:
     if isinstance(source, str):
         source = source.encode("utf-8")
     return parser().parse(source)
+
+
+def parse_within(source: bytes | str, seconds: float) -> Tree | None:
+    """``parse``, given up after ``seconds``: None then. Text a model writes can drive tree-sitter's
+    error recovery into seconds of work (a random model's 70 kB of word salad: 6-10 s), where code
+    of that size that parses takes milliseconds."""
+    if isinstance(source, str):
+        source = source.encode("utf-8")
+    deadline = time.perf_counter() + seconds
+    p = parser()
+    try:
+        return p.parse(lambda offset, _point: source[offset:offset + 65536],
+                       progress_callback=lambda _offset, _error: time.perf_counter() > deadline)
+    except ValueError:  # cancelled by the progress callback
+        p.reset()  # else the next parse would resume this one
+        return None

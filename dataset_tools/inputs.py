@@ -8,10 +8,9 @@ the file and the entry index (JSON arrays) or line (JSONL) so the user can fix t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from .atomic_io import read_jsonl_lines
+from .atomic_io import parse_json, read_jsonl_lines
 from .errors import FlutterTuneError
 
 SPLIT_FILES = ("train.jsonl", "validation.jsonl", "test.jsonl")
@@ -45,13 +44,10 @@ def load_json_array(path: Path) -> list[dict]:
     if not path.is_file():
         raise FlutterTuneError(f"Pairs file {path} does not exist.")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise FlutterTuneError(f"{path}: not valid UTF-8 ({exc.reason}).") from None
-    except json.JSONDecodeError as exc:
-        raise FlutterTuneError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}).") from None
-    except RecursionError:
-        raise FlutterTuneError(f"{path}: JSON nested too deeply to be a list of pairs.") from None
+    data = parse_json(text, str(path))
     if not isinstance(data, list):
         raise FlutterTuneError(f"{path}: expected a JSON array of {{\"instruction\", \"input\", \"output\"}} "
                                f"objects, got {type(data).__name__}.")

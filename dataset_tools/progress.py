@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable, TextIO
 
@@ -87,14 +88,28 @@ class JsonLinesProgress(Progress):
 
 
 class TqdmProgress(Progress):
-    """A progress bar on stderr for the CLI."""
+    """A progress bar on stderr for the CLI; where stderr is not a terminal (a log file, a pipe, CI),
+    a plain line at the start, every ``LINE_EVERY_S`` seconds and at the end instead."""
 
-    def __init__(self, disable: bool | None = None) -> None:
+    LINE_EVERY_S = 30.0
+
+    def __init__(self, disable: bool | None = None, stream: TextIO | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.bar = None
         self.disable = disable
+        self.stream = stream
+        self.clock = clock
+        self._last_line: float | None = None
+
+    def _lines(self) -> bool:
+        stream = self.stream or sys.stderr
+        return self.disable is not True and not (hasattr(stream, "isatty") and stream.isatty())
 
     def emit(self, event: ProgressEvent) -> None:
+        if self._lines():
+            self._line(event)
+            return
         from tqdm import tqdm
 
         if event.kind == "start":
@@ -108,6 +123,21 @@ class TqdmProgress(Progress):
             self.bar.refresh()
             if event.kind == "finish":
                 self._close()
+
+    def _line(self, event: ProgressEvent) -> None:
+        now = self.clock()
+        if event.kind == "advance" and self._last_line is not None and now - self._last_line < self.LINE_EVERY_S:
+            return
+        self._last_line = now
+        count = f"{event.done:g}/{event.total:g}" if event.total else f"{event.done:g}" if event.done else ""
+        percent = f" ({event.percent}%)" if event.percent is not None and event.kind != "start" else ""
+        eta = event.data.get("eta_seconds")
+        state = "done" if event.kind == "finish" else count + percent
+        parts = [f"{event.title}:", state + ("," if state and event.message else ""), event.message,
+                 f"(ETA {eta:.0f} s)" if isinstance(eta, (int, float)) else ""]
+        stream = self.stream or sys.stderr
+        stream.write(" ".join(part for part in parts if part).rstrip(":") + "\n")
+        stream.flush()
 
     def _close(self) -> None:
         if self.bar is not None:

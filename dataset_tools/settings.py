@@ -13,14 +13,16 @@ The extension's ``package.json`` is tested against these declarations.
 from __future__ import annotations
 
 import dataclasses
-import json
+import math
 import tomllib
 import types
 import typing
 from pathlib import Path
 from typing import Any, Mapping, TypeVar
 
+from .atomic_io import parse_json
 from .errors import FlutterTuneError
+from .paths import cli_path
 
 T = TypeVar("T")
 
@@ -56,10 +58,12 @@ def add_arguments(parser, cls: type) -> list[str]:
             kwargs["action"] = "store_true"
         elif typing.get_origin(base) is typing.Literal:
             kwargs["choices"] = typing.get_args(base)
+        elif field.name.endswith(("_dir", "_file")):
+            kwargs["type"] = cli_path
+            kwargs["metavar"] = "DIR" if field.name.endswith("_dir") else "FILE"
         else:
             kwargs["type"] = base if base in (int, float) else str
-            kwargs["metavar"] = ("N" if base in (int, float) else "DIR" if field.name.endswith("_dir")
-                                 else "FILE" if field.name.endswith("_file") else "NAME")
+            kwargs["metavar"] = "N" if base in (int, float) else "NAME"
         parser.add_argument(flag, *field.metadata.get("aliases", ()), **kwargs)
         names.append(field.name)
     return names
@@ -96,6 +100,8 @@ def out_of_range(field: dataclasses.Field, value: Any) -> str | None:
     if choices is not None and value not in choices:
         return f"should be one of {', '.join(map(str, choices))}"
     low, high = meta.get("low"), meta.get("high")
+    if isinstance(value, float) and not math.isfinite(value):
+        return "should be a finite number"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if (low is not None and value < low) or (high is not None and value > high):
             return f"should be between {low} and {high}"
@@ -117,15 +123,19 @@ def load_config_file(path: Path) -> dict:
     path = Path(path)
     if not path.is_file():
         raise FlutterTuneError(f"Config file {path} does not exist.")
-    text = path.read_text(encoding="utf-8")
     try:
-        data = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FlutterTuneError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}).") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise FlutterTuneError(f"{path}: not valid TOML ({exc}).") from None
-    except RecursionError:
-        raise FlutterTuneError(f"{path}: settings nested too deeply.") from None
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise FlutterTuneError(f"{path}: not valid UTF-8 ({exc.reason}).") from None
+    if path.suffix != ".toml":
+        data = parse_json(text, str(path))
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise FlutterTuneError(f"{path}: not valid TOML ({exc}).") from None
+        except (RecursionError, ValueError) as exc:
+            raise FlutterTuneError(f"{path}: cannot be read ({str(exc).split(';')[0] or 'nested too deeply'}).") from None
     if not isinstance(data, dict):
         raise FlutterTuneError(f"{path}: expected an object of settings at the top level.")
     return data
@@ -193,15 +203,17 @@ def apply_overrides(obj: T, values: Mapping[str, Any], *, source: str, strict: b
             warnings.extend(inner)
             changes[name] = value
             continue
+        field = field_by_name[name]
+        named = f"setting '{key}'" + (f" ({where(field)})" if where(field) != key else "")
+        kept = "." if strict else f" (kept {getattr(obj, name)!r})."
         ok, coerced = _accepts(annotation, value)
         if not ok:
             expected = getattr(annotation, "__name__", str(annotation)).replace("typing.", "")
-            warnings.append(f"{source}: setting '{key}' should be {expected}, got {value!r} (default kept).")
+            warnings.append(f"{source}: {named} should be {expected}, got {value!r}{kept}")
             continue
-        reason = out_of_range(field_by_name[name], coerced)
+        reason = out_of_range(field, coerced)
         if reason:
-            warnings.append(f"{source}: setting '{key}' {reason}, got {value!r} "
-                            f"(kept {getattr(obj, name)!r}).")
+            warnings.append(f"{source}: {named} {reason}, got {value!r}{kept}")
             continue
         changes[name] = coerced
     if strict and warnings:

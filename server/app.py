@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import threading
 
 from lsprotocol import types
@@ -17,8 +18,9 @@ from pygls.lsp.server import LanguageServer
 
 from dataset_tools import __version__
 
+from .runtime import framing
 from .runtime.engine import GenerationEngine
-from .runtime.jobs import JobRegistry
+from .runtime.jobs import JobRegistry, join_threads
 from .runtime.model_host import ModelHost
 from .runtime.protocol import FlutterTuneProtocol
 from .runtime.status import StatusReporter
@@ -26,6 +28,7 @@ from .settings import ServerSettings
 
 logger = logging.getLogger(__name__)
 NAME = "flutter-tune"
+STOP_WAIT_S = 30.0  # at shutdown, how long the server waits for its threads to end
 
 
 class FlutterTuneServer(LanguageServer):
@@ -83,7 +86,28 @@ class FlutterTuneServer(LanguageServer):
             return False
         return bool(window and window.work_done_progress)
 
+    # --- serving ----------------------------------------------------------------------------
+    def start_io(self, stdin=None, stdout=None) -> None:
+        """Serve over stdio with ``runtime.framing``'s bounded loop until ``exit``, end of input or a
+        lost client; then ``shutdown()``."""
+        self._stop_event = threading.Event()
+        source = framing.StdinReader(stdin or sys.stdin.buffer, self.thread_pool)
+        self.protocol.set_writer(framing.StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(framing.run(self._stop_event, source, self.protocol))
+        except BrokenPipeError:
+            logger.error("Connection to the client is lost! Shutting down the server.")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
+
     def shutdown(self):
+        """The end of serving: cancel all work, wait up to ``STOP_WAIT_S`` for the server's threads to
+        leave the model (a cancelled training saves its checkpoint first), then pygls stops its pool."""
         self.jobs.cancel_all()
         self.engine.stop()
+        still = join_threads(STOP_WAIT_S)
+        if still:
+            logger.warning("Still running after %.0f s: %s", STOP_WAIT_S, ", ".join(still))
         super().shutdown()

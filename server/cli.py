@@ -26,8 +26,14 @@ def serve(args: argparse.Namespace) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from .features import build_server
+    from .runtime.jobs import join_threads
 
-    build_server().start_io()
+    build_server().start_io()  # returns after shutdown has cancelled the work and waited for its threads
+    if join_threads(0):
+        # A thread is still inside native code past that wait: end without the interpreter's teardown,
+        # which would abort the process under it.
+        logging.shutdown()
+        os._exit(0)
     return 0
 
 

@@ -25,7 +25,7 @@ from trainer.models import DEVICES, QUANTIZATIONS
 from trainer.retrieval.examples import SETTINGS_ALIASES as RETRIEVAL_ALIASES
 from trainer.retrieval.examples import RetrievalSettings
 
-from .runtime.converter import converter, keys_of, problems
+from .runtime.converter import FolderText, converter, keys_of, problems
 
 SECTION = "flutterTune"
 
@@ -52,8 +52,8 @@ class ServerSettings:
     top_p: float = same_setting(GenerationSettings, "top_p")
     time_limit_s: float = same_setting(GenerationSettings, "time_limit_s")
     candidates: int = same_setting(GenerationSettings, "candidates")
-    dataset_dir: str | None = setting(None, key="datasetDir")
-    adapters_dir: str | None = setting(None, key="adaptersDir")
+    dataset_dir: FolderText | None = setting(None, key="datasetDir")
+    adapters_dir: FolderText | None = setting(None, key="adaptersDir")
     auto_switch: bool = setting(True, key="autoSwitch")
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
 
@@ -141,6 +141,7 @@ def _put(values: dict, path: tuple[str, ...], value: Any) -> None:
 
 
 def _normalized(settings: ServerSettings) -> ServerSettings:
-    if settings.adapter is not None and not settings.adapter.strip():
-        return dataclasses.replace(settings, adapter=None)
-    return settings
+    """A blank adapter means the base model alone; a blank folder means the default one."""
+    blank = {name: None for name in ("adapter", "dataset_dir", "adapters_dir")
+             if getattr(settings, name) is not None and not getattr(settings, name).strip()}
+    return dataclasses.replace(settings, **blank) if blank else settings

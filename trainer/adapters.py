@@ -152,7 +152,12 @@ def _newest(root: Path) -> Path | None:
 
 
 def active_adapter(adapters_dir: str | Path) -> Path | None:
-    """The active adapter folder (``ACTIVE``; else ``LATEST``/the newest), or None for the base model."""
+    """The active adapter folder (``ACTIVE``; else ``LATEST``/the newest), or None for the base model.
+
+    When the folder ``ACTIVE`` names is gone (deleted by hand), the fallback is the same as before
+    any choice was made: ``LATEST`` (else the newest adapter), else the base model;
+    ``missing_active_message`` says so, for the user to see.
+    """
     root = Path(adapters_dir).expanduser()
     name = active_name(root)
     if name == BASE_ONLY:
@@ -160,6 +165,18 @@ def active_adapter(adapters_dir: str | Path) -> Path | None:
     if name and is_adapter_dir(root / name):
         return root / name
     return _newest(root)
+
+
+def missing_active_message(adapters_dir: str | Path) -> str | None:
+    """What to tell the user when ``ACTIVE`` names an adapter whose folder is gone (else None)."""
+    root = Path(adapters_dir).expanduser()
+    name = active_name(root)
+    if not name or name == BASE_ONLY or is_adapter_dir(root / name):
+        return None
+    fallback = _newest(root)
+    instead = f"the latest adapter, {fallback.name}," if fallback else "the base model alone (no adapter is left)"
+    return (f"The active adapter {name} is gone (its folder {root / name} was deleted); using {instead} instead. "
+            f"Choose another with `flutter-tune adapters --use NAME` or \"Flutter Tune: Select Adapter\".")
 
 
 def resolve_adapter(adapters_dir: str | Path, spec: str | Path | None) -> Path | None:

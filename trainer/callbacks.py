@@ -51,19 +51,67 @@ def sigint_requests_stop(stop: StopRequest):
 
 
 class StopCallback(TrainerCallback):
-    """Turns a stop request, a server cancellation or a spent time budget into save-and-stop."""
+    """Turns a stop request, a server cancellation or a spent time budget into save-and-stop.
+
+    It also keeps the budget's reserve, the time the run needs after its last step: a validation (as
+    long as the last one took; before one has run, the validation tokens at half the time per token of
+    training, a forward pass being about half a training step), a checkpoint save (as long as the last
+    one took) and ``after_s`` (what the caller does after training, e.g. the serving export), with a
+    margin. The budget itself is started by the caller when the whole command begins.
+    """
+
+    MARGIN = 1.25
+    FORWARD_SHARE = 0.5  # a validation token's time against a training token's
 
     def __init__(self, stop: StopRequest, progress: Progress, budget: TimeBudget | None = None,
-                 has_eval: bool = False):
+                 has_eval: bool = False, eval_tokens: int = 0, after_s: float = 0.0):
         self.stop = stop
         self.progress = progress
         self.budget = budget or TimeBudget(0)
         self.has_eval = has_eval
+        self.eval_tokens = eval_tokens
+        self.after_s = after_s
+        self.validation_s: float | None = None  # measured
+        self.save_s = 0.0  # measured
+        self._phase_started: float | None = None  # when the last step (or validation) ended
+        self._first_tokens: tuple[float, float] | None = None  # (clock, tokens trained) at the first log
+        self._seconds_per_token: float | None = None
 
     def on_train_begin(self, args, state, control, **kwargs):
-        self.budget.start()
+        if self.budget.started is None:
+            self.budget.start()
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        tokens = (logs or {}).get("num_tokens")  # TRL's running count of training tokens
+        if tokens is None:
+            return
+        now = self.budget.clock()
+        if self._first_tokens is None:
+            self._first_tokens = (now, float(tokens))
+        elif tokens > self._first_tokens[1]:
+            self._seconds_per_token = (now - self._first_tokens[0]) / (tokens - self._first_tokens[1])
+
+    def on_evaluate(self, args, state, control, **kwargs):
+        now = self.budget.clock()
+        if self._phase_started is not None:
+            self.validation_s = now - self._phase_started
+        self._phase_started = now
+
+    def on_save(self, args, state, control, **kwargs):
+        if self._phase_started is not None:
+            self.save_s = self.budget.clock() - self._phase_started
+
+    def reserve_s(self) -> float:
+        """Seconds the run needs after its last step (see the class docstring)."""
+        validation = 0.0
+        if self.has_eval:
+            validation = self.validation_s if self.validation_s is not None else \
+                self.eval_tokens * (self._seconds_per_token or 0.0) * self.FORWARD_SHARE
+        return self.MARGIN * (validation + self.save_s) + self.after_s
 
     def on_step_end(self, args, state, control, **kwargs):
+        self._phase_started = self.budget.clock()
+        self.budget.reserve_s = self.reserve_s()
         if self.progress.is_cancelled:
             self.stop.set("interrupt")
         if self.budget.spent:

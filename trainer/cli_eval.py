@@ -9,6 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from dataset_tools.paths import cli_path
+
 
 def _model_options(parser: argparse.ArgumentParser, adapter_default: str | None, adapter_help: str) -> None:
     from .models import DEVICE_HELP, DEVICES, QUANTIZATION_HELP, QUANTIZATIONS
@@ -17,7 +19,7 @@ def _model_options(parser: argparse.ArgumentParser, adapter_default: str | None,
                         help="base model: 'default' (embedded SmolLM2-135M), a local folder or a hub id "
                              "(default: the adapter's own base, else 'default')")
     parser.add_argument("--adapter", default=adapter_default, help=adapter_help)
-    parser.add_argument("--adapters-dir", default=None, metavar="DIR",
+    parser.add_argument("--adapters-dir", default=None, type=cli_path, metavar="DIR",
                         help="where adapters live (default: <FLUTTER_TUNE_HOME or user data dir>/adapters)")
     parser.add_argument("--quantization", choices=QUANTIZATIONS, default="auto", help=QUANTIZATION_HELP)
     parser.add_argument("--device", choices=DEVICES, default="auto", help=DEVICE_HELP)
@@ -40,7 +42,7 @@ def _model_options(parser: argparse.ArgumentParser, adapter_default: str | None,
     parser.add_argument("--backend", choices=("auto", "onnx", "torch"), default="auto",
                         help="auto (default): ONNX Runtime int8 on the CPU, transformers on CUDA")
     parser.add_argument("--seed", type=int, default=None, help="random seed for sampling")
-    parser.add_argument("--data", default=None, metavar="DIR",
+    parser.add_argument("--data", default=None, type=cli_path, metavar="DIR",
                         help="dataset folder (train/test.jsonl; its train split is the retrieval index) "
                              "(default: <FLUTTER_TUNE_HOME or user data dir>/dataset)")
     parser.add_argument("--no-retrieval", dest="retrieval", action="store_false",
@@ -63,7 +65,7 @@ def register(subparsers) -> None:
                                           "vocabulary for the base model and base + adapter.")
     _model_options(e, "active", "adapter folder or name, 'active' (default), 'latest' or 'none' (base only)")
     e.add_argument("--limit", type=int, default=None, metavar="N", help="evaluate only the first N test samples")
-    e.add_argument("-o", "--output", default="eval-report", metavar="REPORT_DIR",
+    e.add_argument("-o", "--output", default="eval-report", type=cli_path, metavar="REPORT_DIR",
                    help="folder for eval.json, report.md, report.html and plots (default ./eval-report)")
     e.add_argument("--progress-json", action="store_true",
                    help="report progress as JSON lines on stderr instead of a bar")
@@ -85,7 +87,7 @@ def retrieval_from_args(args):
 
     from .retrieval.examples import RetrievalSettings
 
-    data_dir = Path(args.data).expanduser() if args.data else default_dataset_dir()
+    data_dir = Path(args.data) if args.data is not None else default_dataset_dir()
     from dataset_tools.errors import FlutterTuneError
     from dataset_tools.settings import range_problems
 
@@ -97,11 +99,16 @@ def retrieval_from_args(args):
 
 
 def resolve_adapter_arg(args) -> Path | None:
+    """The adapter ``--adapter`` names; says on stderr when the active one's folder is gone."""
     from dataset_tools.paths import adapters_dir
 
-    from .adapters import resolve_adapter
+    from .adapters import missing_active_message, resolve_adapter
 
-    return resolve_adapter(adapters_dir(args.adapters_dir), args.adapter)
+    root = adapters_dir(args.adapters_dir)
+    missing = missing_active_message(root) if str(args.adapter).strip().lower() == "active" else None
+    if missing:
+        print(f"flutter-tune: {missing}", file=sys.stderr)
+    return resolve_adapter(root, args.adapter)
 
 
 NO_ADAPTER = ("flutter-tune: no trained adapter yet, so this is the base model, not your style. Harvest your "
@@ -113,14 +120,14 @@ def run_generate(args) -> int:
     from .generation.serving import load_serving
     from .retrieval.examples import examples_for
 
-    settings = settings_from_args(args)
-    validate_description(args.description)  # fail before spending time on loading the model
+    settings = settings_from_args(args)  # every check before the time spent loading the model
+    validate_description(args.description)
+    retrieval, data_dir = retrieval_from_args(args)
     adapter = resolve_adapter_arg(args)
     if adapter is None and str(args.adapter).lower() in ("active", "latest"):
         print(NO_ADAPTER, file=sys.stderr)
     serving = load_serving(args.base, adapter, backend=args.backend, quantization=args.quantization,
                            device=args.device, progress=_quiet_progress())
-    retrieval, data_dir = retrieval_from_args(args)
     examples = examples_for(retrieval, data_dir, serving.tokenizer, args.description, input=args.input)
     result = generate_code(serving, None, args.description, input=args.input, examples=examples,
                            settings=settings)
@@ -142,6 +149,7 @@ def _quiet_progress():
 
 
 def run_eval(args) -> int:
+    from dataset_tools.errors import FlutterTuneError
     from dataset_tools.progress import JsonLinesProgress, TqdmProgress
 
     from .evaluation.evaluate import evaluate_and_report
@@ -149,6 +157,8 @@ def run_eval(args) -> int:
 
     settings = settings_from_args(args)
     retrieval, data_dir = retrieval_from_args(args)
+    if args.limit is not None and args.limit < 1:
+        raise FlutterTuneError(f"--limit must be 1 or more (got {args.limit}).")
     adapter = resolve_adapter_arg(args)
     if adapter is None and str(args.adapter).lower() in ("active", "latest"):
         print("flutter-tune: no trained adapter found; evaluating the base model only.", file=sys.stderr)

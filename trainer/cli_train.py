@@ -10,6 +10,8 @@ import argparse
 import json
 import sys
 
+from dataset_tools.paths import cli_path
+
 def _add_train(subparsers) -> None:
     from dataset_tools.settings import add_arguments
 
@@ -18,7 +20,7 @@ def _add_train(subparsers) -> None:
     p = subparsers.add_parser("train", help="fine-tune a LoRA adapter on a harvested dataset",
                               description="Train a LoRA adapter on a harvested dataset. Flags override the "
                                           "config file, which overrides the defaults (trainer.config.TrainConfig).")
-    p.add_argument("--config", metavar="FILE", help="JSON/TOML settings (the guide's config.json keys work)")
+    p.add_argument("--config", type=cli_path, metavar="FILE", help="JSON/TOML settings (the guide's config.json keys work)")
     add_arguments(p, TrainConfig)
     p.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto",
                    help="generation backend to prepare the new adapter for (auto: export the ONNX serving "
@@ -44,11 +46,15 @@ def run_train(args) -> int:
     overrides = {f.name: getattr(args, f.name, None) for f in fields(TrainConfig)}
     config = load_train_config(args.config, overrides)
     progress = _progress(args)
-    info = train(config, progress)
-    if args.backend != "torch":
+    if config.max_minutes and not args.progress_json:
+        print(f"flutter-tune: the whole run ends within {config.max_minutes:g} min: training stops early enough "
+              "for the last validation, saving and preparing the serving model.", file=sys.stderr)
+    serving_backend = args.backend if args.backend != "torch" else None
+    info = train(config, progress, serving_backend)
+    if serving_backend is not None:
         from .generation.serving import prepare_after_training
 
-        prepare_after_training(info.path, config.base, args.backend, config.device, progress)
+        prepare_after_training(info.path, config.base, serving_backend, config.device, progress)
     best = info.best_validation_loss
     if args.progress_json:
         return 0
@@ -68,10 +74,10 @@ def _add_export(subparsers) -> None:
     p = subparsers.add_parser("export", help="merge an adapter into its base model",
                               description="Merge a LoRA adapter into a full-precision copy of its base model.")
     p.add_argument("--adapter", default="active", help="adapter folder or name, 'active' (default) or 'latest'")
-    p.add_argument("--adapters-dir", metavar="DIR", help="where versioned adapters live")
+    p.add_argument("--adapters-dir", type=cli_path, metavar="DIR", help="where versioned adapters live")
     p.add_argument("--base", help="base model (default: the one the adapter was trained on)")
     p.add_argument("--merge", action="store_true", required=True, help="merge LoRA weights into the base")
-    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the merged model")
+    p.add_argument("-o", "--output", required=True, type=cli_path, metavar="DIR", help="folder for the merged model")
     p.set_defaults(handler=run_export)
 
 
@@ -100,24 +106,33 @@ def _add_adapters(subparsers) -> None:
     p = subparsers.add_parser("adapters", help="list trained adapters (newest first; * = active) or pick one",
                               description="List trained adapters, newest first; * marks the active one, "
                                           "which generate, eval and the editor use by default.")
-    p.add_argument("--adapters-dir", metavar="DIR")
+    p.add_argument("--adapters-dir", type=cli_path, metavar="DIR")
     p.add_argument("--use", metavar="NAME", help="make adapter NAME (or 'none' for the base model) the active one")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=run_adapters)
 
 
 def run_adapters(args) -> int:
-    from .adapters import active_adapter, latest_name, list_adapters, resolve_adapter, set_active
+    from dataset_tools.errors import FlutterTuneError
+
+    from .adapters import (active_adapter, latest_name, list_adapters, missing_active_message, resolve_adapter,
+                           set_active)
     from .runs import resumable_run
 
     root = _adapters_dir(args)
     if args.use is not None:
+        if not args.use.strip():
+            raise FlutterTuneError("--use needs an adapter's name (see `flutter-tune adapters`), or 'none' for the "
+                                   "base model alone.")
         chosen = resolve_adapter(root, args.use)
         set_active(root, chosen)
         print(f"Active adapter: {chosen.name if chosen else 'none (the base model alone)'}")
         return 0
     adapters = list_adapters(root)
     active = active_adapter(root)
+    missing = missing_active_message(root)
+    if missing:
+        print(f"flutter-tune: {missing}", file=sys.stderr)
     active_name = active.name if active is not None else None
     if args.json:
         print(json.dumps([dict(a.to_dict(), active=a.name == active_name) for a in adapters], indent=2))

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from dataset_tools.errors import FlutterTuneError
-from dataset_tools.settings import apply_overrides, load_config_file, setting
+from dataset_tools.paths import user_path
+from dataset_tools.settings import apply_overrides, load_config_file, range_problems, setting
 
+from .adapters import ACTIVATE_POLICIES
 from .models import DEVICE_HELP, DEVICES, QUANTIZATION_HELP, QUANTIZATIONS
 
 # The guide's config.json keys → TrainConfig fields.
@@ -48,34 +50,34 @@ class TrainConfig:
     adapters_dir: str | None = setting(None, flag="--adapters-dir",
                                        help="where versioned adapters are written (default: <data home>/adapters)")
     # model loading ("auto": see trainer.models.resolve_quantization and pick_device)
-    quantization: Literal["auto", "8bit", "4bit", "none"] = setting("auto", flag="--quantization",
+    quantization: Literal["auto", "8bit", "4bit", "none"] = setting("auto", choices=QUANTIZATIONS, flag="--quantization",
                                                                     help=QUANTIZATION_HELP)
-    device: Literal["auto", "cpu", "cuda", "mps"] = setting("auto", flag="--device", help=DEVICE_HELP)
+    device: Literal["auto", "cpu", "cuda", "mps"] = setting("auto", choices=DEVICES, flag="--device", help=DEVICE_HELP)
     # LoRA
-    lora_r: int = setting(8, flag="--lora-r", help="LoRA rank (default 8)")
-    lora_alpha: int = setting(16, flag="--lora-alpha", help="LoRA alpha (default 16)")
-    lora_dropout: float = setting(0.05, flag="--lora-dropout", help="LoRA dropout (default 0.05)")
+    lora_r: int = setting(8, low=1, high=1024, flag="--lora-r", help="LoRA rank (default 8)")
+    lora_alpha: int = setting(16, low=1, high=4096, flag="--lora-alpha", help="LoRA alpha (default 16)")
+    lora_dropout: float = setting(0.05, low=0.0, high=0.99, flag="--lora-dropout", help="LoRA dropout (default 0.05)")
     target_modules: list[str] = field(default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"])
     # optimisation
-    learning_rate: float = setting(2e-4, flag="--learning-rate", aliases=("--lr",), help="default 2e-4")
-    batch_size: int = setting(4, flag="--batch-size", help="sequences per optimizer step, times grad_accum "
+    learning_rate: float = setting(2e-4, low=1e-9, high=1.0, flag="--learning-rate", aliases=("--lr",), help="default 2e-4")
+    batch_size: int = setting(4, low=1, high=4096, flag="--batch-size", help="sequences per optimizer step, times grad_accum "
                                                            "(default 4)")
-    grad_accum: int = setting(1, flag="--grad-accum", help="gradient accumulation steps (default 1)")
-    micro_batch_size: int = setting(0, flag="--micro-batch-size",
+    grad_accum: int = setting(1, low=1, high=1024, flag="--grad-accum", help="gradient accumulation steps (default 1)")
+    micro_batch_size: int = setting(0, low=0, high=4096, flag="--micro-batch-size",
                                     help="sequences per forward pass (default 0: 1 on CPU/MPS — no padding, least "
                                          "memory, the same gradient — and the whole batch on CUDA)")
-    epochs: float = setting(3.0, flag="--epochs", help="default 3")
-    max_steps: int = setting(0, flag="--max-steps", help="cap on optimizer steps (default 0: no cap)")
-    warmup_ratio: float = setting(0.05, flag="--warmup-ratio", help="share of steps warming up (default 0.05)")
+    epochs: float = setting(3.0, low=0.0, high=1000.0, flag="--epochs", help="default 3")
+    max_steps: int = setting(0, low=0, high=10**9, flag="--max-steps", help="cap on optimizer steps (default 0: no cap)")
+    warmup_ratio: float = setting(0.05, low=0.0, high=1.0, flag="--warmup-ratio", help="share of steps warming up (default 0.05)")
     weight_decay: float = 0.0
     lr_scheduler: str = "linear"
-    seed: int = setting(42, flag="--seed", help="default 42")
+    seed: int = setting(42, low=0, high=2**32 - 1, flag="--seed", help="default 42")
     # sequences
-    max_length: int = setting(1024, flag="--max-length", help="tokens per sample (default 1024)")
-    overlong: Literal["truncate", "drop"] = setting("truncate", flag="--overlong",
+    max_length: int = setting(1024, low=16, high=1 << 20, flag="--max-length", help="tokens per sample (default 1024)")
+    overlong: Literal["truncate", "drop"] = setting("truncate", choices=("truncate", "drop"), flag="--overlong",
                                                     help="what to do with samples over max length")
     packing: bool = setting(False, flag="--packing", help="pack samples into full sequences")
-    conversation_size: int = setting(1, flag="--conversation-size",
+    conversation_size: int = setting(1, low=1, high=64, flag="--conversation-size",
                                      help="train on conversations of up to N related widgets, every answer "
                                           "scored: the shape of a prompt with retrieved examples (default 1: "
                                           "each widget alone)")
@@ -83,45 +85,33 @@ class TrainConfig:
                                            help="recompute activations: ~1/3 slower, far less memory on long "
                                                 "batches")
     # evaluation, checkpoints, stopping
-    eval_steps: int = setting(0, flag="--eval-steps", help="validate every N steps (default 0: every epoch)")
-    max_eval_samples: int = setting(0, flag="--max-eval-samples", help="default 0: the whole validation split")
-    early_stopping_patience: int = setting(0, flag="--early-stopping",
+    eval_steps: int = setting(0, low=0, high=10**9, flag="--eval-steps", help="validate every N steps (default 0: every epoch)")
+    max_eval_samples: int = setting(0, low=0, high=10**9, flag="--max-eval-samples", help="default 0: the whole validation split")
+    early_stopping_patience: int = setting(0, low=0, high=1000, flag="--early-stopping",
                                            help="stop after N validations without improvement (default 0: off)")
     save_total_limit: int = 2
-    max_minutes: float = setting(0.0, flag="--max-minutes",
+    max_minutes: float = setting(0.0, low=0.0, high=10080.0, flag="--max-minutes",
                                  help="time budget: the learning rate decays to zero by then and the best adapter "
                                       "so far is saved (default 0: none)")
     resume: bool = setting(False, flag="--resume",
                            help="continue the newest interrupted run (its settings; this call's --max-minutes)")
     activate: Literal["if_better", "always", "never"] = setting(
-        "if_better", flag="--activate", help="make the new adapter the active one: if it validates better than "
-                                             "the active one (default), always, or never")
+        "if_better", choices=ACTIVATE_POLICIES, flag="--activate",
+        help="make the new adapter the active one: if it validates better than the active one (default), always, "
+             "or never")
     logging_steps: int = 1
 
     def validate(self) -> "TrainConfig":
+        """Every declared range and choice (``range_problems``), then what ties settings together."""
         checks = [
-            (self.lora_r > 0, "lora_r must be > 0"),
-            (self.lora_alpha > 0, "lora_alpha must be > 0"),
-            (0 <= self.lora_dropout < 1, "lora_dropout must be in [0, 1)"),
-            (self.learning_rate > 0, "learning_rate must be > 0"),
-            (self.batch_size > 0, "batch_size must be > 0"),
-            (self.grad_accum > 0, "grad_accum must be > 0"),
-            (self.epochs > 0 or self.max_steps > 0, "epochs (or max_steps) must be > 0"),
-            (self.max_length >= 16, "max_length must be at least 16 tokens"),
-            (self.overlong in ("truncate", "drop"), "overlong must be 'truncate' or 'drop'"),
-            (self.quantization in QUANTIZATIONS, f"quantization must be one of {', '.join(QUANTIZATIONS)}"),
-            (self.device in DEVICES, f"device must be one of {', '.join(DEVICES)}"),
-            (self.micro_batch_size >= 0, "micro_batch_size must be >= 0"),
+            (self.epochs > 0 or self.max_steps > 0, "epochs (or max_steps) must be > 0."),
             (not self.micro_batch_size or self.batch_size % self.micro_batch_size == 0,
-             "batch_size must be a multiple of micro_batch_size"),
-            (self.max_minutes >= 0, "max_minutes must be >= 0"),
-            (self.conversation_size >= 1, "conversation_size must be >= 1"),
-            (self.activate in ("if_better", "always", "never"), "activate must be if_better, always or never"),
-            (bool(self.target_modules), "target_modules must name at least one module"),
+             "batch_size must be a multiple of micro_batch_size."),
+            (bool(self.target_modules), "target_modules must name at least one module."),
         ]
-        problems = [msg for ok, msg in checks if not ok]
+        problems = range_problems(self) + [msg for ok, msg in checks if not ok]
         if problems:
-            raise FlutterTuneError("Invalid training settings: " + "; ".join(problems) + ".")
+            raise FlutterTuneError("Invalid training settings: " + " ".join(problems))
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -141,8 +131,9 @@ def load_train_config(path: str | Path | None = None, overrides: Mapping[str, An
         config, _ = apply_overrides(config, values, source=str(path), strict=True, aliases=GUIDE_KEYS)
         for name in ("data_dir", "train_file", "eval_file", "adapters_dir"):
             value = getattr(config, name)
-            if value and not Path(value).expanduser().is_absolute():
-                config = dataclasses.replace(config, **{name: str(path.parent / value)})
+            if value is not None:
+                given = user_path(value, f"{path}: setting '{name}'")
+                config = dataclasses.replace(config, **{name: str(given if given.is_absolute() else path.parent / given)})
     if overrides:
         given = {k: v for k, v in overrides.items() if v is not None}
         config, _ = apply_overrides(config, given, source="command line", strict=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dataset_tools.errors import FlutterTuneError
+from dataset_tools.paths import cli_path
 from dataset_tools.progress import Progress
 
 SAMPLE_DESCRIPTION = "A card that shows a trail's name, its length in kilometres and a difficulty badge."
@@ -27,7 +28,7 @@ class DemoConfig:
     out_dir: str = "demo_output"
     base: str = "default"
     quantization: str = "auto"        # per device, as `train` (trainer.models.resolve_quantization)
-    train_minutes: float = 7.0
+    train_minutes: float = 7.5   # the whole training call: loading, training, the last validation, saving
     epochs: float = 6.0
     learning_rate: float = 1e-3
     lora_r: int = 16
@@ -175,8 +176,8 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
 def register(subparsers) -> None:
     defaults = DemoConfig()
     parser = subparsers.add_parser("demo", help="harvest examples/, train, evaluate and generate, end to end")
-    parser.add_argument("--examples", default=defaults.examples, help="Flutter project to learn from")
-    parser.add_argument("-o", "--out-dir", default=defaults.out_dir, help="where dataset, adapter and report go")
+    parser.add_argument("--examples", default=defaults.examples, type=cli_path, help="Flutter project to learn from")
+    parser.add_argument("-o", "--out-dir", default=defaults.out_dir, type=cli_path, help="where dataset, adapter and report go")
     parser.add_argument("--base", default=defaults.base)
     from .models import QUANTIZATION_HELP, QUANTIZATIONS
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -29,6 +30,7 @@ CHECKPOINTS = ".checkpoints"
 RUN_FILE = "run.json"
 LOCK_FILE = ".train.lock"
 OWNER_FILE = ".train-owner.json"
+OWNER_WAIT_S = 3.0  # a run writes its owner record right after taking the lock
 RUN_KIND = "checkpoints"
 
 
@@ -102,10 +104,21 @@ def new_run(adapters_dir: Path, name: str, config: dict, manifest_hash: str) -> 
     while path.exists():
         path, suffix = root / f"{name}-{suffix}", suffix + 1
     path.mkdir()
-    write_marker(path, RUN_KIND)
+    write_marker(path, RUN_KIND, [RUN_FILE])
     created = datetime.now(timezone.utc).isoformat(timespec="seconds")
     write_json_atomic(path / RUN_FILE, {"config": config, "manifest_hash": manifest_hash, "created": created})
     return RunFolder(path, config, manifest_hash, created, None)
+
+
+def remove_unresumable_runs(adapters_dir: Path) -> list[str]:
+    """Delete the run folders that have no complete checkpoint (killed before their first one): they
+    can never be resumed. Call it holding the training lock, so that no such run is still going.
+    Returns the names removed (a folder holding the user's files stays)."""
+    root = checkpoints_root(adapters_dir)
+    if not root.is_dir():
+        return []
+    return [p.name for p in sorted(root.iterdir())
+            if p.is_dir() and last_complete_checkpoint(p) is None and remove_artifact(p, RUN_KIND)]
 
 
 def finish_run(run: RunFolder) -> None:
@@ -119,17 +132,25 @@ def finish_run(run: RunFolder) -> None:
 
 
 # --- one training at a time --------------------------------------------------------------------------
-def lock_owner(adapters_dir: Path) -> dict:
-    try:
-        data = json.loads((Path(adapters_dir) / OWNER_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+def lock_owner(adapters_dir: Path, wait_s: float = 0.0) -> dict:
+    """Who holds the training lock (``{pid, host, started}``), {} when nobody says so. ``wait_s``: how
+    long to wait for the record of a run that has just taken the lock (it writes it right after)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            data = json.loads((Path(adapters_dir) / OWNER_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        if isinstance(data, dict) or time.monotonic() >= deadline:
+            return data if isinstance(data, dict) else {}
+        time.sleep(0.05)
 
 
-def already_running_message(adapters_dir: Path) -> str:
-    owner = lock_owner(adapters_dir)
-    who = f"pid {owner.get('pid', '?')}, started at {owner.get('started', '?')}"
+def already_running_message(adapters_dir: Path, wait_s: float = 0.0) -> str:
+    """Training is already running (who, since when) ...; ``wait_s`` as in ``lock_owner``."""
+    owner = lock_owner(adapters_dir, wait_s)
+    who = (f"pid {owner.get('pid')}, started at {owner.get('started')}" if owner else
+           "it started a moment ago")
     if owner.get("host") and owner.get("host") != socket.gethostname():
         who += f" on {owner['host']}"
     return (f"Training is already running ({who}) in {adapters_dir}. Wait for it to finish or cancel it; "
@@ -158,7 +179,7 @@ def training_lock(adapters_dir: Path) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        raise FlutterTuneError(already_running_message(folder)) from None
+        raise FlutterTuneError(already_running_message(folder, OWNER_WAIT_S)) from None
     try:
         write_json_atomic(folder / OWNER_FILE, {
             "pid": os.getpid(), "host": socket.gethostname(),

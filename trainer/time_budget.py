@@ -1,16 +1,12 @@
 """A training's wall-clock budget, and a learning-rate cooldown that ends where the budget does.
 
-With ``--max-minutes`` training stops when the time is spent, whatever step it has reached. A schedule
-planned in steps alone (linear decay over every epoch) is then cut off halfway down: on a slow machine
-the demo's 7 minutes ended at step 46 of 84 with the learning rate still at half its peak, so the
-adapter kept was a snapshot of a noisy point rather than a settled one.
-
-Measured on the demo (benchmarks/results/time_budget.md): planning the whole decay for the budget
-(progress = the further along of steps and time) settled the run but lowered the rate through all of
-it, and a 7-minute run on 53 widgets is short of learning, not of settling: validation loss 1.65 vs
-1.49. So the step schedule is kept as it is and only the last ``COOLDOWN`` of the budget decays
-linearly to zero (the cooldown of warmup-stable-decay schedules): the learning rate is the lower of
-the step schedule's and the cooldown's, and a run that ends by its steps first is unchanged.
+With ``--max-minutes`` the whole command ends within the budget: training stops at the end of the
+step after which only the time its tail needs is left (``TimeBudget.reserve_s``: the last validation,
+saving, preparing the serving model; measured while it runs by trainer.callbacks.StopCallback).
+The learning rate is the lower of its step schedule's and a cooldown's that falls linearly to zero
+over the last ``COOLDOWN`` of the training time (as warmup-stable-decay schedules end), so the
+adapter kept is a settled one; a run that ends by its steps first is unchanged. Planning the whole
+decay for the budget instead was measured worse (benchmarks/results/time_budget.md).
 """
 
 from __future__ import annotations
@@ -30,26 +26,33 @@ SHAPES: dict[str, Callable[[float], float]] = {
 
 
 class TimeBudget:
-    """``minutes`` of training (0: no budget), counted from ``start()`` (when training begins)."""
+    """``minutes`` for a whole training command (0: no budget), counted from ``start()`` (when the command
+    begins: loading counts). ``reserve_s`` is kept for what follows the last step (the last validation,
+    saving, preparing the serving model): training itself gets the rest, so the command ends in time."""
 
     def __init__(self, minutes: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds = max(0.0, minutes) * 60.0
         self.clock = clock
         self.started: float | None = None
+        self.reserve_s = 0.0
 
     def start(self) -> None:
         self.started = self.clock()
 
+    def elapsed_s(self) -> float:
+        return 0.0 if self.started is None else self.clock() - self.started
+
     def remaining_s(self) -> float | None:
-        """Seconds left (None without a budget or before ``start()``)."""
+        """Seconds of training left, after the reserve (None without a budget or before ``start()``)."""
         if not self.seconds or self.started is None:
             return None
-        return max(0.0, self.seconds - (self.clock() - self.started))
+        return max(0.0, self.seconds - self.reserve_s - self.elapsed_s())
 
     def fraction(self) -> float:
-        """Share of the budget spent, 0 … 1 (0 before ``start()`` and without a budget)."""
+        """Share of the training time spent, 0 … 1 (0 before ``start()`` and without a budget)."""
         remaining = self.remaining_s()
-        return 0.0 if remaining is None else 1.0 - remaining / self.seconds
+        window = self.seconds - self.reserve_s
+        return 0.0 if remaining is None else 1.0 if window <= 0 else 1.0 - remaining / window
 
     @property
     def spent(self) -> bool:

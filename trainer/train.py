@@ -29,7 +29,7 @@ from dataset_tools.progress import NULL_PROGRESS, Progress
 from .adapters import AdapterInfo, activate_after_training, active_adapter, new_adapter_name, save_adapter
 from .config import TrainConfig
 from .data import LengthStats, Splits, load_splits, prepare, to_dataset
-from .runs import RunFolder, finish_run, new_run, resumable_run, training_lock
+from .runs import RunFolder, finish_run, new_run, remove_unresumable_runs, resumable_run, training_lock
 from .time_budget import TimeBudget
 
 # PEFT/TRL still call the deprecated name; the notice means nothing to a user.
@@ -204,15 +204,20 @@ def _loss_history(log_history: list[dict]) -> list[dict]:
     return [{k: e[k] for k in keep if k in e} for e in log_history if "loss" in e or "eval_loss" in e]
 
 
-def train(config: TrainConfig, progress: Progress = NULL_PROGRESS) -> AdapterInfo:
+def train(config: TrainConfig, progress: Progress = NULL_PROGRESS, serving_backend: str | None = None) -> AdapterInfo:
     """Train a LoRA adapter and save it as a new versioned folder; returns its AdapterInfo.
 
     Holds the adapters folder's training lock for the whole run (a second run fails at once).
     Ctrl-C or ``progress.cancel()`` saves a resumable checkpoint and raises TrainingInterrupted
-    telling how to resume. ``max_minutes`` stops at the budget and still saves the best adapter.
+    telling how to resume. ``max_minutes`` is the budget of the whole call and of the serving export
+    the caller runs next for ``serving_backend`` (``prepare_after_training``; None: none follows):
+    training stops early enough for them, the last validation and the save; the best adapter so far
+    is saved.
     """
+    budget = TimeBudget(config.max_minutes)
+    budget.start()
     with training_lock(adapters_home(config)):
-        return _train_locked(config, progress)
+        return _train_locked(config, progress, budget, serving_backend)
 
 
 class TrainingInterrupted(FlutterTuneError):
@@ -223,21 +228,24 @@ class TrainingInterrupted(FlutterTuneError):
         self.checkpoint = checkpoint
 
 
-def _train_locked(config: TrainConfig, progress: Progress) -> AdapterInfo:
+def _train_locked(config: TrainConfig, progress: Progress, budget: TimeBudget,
+                  serving_backend: str | None) -> AdapterInfo:
     from transformers import EarlyStoppingCallback
 
     from .callbacks import ProgressCallback, StopCallback, StopRequest, sigint_requests_stop
+    from .generation.serving import export_estimate_s
 
     stop = StopRequest()
-    config = resumed_config(config)
-    budget = TimeBudget(config.max_minutes)
+    remove_unresumable_runs(adapters_home(config))
     callbacks = [ProgressCallback(progress, budget=budget)]
     run = build_run(config, progress, callbacks)
     config = run.config
     trainer = run.trainer
     has_eval = trainer.eval_dataset is not None
     trainer.time_budget = budget  # the learning rate decays to zero by the budget (trainer.time_budget)
-    trainer.add_callback(StopCallback(stop, progress, budget, has_eval))
+    after_s = export_estimate_s(Path(run.base_path), serving_backend, run.device) if serving_backend else 0.0
+    trainer.add_callback(StopCallback(stop, progress, budget, has_eval, eval_tokens=run.eval_stats.total_tokens,
+                                      after_s=after_s))
     if has_eval and config.early_stopping_patience > 0:
         trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
 

@@ -16,6 +16,7 @@ from dataset_tools.errors import FlutterTuneError
 from ..app import FlutterTuneServer
 from ..runtime.engine import generation_settings
 from ..runtime.arguments import NOT_GIVEN, arg, command_args
+from ..runtime.converter import FolderText
 from ..runtime.errors import RequestFailed
 from ..runtime.job_runner import run_in_background
 
@@ -26,7 +27,7 @@ EVALUATE = "flutterTune.evaluate"
 class EvaluateArgs:
     adapter: str | None = NOT_GIVEN  # not given: the adapter in use; null or "": the base model alone
     limit: int | None = arg(None, low=1, high=100000)  # at most this many test samples
-    output: str | None = None  # the report folder; none: <data home>/reports/<time>
+    output: FolderText | None = None  # the report folder; none: <data home>/reports/<time>
 
 
 HEADLINE = {"loss": "loss", "valid_at_1": "validAt1", "parse_valid_rate": "parseValidRate",

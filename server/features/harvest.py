@@ -14,7 +14,7 @@ from pygls.uris import to_fs_path
 
 from ..app import FlutterTuneServer
 from ..runtime.arguments import command_args
-from ..runtime.converter import StrList
+from ..runtime.converter import FolderText, StrList
 from ..runtime.errors import RequestFailed
 from ..runtime.job_runner import run_in_background
 
@@ -24,7 +24,7 @@ HARVEST = "flutterTune.harvest"
 @dataclass(frozen=True, kw_only=True)
 class HarvestArgs:
     roots: StrList | None = None  # none (or empty): the workspace folders
-    out: str | None = None  # none: the dataset folder setting
+    out: FolderText | None = None  # none: the dataset folder setting
 
 
 def workspace_roots(ls: FlutterTuneServer) -> list[str]:

@@ -11,6 +11,7 @@ callers can name the setting or argument.
 from __future__ import annotations
 
 import dataclasses
+import math
 import typing
 from typing import Any, Mapping, NewType
 
@@ -18,6 +19,7 @@ import cattrs
 from cattrs.errors import ClassValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from dataset_tools.paths import home_problem
 from dataset_tools.settings import out_of_range
 
 NonEmptyStr = NewType("NonEmptyStr", str)
@@ -26,6 +28,8 @@ NonNegativeInt = NewType("NonNegativeInt", int)
 """0, 1, 2, ... (a line or character position)."""
 StrList = NewType("StrList", list)
 """A list of strings; one string alone is a list of one."""
+FolderText = NewType("FolderText", str)
+"""A folder as the user typed it ("" for the default one); a leading ``~name`` must be a user here."""
 
 
 def to_camel(name: str) -> str:
@@ -52,6 +56,8 @@ def _json_type(value: Any, type_: type) -> Any:
         return float(value)
     if not isinstance(value, type_):
         raise TypeError(f"should be {type_.__name__}")
+    if type_ is float and not math.isfinite(value):
+        raise ValueError("should be a finite number")
     return value
 
 
@@ -66,6 +72,15 @@ def _non_empty(value: Any, _) -> str:
 def _non_negative(value: Any, _) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise TypeError("should be a non-negative integer")
+    return value
+
+
+def _folder_text(value: Any, _) -> str:
+    if not isinstance(value, str):
+        raise TypeError("should be str")
+    problem = home_problem(value) if value.strip() else None
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -122,6 +137,7 @@ for _type in (bool, int, float, str):
 converter.register_structure_hook(NonEmptyStr, _non_empty)
 converter.register_structure_hook(NonNegativeInt, _non_negative)
 converter.register_structure_hook(StrList, _str_list)
+converter.register_structure_hook(FolderText, _folder_text)
 converter.register_structure_hook_factory(dataclasses.is_dataclass, _structure_dataclass)
 converter.register_unstructure_hook_factory(dataclasses.is_dataclass, _unstructure_dataclass)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable
 
 from dataset_tools.errors import FlutterTuneError
 
-from .jobs import JobCancelled
+from .jobs import JobCancelled, start_thread
 from .memory import release_free_memory
 
 if TYPE_CHECKING:
@@ -68,8 +68,7 @@ class GenerationEngine:
     def submit(self, request: GenerationRequest) -> Future:
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._work, name="flutter-tune-generate", daemon=True)
-                self._thread.start()
+                self._thread = start_thread("generate", self._work)
         self._queue.put(request)
         return request.future
 
@@ -77,6 +76,7 @@ class GenerationEngine:
         return self._queue.qsize()
 
     def stop(self) -> None:
+        """End the worker once the requests queued before this are done (cancel them first to end it soon)."""
         self._queue.put(None)
 
     # --- worker ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Callable
@@ -78,8 +79,42 @@ class JobRegistry:
         return True
 
 
+# --- the server's own threads ---------------------------------------------------------------
+_threads: set[threading.Thread] = set()
+_threads_lock = threading.Lock()
+
+
+def start_thread(name: str, target: Callable, *args) -> threading.Thread:
+    """Run ``target(*args)`` in a daemon thread of its own that ``join_threads`` waits for at shutdown
+    (long work must not hold pygls' small thread pool)."""
+    def run() -> None:
+        try:
+            target(*args)
+        finally:
+            with _threads_lock:
+                _threads.discard(threading.current_thread())
+
+    thread = threading.Thread(target=run, name=f"flutter-tune-{name}", daemon=True)
+    with _threads_lock:
+        _threads.add(thread)
+    thread.start()
+    return thread
+
+
+def join_threads(wait_s: float) -> list[str]:
+    """Wait up to ``wait_s`` in all for the threads ``start_thread`` started; the names of those still
+    running. (A daemon thread still inside ONNX Runtime or torch when the interpreter exits aborts the
+    process, so the server waits for them once their work is cancelled.)"""
+    deadline = time.monotonic() + wait_s
+    with _threads_lock:
+        threads = [t for t in _threads if t is not threading.current_thread()]
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return [t.name for t in threads if t.is_alive()]
+
+
 def run_in_thread(name: str, fn: Callable, *args, **kwargs) -> Future:
-    """Run ``fn`` in its own daemon thread (long work must not hold pygls' small thread pool)."""
+    """Run ``fn`` in a thread of its own (``start_thread``); its result or exception in the Future."""
     future: Future = Future()
 
     def target() -> None:
@@ -90,5 +125,5 @@ def run_in_thread(name: str, fn: Callable, *args, **kwargs) -> Future:
         except BaseException as exc:  # noqa: BLE001 - handed to the awaiting handler
             future.set_exception(exc)
 
-    threading.Thread(target=target, name=f"flutter-tune-{name}", daemon=True).start()
+    start_thread(name, target)
     return future

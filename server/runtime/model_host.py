@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from dataset_tools.errors import FlutterTuneError
 
+from .jobs import start_thread
 from .progress_bridge import WorkDone
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ class ModelHost:
         self._future: Future | None = None
         self._future_key: tuple | None = None
         self.adapter_override: Any = UNSET  # set by useAdapter / auto-switch; None means base only
+        self._missing_said: str | None = None  # the last "active adapter is gone" warning shown
 
     # --- what should be loaded -------------------------------------------------------------
     def adapter_choice(self) -> str | None:
@@ -84,12 +86,17 @@ class ModelHost:
         choice = self.adapter_choice()
         if choice not in ("active", "latest"):
             return choice
-        from trainer.adapters import resolve_adapter
+        from trainer.adapters import missing_active_message, resolve_adapter
 
+        folder = self.server.settings.adapters_folder()
         try:
-            path = resolve_adapter(self.server.settings.adapters_folder(), choice)
+            path = resolve_adapter(folder, choice)
+            missing = missing_active_message(folder) if choice == "active" else None
         except (FlutterTuneError, OSError):
             return choice
+        if missing and missing != self._missing_said:  # the fallback is told once
+            self._missing_said = missing
+            self.server.warn(missing)
         return str(path) if path is not None else None
 
     def use_adapter(self, choice: str | None) -> Future:
@@ -160,7 +167,7 @@ class ModelHost:
                     return fut
             fut = Future()
             self._future, self._future_key = fut, key
-        threading.Thread(target=self._load, args=(key, fut), name="flutter-tune-load", daemon=True).start()
+        start_thread("load", self._load, key, fut)
         return fut
 
     def _resolve_adapter(self, choice: str | None, folder: Path) -> Path | None:

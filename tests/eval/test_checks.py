@@ -87,3 +87,17 @@ def test_a_subclass_of_the_projects_own_widget_base_declares_a_widget():
 }"""
     report = check_widget(code, "TrailSummaryCard")
     assert report.passed and report.declared[0] == "TrailSummaryCard"
+
+
+def test_text_that_keeps_tree_sitter_busy_fails_every_check_instead_of_hanging():
+    """A run of dashes (what a random model wrote) costs tree-sitter's error recovery quadratic time:
+    80,000 of them would take ~10 s; the checks give up at PARSE_LIMIT_S."""
+    from dataset_tools.dart import parse, parse_within
+    from trainer.generation.dead_end import broken_before_last_line
+
+    dashes = "class A {}\n" + "-" * 80_000 + "\n"
+    assert parse_within(dashes, 0.05) is None
+    report = check_widget(dashes)
+    assert report.checks and not any(report.checks.values())
+    assert broken_before_last_line(dashes + "x\n", "")
+    assert not parse("class B {}").root_node.has_error  # the thread's parser works again after a cut

@@ -67,8 +67,66 @@ def test_replacing_our_own_artifact_and_an_empty_folder(tmp_path):
             (tmp / "train.jsonl").write_text(text)
         assert (out / "train.jsonl").read_text() == text
     assert json.loads((out / MARKER_NAME).read_text()) == {"tool": "flutter-tune", "kind": "dataset",
-                                                            "version": artifacts.__version__}
+                                                            "version": artifacts.__version__,
+                                                            "files": ["train.jsonl"]}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_reharvesting_keeps_a_users_file_inside_the_dataset_folder(tmp_path, examples_dir):
+    """The exact reproduction: harvest -o D, put my_pairs.json in D, harvest -o D --extra D/my_pairs.json."""
+    out = tmp_path / "D"
+    harvest = [sys.executable, "-m", "server.cli", "harvest", str(examples_dir / "trail_journal"), "-o", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    assert subprocess.run(harvest, cwd=ROOT, capture_output=True, text=True, timeout=120, env=env).returncode == 0
+    mine = out / "my_pairs.json"
+    mine.write_text(json.dumps([{"instruction": "A card", "output": "class A extends StatelessWidget {}"}]))
+    before = snapshot(out)
+    again = subprocess.run(harvest + ["--extra", str(mine)], cwd=ROOT, capture_output=True, text=True,
+                           timeout=120, env=env)
+    assert again.returncode == 2, again.stderr
+    assert "my_pairs.json" in again.stderr and "did not write" in again.stderr
+    assert "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1
+    assert snapshot(out) == before  # the user's file and the old dataset, untouched
+
+
+@pytest.mark.parametrize("kind", sorted(artifacts.KINDS))
+def test_every_kind_refuses_to_replace_its_folder_holding_a_users_file(tmp_path, kind):
+    out = tmp_path / "out"
+    with artifact_dir(out, kind) as tmp:
+        (tmp / "ours.bin").write_text("ours")
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(FlutterTuneError, match=r"did not write \(notes\.txt\)"):
+        with artifact_dir(out, kind) as tmp:
+            (tmp / "ours.bin").write_text("new")
+    assert (out / "notes.txt").read_text() == "mine" and (out / "ours.bin").read_text() == "ours"
+    assert not artifacts.remove_artifact(out, kind)  # nor deletes it
+    assert (out / "notes.txt").read_text() == "mine"
+    (out / "notes.txt").unlink()
+    assert artifacts.remove_artifact(out, kind) and not out.exists()
+
+
+def test_what_a_kind_adds_later_stays_ours(tmp_path):
+    out = tmp_path / "ds"
+    with artifact_dir(out, "dataset") as tmp:
+        (tmp / "train.jsonl").write_text("")
+    with artifact_dir(out / "retrieval", "retrieval-index") as tmp:
+        (tmp / "meta.json").write_text("{}")
+    assert artifacts.foreign_entries(out, "dataset") == []
+    with artifact_dir(out, "dataset") as tmp:  # a re-harvest replaces it whole
+        (tmp / "train.jsonl").write_text("new")
+    assert not (out / "retrieval").exists()
+
+
+def test_a_marker_without_a_file_list_covers_only_what_that_version_wrote(tmp_path):
+    old = tmp_path / "ds"
+    old.mkdir()
+    (old / MARKER_NAME).write_text(json.dumps({"tool": "flutter-tune", "kind": "dataset", "version": "0.1.0"}))
+    for name in ("train.jsonl", "validation.jsonl", "test.jsonl", "manifest.json"):
+        (old / name).write_text("")
+    check_replaceable(old, "dataset")
+    (old / "my_pairs.json").write_text("[]")
+    with pytest.raises(FlutterTuneError, match="my_pairs.json"):
+        check_replaceable(old, "dataset")
 
 
 def test_a_dataset_written_by_version_0_1_is_still_ours(tmp_path):

@@ -55,8 +55,24 @@ def test_invalid_values_are_rejected():
         load_train_config(None, {"batch_size": 0})
     with pytest.raises(FlutterTuneError, match="multiple of micro_batch_size"):
         load_train_config(None, {"batch_size": 4, "micro_batch_size": 3})
-    with pytest.raises(FlutterTuneError, match="quantization must be one of auto, 8bit, 4bit, none"):
+    with pytest.raises(FlutterTuneError, match="quantization should be one of auto, 8bit, 4bit, none"):
         TrainConfig(quantization="3bit").validate()
+
+
+@pytest.mark.parametrize("flag, value, setting", [
+    ("max_steps", -7, "--max-steps"), ("warmup_ratio", float("nan"), "--warmup-ratio"),
+    ("learning_rate", float("inf"), "--learning-rate"), ("max_minutes", float("nan"), "--max-minutes"),
+    ("epochs", -1.0, "--epochs"), ("lora_dropout", 1.0, "--lora-dropout")])
+def test_every_numeric_setting_has_a_range_that_refuses_nonsense(flag, value, setting):
+    with pytest.raises(FlutterTuneError, match=f"'{flag}' \\({setting}\\) should be "):
+        load_train_config(None, {flag: value})
+
+
+def test_a_config_file_with_a_path_of_no_such_user_names_the_file_and_setting(tmp_path):
+    config = tmp_path / "train.json"
+    config.write_text('{"data_dir": "~nouser_ft/x"}')
+    with pytest.raises(FlutterTuneError, match=r"train.json: setting 'data_dir' '~nouser_ft/x' .*no user 'nouser_ft'"):
+        load_train_config(config)
 
 
 def test_train_flags_come_from_the_config_declarations():

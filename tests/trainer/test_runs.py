@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from dataset_tools.errors import FlutterTuneError
-from trainer.runs import (already_running_message, is_training, last_complete_checkpoint, new_run, resumable_run,
-                          runs, training_lock)
+from trainer.runs import (LOCK_FILE, OWNER_FILE, already_running_message, is_training, last_complete_checkpoint,
+                          new_run, resumable_run, runs, training_lock)
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLD_LOCK = """
@@ -77,7 +79,53 @@ def test_the_lock_is_free_again_after_a_run(tmp_path):
     assert not is_training(tmp_path)
     with training_lock(tmp_path):
         pass
-    assert "pid ?" in already_running_message(tmp_path)  # no owner recorded once released
+    assert "it started a moment ago" in already_running_message(tmp_path)  # no owner recorded once released
+
+
+def test_a_training_arriving_while_the_first_takes_the_lock_names_its_owner(tmp_path):
+    """The owner record is written just after the lock is taken: the second run waits for it."""
+    from filelock import FileLock
+
+    lock = FileLock(str(tmp_path / LOCK_FILE), timeout=0, thread_local=False)
+    lock.acquire()  # the first run has the lock, its owner record is not written yet
+    writer = threading.Timer(0.5, lambda: (tmp_path / OWNER_FILE).write_text(
+        json.dumps({"pid": 4242, "host": socket.gethostname(), "started": "2026-12-07T10:00:00+00:00"})))
+    writer.start()
+    try:
+        with pytest.raises(FlutterTuneError, match=r"already running \(pid 4242, started at 2026-12-07T10:00:00"):
+            with training_lock(tmp_path):
+                pass  # pragma: no cover
+    finally:
+        writer.join()
+        lock.release()
+
+
+def test_pointer_and_owner_files_are_readable_by_the_user_group(tmp_path):
+    """ACTIVE, LATEST and the owner record get the mode of a plain write (umask), not mkstemp's 0600."""
+    from trainer.adapters import ACTIVE_FILE, LATEST_FILE, set_active, set_latest
+
+    (tmp_path / "a1").mkdir()
+    (tmp_path / "a1" / "adapter_config.json").write_text("{}")
+    set_latest(tmp_path, tmp_path / "a1")
+    set_active(tmp_path, tmp_path / "a1")
+    umask = os.umask(0)
+    os.umask(umask)
+    with training_lock(tmp_path):
+        modes = {name: (tmp_path / name).stat().st_mode & 0o777 for name in (ACTIVE_FILE, LATEST_FILE, OWNER_FILE)}
+    assert modes == dict.fromkeys(modes, 0o666 & ~umask)
+
+
+def test_a_run_killed_before_its_first_checkpoint_is_cleaned_by_the_next_training(tiny_config):
+    from trainer.train import train
+
+    adapters = Path(tiny_config.adapters_dir)
+    killed = new_run(adapters, "20250101-000000-0badc0de", {}, "h")  # run.json only: never resumable
+    half_saved = new_run(adapters, "20250101-000001-0badc0de", {}, "h")
+    (half_saved.path / "checkpoint-3").mkdir()  # killed while saving its first checkpoint
+    resumable = _fake_interrupted_run(adapters)
+    train(tiny_config)
+    assert not killed.path.exists() and not half_saved.path.exists()
+    assert [r.path for r in runs(adapters)] == [resumable.path]  # a resumable run is kept
 
 
 def test_a_new_run_keeps_an_interrupted_runs_checkpoints(tiny_config, tmp_path):

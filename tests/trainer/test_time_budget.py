@@ -58,3 +58,60 @@ def test_the_last_fifth_of_the_budget_cools_down_to_zero():
     assert factor(101) == pytest.approx(0.5)
     clock.now += 60
     assert factor(102) == 0.0  # the budget is spent
+
+
+class _State:
+    global_step = 0
+
+
+class _Control:
+    should_training_stop = should_save = should_evaluate = False
+
+
+def test_training_stops_early_enough_for_its_tail_to_end_within_the_budget():
+    """The reserve: the last validation (estimated from the training speed, then as measured), the save
+    (as measured) and the serving export (given), with a margin; training stops when only it is left."""
+    from dataset_tools.progress import Progress
+    from trainer.callbacks import StopCallback, StopRequest
+
+    clock = FakeClock()
+    budget = TimeBudget(10.0, clock=clock)  # 600 s for the whole command
+    budget.start()
+    clock.now += 60  # loading the model counts
+    stop = StopRequest()
+    callback = StopCallback(stop, Progress(), budget, has_eval=True, eval_tokens=20_000, after_s=30.0)
+    callback.on_train_begin(None, _State(), _Control())
+    callback.on_log(None, _State(), _Control(), logs={"num_tokens": 1000})
+    clock.now += 100
+    callback.on_step_end(None, _State(), _Control())
+    callback.on_log(None, _State(), _Control(), logs={"num_tokens": 11_000})  # 0.01 s per token
+    callback.on_step_end(None, _State(), _Control())
+    # validation 20k tokens × 0.01 s × 0.5 = 100 s, no save measured yet: 1.25 × 100 + 30
+    assert budget.reserve_s == pytest.approx(155.0)
+    assert budget.remaining_s() == pytest.approx(600 - 160 - 155)
+    clock.now += 40
+    callback.on_evaluate(None, _State(), _Control())  # the validation took 40 s
+    clock.now += 4
+    callback.on_save(None, _State(), _Control())  # the checkpoint 4 s
+    control = callback.on_step_end(None, _State(), _Control())
+    assert budget.reserve_s == pytest.approx(1.25 * 44 + 30) and not control.should_training_stop
+    clock.now = 100 + 600 - budget.reserve_s  # exactly the tail's time left
+    control = callback.on_step_end(None, _State(), _Control())
+    assert stop.reason == "time" and control.should_training_stop and control.should_evaluate and control.should_save
+
+
+def test_the_serving_export_is_estimated_from_earlier_exports_of_the_same_base(tmp_path):
+    import json
+
+    from trainer.generation.serving import FIRST_EXPORT_S_PER_GB, SERVING_INFO, export_estimate_s
+
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "model.safetensors").write_bytes(b"\0" * 2_000_000)
+    root = tmp_path / "serving"
+    assert export_estimate_s(base, "onnx", "cpu", root) == pytest.approx(FIRST_EXPORT_S_PER_GB * 0.002)
+    for key, (path, seconds) in {"a": (base, 12.5), "b": (base, 20.0), "c": (tmp_path / "other", 99.0)}.items():
+        (root / key).mkdir(parents=True)
+        (root / key / SERVING_INFO).write_text(json.dumps({"base_path": str(path), "seconds": seconds}))
+    assert export_estimate_s(base, "onnx", "cpu", root) == 20.0
+    assert export_estimate_s(base, "torch", "cpu", root) == 0.0

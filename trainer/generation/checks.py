@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from dataset_tools.dart import parse
+from dataset_tools.dart import parse_within
 from dataset_tools.widgets import STATE_BASES, STATEFUL_BASES, WIDGET_RETURN_TYPES, is_widget_type
 
+PARSE_LIMIT_S = 0.5  # a candidate tree-sitter cannot parse in this time fails every check
 CHECKS = ("parses", "declaresWidget", "requestedName", "fieldsForParams", "createsState", "noSelfConstruction",
           "noRepeatedArgs")
 
@@ -157,7 +158,11 @@ def check_widget(code: str, expected_name: str | None = None) -> CheckReport:
     if not code or not code.strip():
         report.checks = {name: False for name in CHECKS if name != "requestedName" or expected_name}
         return report
-    root = parse(code).root_node
+    tree = parse_within(code, PARSE_LIMIT_S)
+    if tree is None:  # no candidate worth keeping takes tree-sitter that long
+        report.checks = {name: False for name in CHECKS if name != "requestedName" or expected_name}
+        return report
+    root = tree.root_node
     classes = [n for n in root.children if n.type == "class_definition"]
     widget_classes = [c for c in classes if _is_widget_class(c) or _has_widget_member(c)]
     functions = [n for n in root.children if n.type in ("function_signature", "getter_signature")

@@ -16,7 +16,9 @@ two demo adapters (benchmarks/results/candidate_stops_syntax_{0021,0812}_{with,w
 
 from __future__ import annotations
 
-from dataset_tools.dart import parse
+from dataset_tools.dart import parse_within
+
+from .checks import PARSE_LIMIT_S
 
 
 def broken_before_last_line(code: str, closers: str) -> bool:
@@ -25,7 +27,9 @@ def broken_before_last_line(code: str, closers: str) -> bool:
     last_line = code.rfind("\n")
     if last_line <= 0:
         return False
-    tree = parse(f"{code}\n{closers}")
+    tree = parse_within(f"{code}\n{closers}", PARSE_LIMIT_S)
+    if tree is None:  # text that keeps tree-sitter's error recovery busy this long is no code
+        return True
     if not tree.root_node.has_error:
         return False
     before = len(code[:last_line].encode("utf-8"))

@@ -42,6 +42,7 @@ KEEP_SERVING_MODELS = 4
 IN_USE_S = 3600  # a serving model used within the last hour is never evicted
 SERVING_KIND = "serving-model"
 SERVING_INFO = "flutter_tune_serving.json"
+FIRST_EXPORT_S_PER_GB = 30.0  # an int8 export with its adapter merged, per GB of base weights (2 cores)
 _HASHED_SUFFIXES = (".json", ".safetensors", ".jinja", ".model", ".txt")
 
 
@@ -220,6 +221,28 @@ def _export(base_path: Path, adapter: Path | None, precision: str, out: Path) ->
         raise FlutterTuneError(f"Exporting the ONNX serving model failed ({' | '.join(tail)}). "
                                "Set the backend to 'torch' to generate without it.")
     log.unlink(missing_ok=True)
+
+
+def export_estimate_s(base_path: Path, backend: str = "auto", device: str = "auto", root: Path | None = None) -> float:
+    """Seconds ``prepare_after_training`` will take: 0 off the onnx backend; else the longest export of
+    this base the cache has timed (each serving folder records its own), or ``FIRST_EXPORT_S_PER_GB``
+    per GB of the base's weights when none has been timed here."""
+    if resolve_backend(backend, device) != "onnx":
+        return 0.0
+    root = Path(root) if root is not None else serving_root()
+    timed = []
+    for folder in (root.iterdir() if root.is_dir() else ()):
+        try:
+            info = json.loads((folder / SERVING_INFO).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(info, dict) and info.get("base_path") == str(base_path) and \
+                isinstance(info.get("seconds"), (int, float)):
+            timed.append(float(info["seconds"]))
+    if timed:
+        return max(timed)
+    weights = sum(f.stat().st_size for f in Path(base_path).glob("*.safetensors"))
+    return FIRST_EXPORT_S_PER_GB * weights / 1e9
 
 
 def prepare_after_training(adapter: Path, base: str, backend: str = "auto", device: str = "auto",

@@ -23,6 +23,7 @@ from dataset_tools.progress import ProgressEvent
 
 from ...app import FlutterTuneServer
 from ...runtime.arguments import command_args
+from ...runtime.converter import FolderText
 from ...runtime.errors import RequestFailed, invalid_params
 from ...runtime.job_runner import run_in_background
 from .progress import TrainingProgressNotifier, describe
@@ -36,7 +37,7 @@ class TrainArgs:
     """The argument; each option not given keeps trainer.config.TrainConfig's default (with ``resume``:
     the interrupted run's own). Other keys are refused."""
 
-    dataset_dir: str | None = None  # none: the dataset folder setting
+    dataset_dir: FolderText | None = None  # none: the dataset folder setting
     max_minutes: float | None = None
     epochs: float | None = None
     max_steps: int | None = None
@@ -96,7 +97,7 @@ def train_now(config, progress, backend: str = "auto"):
     HEAVY_LOCK.acquire()
     progress.callback = callback
     try:
-        info = run_training(config, progress)
+        info = run_training(config, progress, backend)
     finally:
         progress.callback = forward
         if held[0]:
