@@ -75,6 +75,17 @@ def jsonl_text(records: Iterable[dict]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
+def read_text(path: Path, what: str = "File") -> str:
+    """A user's UTF-8 text file; FlutterTuneError naming it when it is missing or not UTF-8."""
+    path = Path(path)
+    if not path.is_file():
+        raise FlutterTuneError(f"{what} {path} does not exist.")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise FlutterTuneError(f"{path}: not valid UTF-8 ({exc.reason}).") from None
+
+
 def parse_json(text: str, where: str, *, lines: bool = True):
     """``json.loads(text)``, with every way a user's file can fail it raised as a FlutterTuneError that
     starts with ``where`` (``path`` or ``path:line``); ``lines`` adds the line of a syntax error."""

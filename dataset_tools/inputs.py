@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .atomic_io import parse_json, read_jsonl_lines
+from .atomic_io import parse_json, read_jsonl_lines, read_text
 from .errors import FlutterTuneError
 
 SPLIT_FILES = ("train.jsonl", "validation.jsonl", "test.jsonl")
@@ -41,13 +41,7 @@ def _complete(entry: object, where: str, path: Path, index: int, origin: str) ->
 def load_json_array(path: Path) -> list[dict]:
     """Read the guide's ``[{"instruction", "input", "output"}, ...]`` file."""
     path = Path(path)
-    if not path.is_file():
-        raise FlutterTuneError(f"Pairs file {path} does not exist.")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise FlutterTuneError(f"{path}: not valid UTF-8 ({exc.reason}).") from None
-    data = parse_json(text, str(path))
+    data = parse_json(read_text(path, "Pairs file"), str(path))
     if not isinstance(data, list):
         raise FlutterTuneError(f"{path}: expected a JSON array of {{\"instruction\", \"input\", \"output\"}} "
                                f"objects, got {type(data).__name__}.")

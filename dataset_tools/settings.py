@@ -20,7 +20,7 @@ import typing
 from pathlib import Path
 from typing import Any, Mapping, TypeVar
 
-from .atomic_io import parse_json
+from .atomic_io import parse_json, read_text
 from .errors import FlutterTuneError
 from .paths import cli_path
 
@@ -121,12 +121,7 @@ def range_problems(obj: Any) -> list[str]:
 
 def load_config_file(path: Path) -> dict:
     path = Path(path)
-    if not path.is_file():
-        raise FlutterTuneError(f"Config file {path} does not exist.")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise FlutterTuneError(f"{path}: not valid UTF-8 ({exc.reason}).") from None
+    text = read_text(path, "Config file")
     if path.suffix != ".toml":
         data = parse_json(text, str(path))
     else:

@@ -54,14 +54,15 @@ class StopCallback(TrainerCallback):
     """Turns a stop request, a server cancellation or a spent time budget into save-and-stop.
 
     It also keeps the budget's reserve, the time the run needs after its last step: a validation (as
-    long as the last one took; before one has run, the validation tokens at half the time per token of
-    training, a forward pass being about half a training step), a checkpoint save (as long as the last
+    long as the last one took; before one has run, the validation tokens at ``FORWARD_SHARE`` of the
+    time per token of training), a checkpoint save (as long as the last
     one took) and ``after_s`` (what the caller does after training, e.g. the serving export), with a
-    margin. The budget itself is started by the caller when the whole command begins.
+    margin. Training stops when what is left of the rest is less than a step takes on average. The
+    budget itself is started by the caller when the whole command begins.
     """
 
     MARGIN = 1.25
-    FORWARD_SHARE = 0.5  # a validation token's time against a training token's
+    FORWARD_SHARE = 0.6  # a validation token's time against a training token's (0.61 measured on 2 CPU cores)
 
     def __init__(self, stop: StopRequest, progress: Progress, budget: TimeBudget | None = None,
                  has_eval: bool = False, eval_tokens: int = 0, after_s: float = 0.0):
@@ -76,6 +77,9 @@ class StopCallback(TrainerCallback):
         self._phase_started: float | None = None  # when the last step (or validation) ended
         self._first_tokens: tuple[float, float] | None = None  # (clock, tokens trained) at the first log
         self._seconds_per_token: float | None = None
+        self._stopped_at: int | None = None  # the step a stop request ended training at
+        self._step_started: float | None = None
+        self._step_seconds: list[float] = []  # how long each step took
 
     def on_train_begin(self, args, state, control, **kwargs):
         if self.budget.started is None:
@@ -109,18 +113,33 @@ class StopCallback(TrainerCallback):
                 self.eval_tokens * (self._seconds_per_token or 0.0) * self.FORWARD_SHARE
         return self.MARGIN * (validation + self.save_s) + self.after_s
 
+    def on_step_begin(self, args, state, control, **kwargs):
+        self._step_started = self.budget.clock()
+
     def on_step_end(self, args, state, control, **kwargs):
-        self._phase_started = self.budget.clock()
+        now = self._phase_started = self.budget.clock()
+        if self._step_started is not None:
+            self._step_seconds.append(now - self._step_started)
         self.budget.reserve_s = self.reserve_s()
         if self.progress.is_cancelled:
             self.stop.set("interrupt")
-        if self.budget.spent:
-            self.stop.set("time")
+        remaining = self.budget.remaining_s()
+        step_s = sum(self._step_seconds) / len(self._step_seconds) if self._step_seconds else 0.0
+        if remaining is not None and (remaining == 0.0 or remaining < step_s):
+            self.stop.set("time")  # spent, or the next step would not end in time
         if self.stop.reason is not None:
+            self._stopped_at = state.global_step
             control.should_training_stop = True
             control.should_save = True
             if self.stop.reason == "time" and self.has_eval:
                 control.should_evaluate = True
+        return control
+
+    def on_epoch_end(self, args, state, control, **kwargs):
+        """The epoch a stop cuts short ends right after the step that validated and saved: not again."""
+        if self._stopped_at == state.global_step:
+            control.should_evaluate = False
+            control.should_save = False
         return control
 
 

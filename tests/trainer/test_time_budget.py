@@ -86,9 +86,9 @@ def test_training_stops_early_enough_for_its_tail_to_end_within_the_budget():
     callback.on_step_end(None, _State(), _Control())
     callback.on_log(None, _State(), _Control(), logs={"num_tokens": 11_000})  # 0.01 s per token
     callback.on_step_end(None, _State(), _Control())
-    # validation 20k tokens × 0.01 s × 0.5 = 100 s, no save measured yet: 1.25 × 100 + 30
-    assert budget.reserve_s == pytest.approx(155.0)
-    assert budget.remaining_s() == pytest.approx(600 - 160 - 155)
+    # validation 20k tokens × 0.01 s × 0.6 = 120 s, no save measured yet: 1.25 × 120 + 30
+    assert budget.reserve_s == pytest.approx(180.0)
+    assert budget.remaining_s() == pytest.approx(600 - 160 - 180)
     clock.now += 40
     callback.on_evaluate(None, _State(), _Control())  # the validation took 40 s
     clock.now += 4
@@ -115,3 +115,21 @@ def test_the_serving_export_is_estimated_from_earlier_exports_of_the_same_base(t
         (root / key / SERVING_INFO).write_text(json.dumps({"base_path": str(path), "seconds": seconds}))
     assert export_estimate_s(base, "onnx", "cpu", root) == 20.0
     assert export_estimate_s(base, "torch", "cpu", root) == 0.0
+
+
+def test_training_stops_before_a_step_that_would_not_end_in_time():
+    from dataset_tools.progress import Progress
+    from trainer.callbacks import StopCallback, StopRequest
+
+    clock = FakeClock()
+    budget = TimeBudget(1.0, clock=clock)  # 60 s, no tail
+    budget.start()
+    stop = StopRequest()
+    callback = StopCallback(stop, Progress(), budget)
+    steps = 0
+    while stop.reason is None:
+        callback.on_step_begin(None, _State(), _Control())
+        clock.now += 10.0  # every step takes 10 s
+        callback.on_step_end(None, _State(), _Control())
+        steps += 1
+    assert steps == 6 and stop.reason == "time"  # six steps fill the 60 s; a seventh would end past them

@@ -63,6 +63,9 @@ def test_time_budget_stops_and_still_saves(tiny_config):
     assert metrics["stopped_by"] == "time"
     assert metrics["steps"] < metrics["max_steps"]
     assert metrics["best_validation_loss"] is not None  # validated at the stop
+    history = read_metadata(info.path)["loss_history"]
+    validated = [e["step"] for e in history if "eval_loss" in e]
+    assert validated == [metrics["steps"]]  # once: the epoch it cut short does not validate again
 
 
 def test_failed_save_keeps_previous_adapter(tiny_config, monkeypatch):
