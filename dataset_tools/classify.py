@@ -19,7 +19,7 @@ from typing import Callable
 
 from .extract import ClassDecl, FileDecls, FuncDecl
 from .instructions import doc_to_instruction, synthesize
-from .widgets import STATE_BASES, WIDGET_BASES
+from .dart.vocabulary import STATE_BASES, WIDGET_BASES
 
 MAX_CHAIN = 32
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from .dart import parse
-from .widgets import STATE_BASES, is_widget_type
+from .dart.vocabulary import STATE_BASES, is_widget_type
 
 COMMENT_TYPES = ("comment", "documentation_comment")
 SIGNATURE_TYPES = ("function_signature", "getter_signature")

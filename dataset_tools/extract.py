@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from .dart import parse
-from .widgets import WIDGET_RETURN_TYPES
+from .dart.vocabulary import WIDGET_RETURN_TYPES
 
 WIDGET_TYPES = frozenset(t.encode() for t in WIDGET_RETURN_TYPES)  # as bytes: tested before nodes are built
 BODY_TYPES = frozenset({"class_body", "extension_body"})

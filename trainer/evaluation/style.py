@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 from tree_sitter import Node
 
 from dataset_tools.dart import parse
-from dataset_tools.widgets import STATE_LIKE_BASES
+from dataset_tools.dart.vocabulary import STATE_LIKE_BASES
 
 from .metrics import code_without_strings_and_comments
 

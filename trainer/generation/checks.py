@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from dataset_tools.dart import parse_within
-from dataset_tools.widgets import STATE_BASES, STATEFUL_BASES, WIDGET_RETURN_TYPES, is_widget_type
+from dataset_tools.dart.vocabulary import STATE_BASES, STATEFUL_BASES, WIDGET_RETURN_TYPES, is_widget_type
 
 PARSE_LIMIT_S = 0.5  # a candidate tree-sitter cannot parse in this time fails every check
 CHECKS = ("parses", "declaresWidget", "requestedName", "fieldsForParams", "createsState", "noSelfConstruction",

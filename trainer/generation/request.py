@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from dataset_tools.instructions import parse_synthesized
-from dataset_tools.widgets import WIDGET_BASES
+from dataset_tools.dart.vocabulary import WIDGET_BASES
 
 # "a widget named TrailCard", "called `_Header`", "the widget TrailCard": the name a request asks for.
 _NAMED = re.compile(r"\b(?:named|called|the widget|class)\s+`?(_?[A-Z][A-Za-z0-9_]*)`?")

@@ -29,7 +29,7 @@ import copy
 import re
 from typing import Callable
 
-from dataset_tools.widgets import STATEFUL_BASES
+from dataset_tools.dart.vocabulary import STATEFUL_BASES
 
 _STATEFUL_RE = re.compile(r"\bclass\s+\w+.*\bextends\s+(%s)\b" % "|".join(sorted(STATEFUL_BASES)), re.S)
 _OPEN = {"(": ")", "[": "]", "{": "}"}

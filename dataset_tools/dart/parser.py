@@ -1,4 +1,4 @@
-"""The tree-sitter-dart parser, shared by harvest, evaluation and the language server."""
+"""The tree-sitter-dart parser, shared by harvest, generation, evaluation and the language server."""
 
 from __future__ import annotations
 
