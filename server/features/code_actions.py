@@ -20,6 +20,7 @@ from lsprotocol import types
 from pygls.workspace import TextDocument
 
 from dataset_tools.dart import parse
+from dataset_tools.dart.names import identifier_words
 
 from ..app import FlutterTuneServer
 from dataset_tools.dart_context import DartContext, analyze, comment_text
@@ -118,7 +119,7 @@ def doc_comment_line(output: str, name: str, indent: str) -> str:
             text = line
         break
     if not text:
-        words = re.sub(r"(?<!^)(?=[A-Z])", " ", name.lstrip("_")).lower()
+        words = " ".join(identifier_words(name)).lower()
         text = f"The {words} widget."
     if len(text) > DOC_MAX_CHARS:
         text = text[: DOC_MAX_CHARS - 3].rstrip() + "..."
