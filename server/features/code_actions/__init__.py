@@ -22,14 +22,14 @@ from pygls.workspace import TextDocument
 from dataset_tools.dart import parse
 from dataset_tools.dart.names import identifier_words
 
-from ..app import FlutterTuneServer
-from dataset_tools.dart_context import DartContext, analyze, comment_text
-from ..runtime.arguments import Position
-from ..runtime.converter import converter
-from ..runtime.editor_generation import generate_for_editor
-from ..runtime.edits import indent_code, is_dart, replace, workspace_edit
-from ..runtime.engine import GenerationRequest
-from ..runtime.errors import RequestFailed, invalid_params
+from ...app import FlutterTuneServer
+from ...runtime.arguments import Position
+from ...runtime.converter import converter
+from ...runtime.editor_generation import generate_for_editor
+from ...runtime.edits import indent_code, is_dart, replace, workspace_edit
+from ...runtime.engine import GenerationRequest
+from ...runtime.errors import RequestFailed, invalid_params
+from .dart_context import DartContext, analyze, comment_text
 
 GENERATE_FROM_COMMENT = "generateFromComment"
 REWRITE = "rewrite"
