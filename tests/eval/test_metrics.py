@@ -42,8 +42,9 @@ def test_widget_vocabulary():
     assert metrics.widget_vocabulary(code) == {"Center", "Text"}
     assert metrics.widget_vocabulary("final x = ValueListenableBuilder<int>(builder: f);") == {"ValueListenableBuilder"}
     assert "Counter" not in metrics.widget_vocabulary(STATEFUL)
-    assert metrics.widget_vocabulary("Widget f() => ListView.builder(itemBuilder: (c, i) => Text(Trail.fromJson(j).name), "
-                                     "padding: EdgeInsets.all(8));") == {"ListView", "Text"}
+    lookups_and_values = ("Widget f() => ListView.builder(itemBuilder: (c, i) => Text(Trail.fromJson(j).name), "
+                          "padding: EdgeInsets.all(8));")
+    assert metrics.widget_vocabulary(lookups_and_values) == {"ListView", "Text"}
 
 
 def test_widget_overlap_f1():

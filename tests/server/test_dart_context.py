@@ -1,4 +1,4 @@
-"""Where the cursor is, as the code actions see it (server.features.code_actions.dart_context.analyze, no server process)."""
+"""Where the cursor is, as the code actions see it (``code_actions.dart_context.analyze``, no server process)."""
 
 from server.features.code_actions.dart_context import analyze
 

@@ -64,7 +64,7 @@ def code_without_strings_and_comments(code: str) -> str:
 
 
 def widget_vocabulary(code: str) -> set[str]:
-    """The widgets constructed in ``code`` (``Text``, ``Padding``; see ``is_widget_call``), minus classes it declares."""
+    """The widgets constructed in ``code`` (``Text``, ``Padding``: ``is_widget_call``), minus classes it declares."""
     bare = code_without_strings_and_comments(code or "")
     declared = set(_DECLARED.findall(bare))
     names = set()

@@ -30,7 +30,8 @@ def metric_table(results: dict) -> tuple[list[str], list[list[str]]]:
         best = (max(known) if spec.higher_is_better else min(known)) if len(set(known)) > 1 else None
         cells = [("**%s**" % spec.formatted(v)) if best is not None and v == best else spec.formatted(v)
                  for v in values]
-        rows.append([f"{spec.label} {spec.arrow}"] + cells + [spec.formatted(results.get("reference", {}).get(name))])
+        reference = spec.formatted(results.get("reference", {}).get(name))
+        rows.append([f"{spec.label} {spec.arrow}"] + cells + [reference])
     rows.append(["Backend"] + [str((s.get("info") or {}).get("backend", "")) for s in systems] + [""])
     rows.append(["Stop reasons"] + [", ".join(f"{k} {v}" for k, v in sorted(s["metrics"].get("stop_reasons", {}).items()))
                                     for s in systems] + [""])
