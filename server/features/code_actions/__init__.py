@@ -209,7 +209,8 @@ async def code_action_resolve(ls: FlutterTuneServer, action: types.CodeAction) -
                                 max_new_tokens=48 if kind == DOC_COMMENT else None,
                                 candidates=1 if kind == DOC_COMMENT else None,
                                 expected_name=_expected_name(kind, ctx))
-    result = await generate_for_editor(ls, request, "codeAction", f"Flutter Tune: {TITLES[kind].lower()}")
+    result = await generate_for_editor(ls, ls.jobs, ls.engine, request, "codeAction",
+                                       f"Flutter Tune: {TITLES[kind].lower()}")
     if result is None:
         raise RequestFailed(f"'{TITLES[kind]}' was cancelled.")
     if kind != DOC_COMMENT and not result.code.strip():
