@@ -1,4 +1,5 @@
-"""The widget base classes of Flutter, Riverpod and flutter_hooks: the one list every layer uses.
+"""What Flutter's widgets are, for every layer: the base classes of Flutter, Riverpod and flutter_hooks,
+and which calls build a widget.
 
 ``WIDGET_BASES`` maps a base class to the sample kind of a class extending it directly;
 ``STATE_BASES`` are the State classes whose subclass belongs to a widget (``State<X>``);
