@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from .dart import parse
-from .dart.vocabulary import WIDGET_RETURN_TYPES
+from .dart.vocabulary import WIDGET_RETURN_TYPES, is_widget_call
 
 WIDGET_TYPES = frozenset(t.encode() for t in WIDGET_RETURN_TYPES)  # as bytes: tested before nodes are built
 BODY_TYPES = frozenset({"class_body", "extension_body"})
@@ -35,28 +35,7 @@ _NO_NAMES = frozenset({b"()", b"(BuildContext context)", b"(BuildContext ctx)"})
 # capital: capitals inside a name never start a call) or one character; only group 1 is kept.
 # Twice as fast as a plain alternation.
 _CALLS = re.compile(r"""[^'"/A-Z]*(?:'[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|//[^\n]*"""
-                    r"""|/\*.*?\*/|(?<!\w)([A-Z]\w*)(?:\.[a-z]\w*)?(?:<[\w<>?, ]*>)?\(|[A-Z]\w*|.)""", re.S)
-
-# Value classes and helpers called like constructors that are not widgets worth naming.
-NOT_WIDGETS = frozenset("""
-EdgeInsets EdgeInsetsDirectional TextStyle BorderRadius BorderRadiusDirectional Radius BoxDecoration
-ShapeDecoration Border BorderSide RoundedRectangleBorder CircleBorder StadiumBorder
-BeveledRectangleBorder ContinuousRectangleBorder OutlineInputBorder UnderlineInputBorder Color Colors
-Duration Offset Size Key ValueKey ObjectKey GlobalKey UniqueKey PageStorageKey Icons Theme ThemeData
-MediaQuery Navigator MaterialPageRoute CupertinoPageRoute PageRouteBuilder Uri DateTime List Map Set
-String int double num bool Object TextEditingController ScrollController AnimationController
-TabController PageController FocusNode Tween ColorTween CurvedAnimation BoxConstraints
-LinearGradient RadialGradient SweepGradient BoxShadow Shadow Alignment AlignmentDirectional
-FractionalOffset TextSpan WidgetSpan ButtonStyle InputDecoration NetworkImage AssetImage FileImage
-MemoryImage ImageProvider DecorationImage Matrix4 Rect RRect FontWeight Curves ScaffoldMessenger
-Future Stream StreamController Completer Timer Exception StateError ArgumentError Error
-UnimplementedError FlutterError Scaffold.of DefaultTextStyle.of Localizations IconThemeData
-TextTheme ColorScheme AppBarTheme SystemChrome HapticFeedback Clipboard ClipboardData
-SliverGridDelegateWithFixedCrossAxisCount SliverGridDelegateWithMaxCrossAxisExtent
-SliverChildBuilderDelegate SliverChildListDelegate Provider StateProvider StateNotifierProvider
-FutureProvider StreamProvider ChangeNotifierProvider NotifierProvider AsyncValue Ref WidgetRef
-GoRouter GoRoute RegExp Random StringBuffer Iterable
-""".split())
+                    r"""|/\*.*?\*/|(?<!\w)([A-Z]\w*)(?:\.([a-z]\w*))?(?:<[\w<>?, ]*>)?\(|[A-Z]\w*|.)""", re.S)
 
 
 @dataclass(slots=True)
@@ -340,9 +319,9 @@ def _param_names(plist: Node, data: bytes) -> list[str]:
 
 
 def composed_widgets(code: str) -> list[str]:
-    """Distinct capitalised constructor calls in ``code`` (value classes left out), in order."""
+    """Distinct capitalised constructor calls in ``code`` that build widgets (``is_widget_call``), in order."""
     seen: dict[str, None] = {}
-    for name in _CALLS.findall(code):
-        if name and name not in NOT_WIDGETS:
+    for name, constructor in _CALLS.findall(code):
+        if name and is_widget_call(name, constructor or None):
             seen[name] = None
     return list(seen)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .dart.names import identifier_words
+
 KIND_PHRASES = {
     "stateless": "stateless widget",
     "stateful": "stateful widget",
@@ -24,14 +26,13 @@ KIND_PHRASES = {
 }
 MAX_WIDGETS = 5
 
-_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\))?")
 _SPACE = re.compile(r"\s+")
 
 
 def name_words(name: str) -> str:
     """`_PeakCard` → "peak card", `HTTPBanner` → "http banner", `build_row2` → "build row 2"."""
-    return " ".join(w.lower() for w in _CAMEL.findall(name.lstrip("_")))
+    return " ".join(word.lower() for word in identifier_words(name))
 
 
 def doc_to_instruction(doc: str) -> str:

@@ -2,6 +2,8 @@
 
 Each feature is a module of ``server.features`` whose handlers are plain functions; its
 ``register(server)`` hands them to pygls; ``server.features.build_server()`` lists the features.
+The server wires the runtime objects together: each gets the server as its ``runtime.client.Client``
+(messages, notifications, progress, request cancel hooks) and the sibling objects it works with.
 Work happens in background threads; anything sent to the client from a thread goes through
 ``call_soon`` so that messages are written by the event loop thread only.
 """
@@ -12,6 +14,8 @@ import asyncio
 import logging
 import sys
 import threading
+from concurrent.futures import Future
+from typing import Callable
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -43,10 +47,15 @@ class FlutterTuneServer(LanguageServer):
         self.startup_warnings: list[str] = []  # settings problems found in initialize, shown once initialized
         self.loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
-        self.status = StatusReporter(self)
-        self.models = ModelHost(self)
-        self.engine = GenerationEngine(self)
         self.jobs = JobRegistry()
+        self.status = StatusReporter(self, self.jobs, self.current_settings)
+        self.models = ModelHost(self, self.jobs, self.current_settings, self.status)
+        self.status.models = self.models  # the status names the served model; the host reports its loads to it
+        self.engine = GenerationEngine(self, self.current_settings, self.models, self.status)
+
+    def current_settings(self) -> ServerSettings:
+        """The settings now (a new object replaces them on every change)."""
+        return self.settings
 
     # --- talking to the client from any thread -------------------------------------------
     def bind_loop(self) -> None:
@@ -77,6 +86,15 @@ class FlutterTuneServer(LanguageServer):
 
     def notify_client(self, method: str, params) -> None:
         self.call_soon(self.protocol.notify, method, params)
+
+    def request_client(self, method: str, params) -> Future:
+        return self.protocol.send_request(method, params)
+
+    def on_cancel_request(self, cancel: Callable[[], None]) -> Callable[[], None]:
+        """Run ``cancel`` on ``$/cancelRequest`` of the request being handled now; returns its removal."""
+        msg_id = self.protocol.msg_id
+        self.protocol.on_cancel(msg_id, cancel)
+        return lambda: self.protocol.forget_cancel(msg_id)
 
     @property
     def supports_progress(self) -> bool:

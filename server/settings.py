@@ -57,10 +57,6 @@ class ServerSettings:
     auto_switch: bool = setting(True, key="autoSwitch")
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
 
-    def model_key(self) -> tuple:
-        """The settings that decide which model is loaded (a change means a reload)."""
-        return (self.base_model, self.adapter, self.quantization, self.device, self.adapters_dir, self.backend)
-
     def dataset_folder(self) -> Path:
         """``datasetDir``, else where harvest writes by default."""
         from dataset_tools.paths import default_dataset_dir

@@ -1,5 +1,5 @@
-"""Dart facts in one place, for every layer: the tree-sitter parser (``parser``) and what Flutter's
-widget classes are (``vocabulary``)."""
+"""Dart facts in one place, for every layer: the tree-sitter parser (``parser``), what Flutter's
+widget classes are (``vocabulary``) and the words of an identifier (``names``)."""
 
 from .parser import LANGUAGE, parse, parse_within, parser
 

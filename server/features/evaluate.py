@@ -73,7 +73,7 @@ async def evaluate(ls: FlutterTuneServer, *args) -> dict:
                                    progress=progress, loader=load, backend=s.backend,
                                    examples_fn=examples_fn_for(s.retrieval, data))
 
-    outcome = await run_in_background(ls, "evaluate", "Flutter Tune: evaluating", work)
+    outcome = await run_in_background(ls, ls.jobs, "evaluate", "Flutter Tune: evaluating", work)
     if outcome.cancelled:
         return {"cancelled": True, "message": outcome.message}
     results, paths = outcome.value

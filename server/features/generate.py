@@ -101,7 +101,7 @@ async def generate(ls: FlutterTuneServer, *args) -> dict:
         raise RequestFailed(f"{GENERATE}: {uri} is not a Dart file; open a .dart file to insert a widget.")
     request = GenerationRequest(instruction=options.instruction, input=options.input, context_code=source[-4000:],
                                 max_new_tokens=options.max_new_tokens, candidates=options.candidates)
-    result = await generate_for_editor(ls, request, "generate", "Flutter Tune: generating widget")
+    result = await generate_for_editor(ls, ls.jobs, ls.engine, request, "generate", "Flutter Tune: generating widget")
     if result is None:
         return dict(CANCELLED)
     no_adapter = ls.models.active_adapter_path() is None

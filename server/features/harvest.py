@@ -47,7 +47,7 @@ async def harvest(ls: FlutterTuneServer, *args) -> dict:
         raise RequestFailed(f"{HARVEST}: no workspace folder is open and no 'roots' were given. "
                             "Open a Flutter project folder first.")
     out = Path(options.out or ls.settings.dataset_folder()).expanduser()
-    outcome = await run_in_background(ls, "harvest", "Flutter Tune: harvesting widgets",
+    outcome = await run_in_background(ls, ls.jobs, "harvest", "Flutter Tune: harvesting widgets",
                                       lambda p: harvest_to_dataset(roots, out, progress=p))
     if outcome.cancelled:
         ls.show("Harvest cancelled; the dataset was not changed.")

@@ -17,11 +17,9 @@ def apply_settings(ls: FlutterTuneServer, values, source: str) -> list[str]:
     old = ls.settings
     new, warnings = merge_settings(old, values, source=source)
     ls.settings = new
-    ls.models.settings_changed(old, new)
     for warning in warnings:
         ls.warn(warning)
-    if new.model_key() != old.model_key() and (ls.models.is_loaded() or ls.status.loading):
-        ls.models.request()  # reload in the background; requests wait for it
+    ls.models.settings_changed(old, new)  # reloads a loaded model when the settings choose another one
     ls.status.refresh_resumable()
     return warnings
 

@@ -7,25 +7,24 @@ and generation stops before the next token (``job_runner.run_job``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .engine import GenerationRequest
+from .client import Client
+from .engine import GenerationEngine, GenerationRequest
 from .job_runner import run_job
+from .jobs import JobRegistry
 from .progress_bridge import WorkDone
-
-if TYPE_CHECKING:
-    from ..app import FlutterTuneServer
 
 
 def summary(result) -> str:
     return f"{result.new_tokens} tokens in {result.seconds:.1f}s ({result.stop_reason})"
 
 
-async def generate_for_editor(ls: FlutterTuneServer, request: GenerationRequest, feature: str, title: str):
-    """The GenerationResult, or None when cancelled. Failures raise RequestFailed (an LSP error).
-    ``feature`` ("generate", "codeAction") names the progress for the client."""
-    work = WorkDone(ls, feature, title, cancel_event=request.cancel)
-    limit = request.max_new_tokens or ls.settings.max_new_tokens
+async def generate_for_editor(client: Client, jobs: JobRegistry, engine: GenerationEngine,
+                              request: GenerationRequest, feature: str, title: str):
+    """The GenerationResult of ``request`` run by ``engine`` as a job of ``jobs``, or None when cancelled.
+    Failures raise RequestFailed (an LSP error). ``feature`` ("generate", "codeAction") names the progress
+    for the client."""
+    work = WorkDone(client, jobs, feature, title, cancel_event=request.cancel)
+    limit = engine.token_limit(request)
     produced = 0
 
     def on_token(token_id: int, text: str) -> None:
@@ -35,10 +34,8 @@ async def generate_for_editor(ls: FlutterTuneServer, request: GenerationRequest,
 
     request.on_token = on_token
     request.on_start = lambda: work.report("writing", 0, force=True)
-    waiting = "waiting for the model" if not ls.models.is_loaded() else (
-        "queued" if ls.status.generating or ls.engine.pending() else "")
-    outcome = await run_job(ls, "generate", work, lambda: ls.engine.submit(request), begin_message=waiting,
-                            summary=summary)
+    outcome = await run_job(client, jobs, "generate", work, lambda: engine.submit(request),
+                            begin_message=engine.waiting_for(), summary=summary)
     if outcome.cancelled or outcome.value.stop_reason == "cancelled":
         return None
     return outcome.value

@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING, Callable
 
 from dataset_tools.errors import FlutterTuneError
 
+from .client import Messenger
 from .jobs import JobCancelled, start_thread
 from .memory import release_free_memory
+from .model_host import ModelHost
+from .status import StatusReporter
 
 if TYPE_CHECKING:
-    from ..app import FlutterTuneServer
+    from ..settings import ServerSettings
 
 logger = logging.getLogger(__name__)
 WAIT_POLL_S = 0.1
@@ -58,8 +61,15 @@ def generation_settings(settings, max_new_tokens: int | None = None, candidates:
 
 
 class GenerationEngine:
-    def __init__(self, server: "FlutterTuneServer") -> None:
-        self.server = server
+    """Runs the queued requests with the model of ``models``, showing them in ``status``; ``settings``
+    returns the current settings; retrieval problems are warned about through ``client``."""
+
+    def __init__(self, client: Messenger, settings: Callable[[], ServerSettings], models: ModelHost,
+                 status: StatusReporter) -> None:
+        self.client = client
+        self.settings = settings
+        self.models = models
+        self.status = status
         self._queue: queue.Queue[GenerationRequest | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -74,6 +84,16 @@ class GenerationEngine:
 
     def pending(self) -> int:
         return self._queue.qsize()
+
+    def token_limit(self, request: GenerationRequest) -> int:
+        """The most new tokens ``request`` may write: its own limit, else the setting."""
+        return request.max_new_tokens or self.settings().max_new_tokens
+
+    def waiting_for(self) -> str:
+        """What a request submitted now waits for first: "waiting for the model", "queued" or ""."""
+        if not self.models.is_loaded():
+            return "waiting for the model"
+        return "queued" if self.status.generating or self.pending() else ""
 
     def stop(self) -> None:
         """End the worker once the requests queued before this are done (cancel them first to end it soon)."""
@@ -92,7 +112,7 @@ class GenerationEngine:
                     request.future.set_exception(exc)
 
     def _wait_for_model(self, request: GenerationRequest):
-        fut = self.server.models.request()
+        fut = self.models.request()
         while True:
             if request.cancel.is_set():
                 raise GenerationCancelled("cancelled while the model was loading")
@@ -109,13 +129,13 @@ class GenerationEngine:
         loaded = self._wait_for_model(request)
         if request.cancel.is_set():
             raise GenerationCancelled("cancelled before it started")
-        status = self.server.status
+        status = self.status
         status.update(generating=1, message="Generating")
         try:
             if request.on_start is not None:
                 request.on_start()
             examples = self._examples(loaded.tokenizer, request)
-            settings = generation_settings(self.server.settings, request.max_new_tokens, request.candidates)
+            settings = generation_settings(self.settings(), request.max_new_tokens, request.candidates)
             return generate_code(loaded.model, loaded.tokenizer, request.instruction, input=request.input,
                                  examples=examples, settings=settings, cancel=request.cancel,
                                  on_token=request.on_token, expected_name=request.expected_name)
@@ -126,12 +146,13 @@ class GenerationEngine:
     # --- retrieval ---------------------------------------------------------------------------
     def _examples(self, tokenizer, request: GenerationRequest) -> list:
         """The user's nearest widgets (trainer.retrieval caches the index per dataset folder)."""
-        options = self.server.settings.retrieval
+        settings = self.settings()
+        options = settings.retrieval
         if not options.enabled or options.k <= 0:
             return []
         from trainer.retrieval import examples as retrieval
 
-        folder = self.server.settings.dataset_folder()
+        folder = settings.dataset_folder()
         try:
             examples = retrieval.examples_for(options, folder, tokenizer, request.instruction,
                                               context_code=request.context_code, input=request.input)
@@ -146,5 +167,5 @@ class GenerationEngine:
     def _warn_retrieval(self, message: str) -> None:
         if message != self._retrieval_warned:
             self._retrieval_warned = message
-            self.server.warn(f"Retrieval of your own widgets is off for now: {message}")
+            self.client.warn(f"Retrieval of your own widgets is off for now: {message}")
 

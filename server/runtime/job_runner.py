@@ -19,18 +19,16 @@ import asyncio
 import logging
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import Progress, ProgressEvent
 
+from .client import Client
 from .errors import RequestFailed
-from .jobs import JobCancelled, run_in_thread
+from .jobs import JobCancelled, JobRegistry, run_in_thread
 from .model_host import is_out_of_memory
 from .progress_bridge import WorkDone
-
-if TYPE_CHECKING:
-    from ..app import FlutterTuneServer
 
 logger = logging.getLogger(__name__)
 
@@ -56,26 +54,26 @@ def failure(title: str, exc: Exception) -> RequestFailed:
     return RequestFailed(f"{title} failed: {type(exc).__name__}: {exc}")
 
 
-async def run_job(ls: FlutterTuneServer, kind: str, work: WorkDone, start: Callable[[], Future], *,
+async def run_job(client: Client, jobs: JobRegistry, kind: str, work: WorkDone, start: Callable[[], Future], *,
                   exclusive: bool = False, begin_message: str = "",
                   summary: Callable[[Any], str] | None = None,
                   on_stopped: Callable[[], None] | None = None) -> JobOutcome:
-    """Run the work ``start()`` launches as job ``kind``, with ``work`` as its progress and cancel.
+    """Run the work ``start()`` launches as job ``kind`` of ``jobs``, with ``work`` as its progress and cancel;
+    ``client``'s cancel of the request being handled reaches it too.
 
     ``exclusive``: refuse while a job of this kind runs. ``summary(value)``: the progress's closing
     message when the work is done. ``on_stopped`` runs once the work has really stopped, however it ended.
     """
-    running = ls.jobs.running(kind) if exclusive else []
+    running = jobs.running(kind) if exclusive else []
     if running:
         raise RequestFailed(f"A {kind} job ({running[0].id}) is already running. Wait for it or cancel it "
                             "with flutterTune.cancel.")
-    job = ls.jobs.start(kind, work.cancel, work.title)
-    msg_id = ls.protocol.msg_id
-    ls.protocol.on_cancel(msg_id, work.cancel)
+    job = jobs.start(kind, work.cancel, work.title)
+    forget_cancel = client.on_cancel_request(work.cancel)
 
     def release(ending: str) -> None:
-        ls.protocol.forget_cancel(msg_id)
-        ls.jobs.finish(job)
+        forget_cancel()
+        jobs.finish(job)
         work.end(ending)
         if on_stopped is not None:
             on_stopped()
@@ -92,7 +90,7 @@ async def run_job(ls: FlutterTuneServer, kind: str, work: WorkDone, start: Calla
         ending = "cancelled"
         deferred = not future.done()
         if deferred:
-            future.add_done_callback(lambda _: ls.call_soon(release, ending))
+            future.add_done_callback(lambda _: client.call_soon(release, ending))
         raise
     except (FlutterTuneError, JobCancelled) as exc:
         if not work.is_cancelled:
@@ -106,12 +104,13 @@ async def run_job(ls: FlutterTuneServer, kind: str, work: WorkDone, start: Calla
             release(ending)
 
 
-async def run_in_background(ls: FlutterTuneServer, kind: str, title: str, fn: Callable[[Progress], Any], *,
+async def run_in_background(client: Client, jobs: JobRegistry, kind: str, title: str,
+                            fn: Callable[[Progress], Any], *,
                             describe: Callable[[ProgressEvent], str] | None = None,
                             on_event: Callable[[ProgressEvent], None] | None = None,
                             on_stopped: Callable[[], None] | None = None) -> JobOutcome:
     """Run ``fn(progress)`` in its own thread as job ``kind`` (one at a time), forwarding its progress
     events to the client; ``describe`` words a step, ``on_event`` sees every event."""
-    work = WorkDone(ls, kind, title, describe=describe, on_event=on_event)
-    return await run_job(ls, kind, work, lambda: run_in_thread(kind, fn, work.progress), exclusive=True,
+    work = WorkDone(client, jobs, kind, title, describe=describe, on_event=on_event)
+    return await run_job(client, jobs, kind, work, lambda: run_in_thread(kind, fn, work.progress), exclusive=True,
                          on_stopped=on_stopped)

@@ -1,6 +1,7 @@
 """The one model the server generates with: loaded lazily, in a background thread, swapped on change.
 
-``request()`` returns a Future of the ``LoadedModel`` matching the current settings, starting a
+``model_key`` is what decides which model is served (the settings that choose it, with the adapter
+choice); ``request()`` returns a Future of the ``LoadedModel`` of the current key, starting a
 load when needed (with work-done progress and ``loading`` status). Requests that arrive during
 a load wait on the same future. A missing adapter, or one trained on another base, falls back
 to the base model with a warning; out-of-memory and other load failures become a shown error
@@ -14,18 +15,37 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from dataset_tools.errors import FlutterTuneError
 
-from .jobs import start_thread
+from .client import Client
+from .jobs import JobRegistry, start_thread
 from .progress_bridge import WorkDone
+from .status import StatusReporter
 
 if TYPE_CHECKING:
-    from ..app import FlutterTuneServer
+    from ..settings import ServerSettings
 
 logger = logging.getLogger(__name__)
 UNSET = object()
+
+
+class ModelKey(NamedTuple):
+    """What decides the served model: a different key means another load."""
+
+    base: str
+    adapter: str | None  # None (the base alone), "active", "latest" or a folder
+    quantization: str
+    device: str
+    adapters_folder: str
+    backend: str
+
+
+def model_key(settings: ServerSettings, adapter: str | None) -> ModelKey:
+    """The key of the model ``settings`` choose with ``adapter`` (the setting, or the host's choice)."""
+    return ModelKey(settings.base_model, adapter, settings.quantization, settings.device,
+                    str(settings.adapters_folder()), settings.backend)
 
 
 @dataclass
@@ -36,7 +56,7 @@ class LoadedModel:
     model: Any
     tokenizer: Any
     info: dict
-    key: tuple
+    key: ModelKey
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -61,13 +81,20 @@ def is_out_of_memory(exc: BaseException) -> bool:
 
 
 class ModelHost:
-    def __init__(self, server: "FlutterTuneServer") -> None:
-        self.server = server
+    """Loads and serves the model; ``settings`` returns the current settings, ``status`` shows the loads,
+    ``client`` gets the warnings and the load's progress, ``jobs`` holds the progress's cancel."""
+
+    def __init__(self, client: Client, jobs: JobRegistry, settings: Callable[[], ServerSettings],
+                 status: StatusReporter) -> None:
+        self.client = client
+        self.jobs = jobs
+        self.settings = settings
+        self.status = status
         self._lock = threading.Lock()
         self._load_lock = threading.Lock()
         self.loaded: LoadedModel | None = None
         self._future: Future | None = None
-        self._future_key: tuple | None = None
+        self._future_key: ModelKey | None = None
         self.adapter_override: Any = UNSET  # set by useAdapter / auto-switch; None means base only
         self._missing_said: str | None = None  # the last "active adapter is gone" warning shown
 
@@ -75,11 +102,11 @@ class ModelHost:
     def adapter_choice(self) -> str | None:
         if self.adapter_override is not UNSET:
             return self.adapter_override
-        return self.server.settings.adapter
+        return self.settings().adapter
 
-    def wanted_key(self) -> tuple:
-        s = self.server.settings
-        return (s.base_model, self._resolved_choice(), s.quantization, s.device, str(s.adapters_folder()), s.backend)
+    def wanted_key(self) -> ModelKey:
+        """The key of the model to serve now: the settings with this host's adapter choice, resolved."""
+        return model_key(self.settings(), self._resolved_choice())
 
     def _resolved_choice(self) -> str | None:
         """"active"/"latest" as the folder they name now (so a changed ACTIVE file means a reload)."""
@@ -88,7 +115,7 @@ class ModelHost:
             return choice
         from trainer.adapters import missing_active_message, resolve_adapter
 
-        folder = self.server.settings.adapters_folder()
+        folder = self.settings().adapters_folder()
         try:
             path = resolve_adapter(folder, choice)
             missing = missing_active_message(folder) if choice == "active" else None
@@ -96,7 +123,7 @@ class ModelHost:
             return choice
         if missing and missing != self._missing_said:  # the fallback is told once
             self._missing_said = missing
-            self.server.warn(missing)
+            self.client.warn(missing)
         return str(path) if path is not None else None
 
     def use_adapter(self, choice: str | None) -> Future:
@@ -105,7 +132,7 @@ class ModelHost:
         "latest" are followed as they are; a folder elsewhere is used for this session only."""
         from trainer.adapters import set_active
 
-        root = self.server.settings.adapters_folder()
+        root = self.settings().adapters_folder()
         if choice is None or (choice not in ("active", "latest") and _inside(Path(choice), root)):
             set_active(root, None if choice is None else Path(choice))
             choice = "active"
@@ -117,12 +144,15 @@ class ModelHost:
         self.adapter_override = "active"
         if self.loaded is not None or self._future is not None:
             self.request()
-        self.server.status.update()
+        self.status.update()
 
-    def settings_changed(self, old, new) -> None:
-        """A new configured adapter replaces any adapter picked with useAdapter."""
+    def settings_changed(self, old: ServerSettings, new: ServerSettings) -> None:
+        """A new configured adapter replaces any adapter picked with useAdapter; when the settings now
+        choose another model, a loaded (or loading) one is reloaded in the background (requests wait)."""
         if old.adapter != new.adapter:
             self.adapter_override = UNSET
+        if model_key(new, new.adapter) != model_key(old, old.adapter) and (self.is_loaded() or self.status.loading):
+            self.request()
 
     # --- state for the status bar ----------------------------------------------------------
     def is_loaded(self) -> bool:
@@ -132,9 +162,9 @@ class ModelHost:
         loaded = self.loaded
         if loaded is not None:
             adapter = loaded.info.get("adapter")
-            return str(loaded.key[0]), (Path(adapter).name if adapter else None)
+            return str(loaded.key.base), (Path(adapter).name if adapter else None)
         adapter = self.current_adapter()
-        return self.server.settings.base_model, (adapter.name if adapter is not None else None)
+        return self.settings().base_model, (adapter.name if adapter is not None else None)
 
     def active_adapter_path(self) -> Path | None:
         loaded = self.loaded
@@ -151,7 +181,7 @@ class ModelHost:
         from trainer.adapters import resolve_adapter
 
         try:
-            path = resolve_adapter(self.server.settings.adapters_folder(), choice)
+            path = resolve_adapter(self.settings().adapters_folder(), choice)
         except FlutterTuneError:
             return None
         return Path(path) if path else None
@@ -178,19 +208,19 @@ class ModelHost:
         try:
             path = resolve_adapter(folder, choice)
         except FlutterTuneError as exc:
-            self.server.warn(f"{exc} Using the base model without an adapter.")
+            self.client.warn(f"{exc} Using the base model without an adapter.")
             return None
         if path is None:
             if choice not in ("active", "latest"):
-                self.server.warn(f"Adapter '{choice}' was not found. Using the base model without an adapter.")
+                self.client.warn(f"Adapter '{choice}' was not found. Using the base model without an adapter.")
             return None
         return Path(path)
 
-    def _load(self, key: tuple, fut: Future) -> None:
-        base, choice, quantization, device, folder, backend = key
-        status = self.server.status
+    def _load(self, key: ModelKey, fut: Future) -> None:
+        base, quantization, device, backend = key.base, key.quantization, key.device, key.backend
+        status = self.status
         status.update(loading=True, loading_percent=None, error=None, message=f"Loading {base}")
-        work = WorkDone(self.server, "load", "Flutter Tune: loading model", cancellable=False,
+        work = WorkDone(self.client, self.jobs, "load", "Flutter Tune: loading model", cancellable=False,
                         on_event=lambda e: e.percent is not None and status.update(loading_percent=e.percent))
         work.begin(f"{base}")
         try:
@@ -205,7 +235,7 @@ class ModelHost:
             message = self._describe_failure(exc, base, quantization, device)
             logger.error("model load failed: %s", message, exc_info=not isinstance(exc, FlutterTuneError))
             status.update(loading=False, error=message)
-            self.server.error(message)  # shown before the waiting requests fail
+            self.client.error(message)  # shown before the waiting requests fail
             fut.set_exception(FlutterTuneError(message))
         else:
             self.loaded = loaded
@@ -216,22 +246,21 @@ class ModelHost:
         finally:
             work.end()
 
-    def _load_locked(self, key: tuple, work: WorkDone) -> LoadedModel:
+    def _load_locked(self, key: ModelKey, work: WorkDone) -> LoadedModel:
         from trainer.generation.serving import load_serving
 
-        base, choice, quantization, device, folder, backend = key
-        adapter = self._resolve_adapter(choice, Path(folder))
+        adapter = self._resolve_adapter(key.adapter, Path(key.adapters_folder))
 
         def load(adapter_: Path | None) -> LoadedModel:
-            serving = load_serving(base, adapter_, backend=backend, quantization=quantization, device=device,
-                                   progress=work.progress)
+            serving = load_serving(key.base, adapter_, backend=key.backend, quantization=key.quantization,
+                                   device=key.device, progress=work.progress)
             return LoadedModel(serving, serving.tokenizer, serving.info, key)
 
         if adapter is not None:
             try:
                 return load(adapter)
             except FlutterTuneError as exc:
-                self.server.warn(f"{exc} Using the base model without an adapter.")
+                self.client.warn(f"{exc} Using the base model without an adapter.")
         return load(None)
 
     @staticmethod

@@ -1,6 +1,6 @@
 """Bridge from ``dataset_tools.progress`` events to LSP work-done progress.
 
-``WorkDone(server, feature, title)`` owns one progress token: it creates it on the client, turns
+``WorkDone(client, jobs, feature, title)`` owns one progress token: it creates it on the client, turns
 start/advance/finish events into begin/report/end, throttles reports, and forwards the client's
 cancel (the Cancel button) to the ``Progress`` object and to an optional ``threading.Event``. All
 sends run on the event loop.
@@ -14,33 +14,35 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from lsprotocol import types
 
 from dataset_tools.progress import CallbackProgress, ProgressEvent
 
-if TYPE_CHECKING:
-    from ..app import FlutterTuneServer
+from .client import Client
+from .jobs import JobRegistry
 
 REPORT_INTERVAL_S = 0.1
 
 
 class WorkDone:
-    """One work-done progress. ``progress`` is the object to hand to long-running code."""
+    """One work-done progress shown by ``client``; ``jobs`` lets the client's Cancel button (and
+    ``flutterTune.cancel``) find it. ``progress`` is the object to hand to long-running code."""
 
-    def __init__(self, server: "FlutterTuneServer", feature: str, title: str, *, cancellable: bool = True,
+    def __init__(self, client: Client, jobs: JobRegistry, feature: str, title: str, *, cancellable: bool = True,
                  cancel_event: threading.Event | None = None,
                  on_event: Callable[[ProgressEvent], None] | None = None,
                  describe: Callable[[ProgressEvent], str] | None = None) -> None:
-        self.server = server
+        self.client = client
+        self.jobs = jobs
         self.title = title
         self.cancellable = cancellable
         self.cancel_event = cancel_event or threading.Event()
         self.on_event = on_event
         self.describe = describe
         self.progress = CallbackProgress(self._on_event)
-        self.enabled = server.supports_progress
+        self.enabled = client.supports_progress
         self.token = f"flutter-tune-{feature}-{uuid.uuid4().hex[:12]}"
         self._created = False
         self._pending: list = []
@@ -51,9 +53,9 @@ class WorkDone:
     # --- lifecycle ---------------------------------------------------------------------------
     def begin(self, message: str = "") -> "WorkDone":
         """Show the progress (the client's Cancel button then reaches ``cancel``)."""
-        self.server.jobs.register_progress(self.token, self.cancel)
+        self.jobs.register_progress(self.token, self.cancel)
         if self.enabled:
-            self.server.call_soon(self._create)
+            self.client.call_soon(self._create)
         self._send(types.WorkDoneProgressBegin(title=self.title, message=message or None,
                                                cancellable=self.cancellable, percentage=0))
         self._begun = True
@@ -72,7 +74,7 @@ class WorkDone:
             return
         self._ended = True
         self._send(types.WorkDoneProgressEnd(message=message or None))
-        self.server.jobs.forget_progress(self.token)
+        self.jobs.forget_progress(self.token)
 
     def cancel(self) -> None:
         """The client pressed Cancel (or ``flutterTune.cancel``)."""
@@ -100,23 +102,23 @@ class WorkDone:
     # --- sending ------------------------------------------------------------------------------
     def _send(self, value) -> None:
         if self.enabled:
-            self.server.call_soon(self._send_now, value)
+            self.client.call_soon(self._send_now, value)
 
     def _send_now(self, value) -> None:
         if not self._created:
             self._pending.append(value)
             return
-        self.server.protocol.notify(types.PROGRESS, types.ProgressParams(token=self.token, value=value))
+        self.client.notify_client(types.PROGRESS, types.ProgressParams(token=self.token, value=value))
 
     def _create(self) -> None:
         def created(future) -> None:
             if future.cancelled() or future.exception() is not None:
                 self.enabled = False  # the client refused the token: no progress UI
                 return
-            self.server.call_soon(self._flush)
+            self.client.call_soon(self._flush)
 
         try:
-            fut = self.server.protocol.send_request(
+            fut = self.client.request_client(
                 types.WINDOW_WORK_DONE_PROGRESS_CREATE, types.WorkDoneProgressCreateParams(token=self.token))
             fut.add_done_callback(created)
         except Exception:  # client gone: drop progress, keep working

@@ -8,19 +8,36 @@ on, most visible first: generating, loading, training, error, ready, idle.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Protocol
+
+from .client import Notifier
+from .jobs import JobRegistry
 
 if TYPE_CHECKING:
-    from ..app import FlutterTuneServer
+    from ..settings import ServerSettings
 
 METHOD = "flutterTune/status"
 
 
-class StatusReporter:
-    """Collects the activity flags and sends a status notification whenever they change."""
+class ModelView(Protocol):
+    """What the status shows of the served model (``model_host.ModelHost``)."""
 
-    def __init__(self, server: "FlutterTuneServer") -> None:
-        self.server = server
+    def is_loaded(self) -> bool: ...
+
+    def active_names(self) -> tuple[str, str | None]: ...
+
+
+class StatusReporter:
+    """Collects the activity flags and sends a status notification whenever they change.
+
+    ``settings`` returns the current settings; ``models`` is set by the server once its model host
+    exists (the host reports its loads to this status, so it is built after it)."""
+
+    def __init__(self, client: Notifier, jobs: JobRegistry, settings: Callable[[], ServerSettings]) -> None:
+        self.client = client
+        self.jobs = jobs
+        self.settings = settings
+        self.models: ModelView | None = None
         self._lock = threading.Lock()
         self.loading_percent: int | None = None
         self.loading = False
@@ -37,7 +54,7 @@ class StatusReporter:
         from trainer.runs import resumable_run
 
         try:
-            found = resumable_run(self.server.settings.adapters_folder()) is not None
+            found = resumable_run(self.settings().adapters_folder()) is not None
         except OSError:
             found = False
         self.update(resumable=found)
@@ -53,10 +70,11 @@ class StatusReporter:
                 self.message = message
             payload = self._payload()
             self.last = payload
-        self.server.notify_client(METHOD, payload)
+        self.client.notify_client(METHOD, payload)
 
     def _payload(self) -> dict:
-        active = self.server.models.active_names()
+        models = self.models
+        active = models.active_names() if models is not None else (self.settings().base_model, None)
         if self.generating:
             state, percent = "generating", None
         elif self.loading:
@@ -65,11 +83,11 @@ class StatusReporter:
             state, percent = "training", self.training_percent
         elif self.error:
             state, percent = "error", None
-        elif self.server.models.is_loaded():
+        elif models is not None and models.is_loaded():
             state, percent = "ready", None
         else:
             state, percent = "idle", None
-        jobs = [j for j in self.server.jobs.running() if j.kind != "generate"]
+        jobs = [j for j in self.jobs.running() if j.kind != "generate"]
         payload = {"state": state, "base": active[0], "adapter": active[1], "resumable": self.resumable,
                    "job": {"kind": jobs[0].kind, "id": jobs[0].id} if jobs else None}
         if percent is not None:

@@ -34,18 +34,22 @@ def test_exact_match_ignores_whitespace_only():
 
 
 def test_widget_vocabulary():
-    assert metrics.widget_vocabulary(STATELESS) == {"Padding", "EdgeInsets", "Text", "TextStyle"}
+    # Value classes (EdgeInsets, TextStyle) are not widgets.
+    assert metrics.widget_vocabulary(STATELESS) == {"Padding", "Text"}
     # Own class, State class, static lookups (Theme.of) and names in strings/comments do not count.
     code = ("class A extends StatelessWidget {\n  const A({super.key});\n  // Card(\n"
             "  Widget build(BuildContext c) => Center(child: Text('Row(', style: Theme.of(c).textTheme.bodySmall));\n}")
     assert metrics.widget_vocabulary(code) == {"Center", "Text"}
     assert metrics.widget_vocabulary("final x = ValueListenableBuilder<int>(builder: f);") == {"ValueListenableBuilder"}
     assert "Counter" not in metrics.widget_vocabulary(STATEFUL)
+    lookups_and_values = ("Widget f() => ListView.builder(itemBuilder: (c, i) => Text(Trail.fromJson(j).name), "
+                          "padding: EdgeInsets.all(8));")
+    assert metrics.widget_vocabulary(lookups_and_values) == {"ListView", "Text"}
 
 
 def test_widget_overlap_f1():
     assert metrics.widget_overlap(STATELESS, STATELESS) == 1.0
-    # {Padding, EdgeInsets, Text, TextStyle} vs {Text}: precision 1, recall 1/4 -> F1 0.4
-    assert metrics.widget_overlap("Widget f() => Text('a');", STATELESS) == pytest.approx(0.4)
+    # {Padding, Text} vs {Text}: precision 1, recall 1/2 -> F1 2/3
+    assert metrics.widget_overlap("Widget f() => Text('a');", STATELESS) == pytest.approx(2 / 3)
     assert metrics.widget_overlap("int x = 1;", STATELESS) == 0.0
     assert metrics.widget_overlap("int x = 1;", "int y = 2;") == 1.0

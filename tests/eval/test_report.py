@@ -8,7 +8,7 @@ import pytest
 
 from trainer.evaluation.evaluate import evaluate
 from trainer.generation.generate import GenerationSettings
-from trainer.evaluation.report import plot_loss_curve, write_report
+from trainer.evaluation.report import metric_table, plot_loss_curve, write_report
 
 from .conftest import write_dataset
 
@@ -29,6 +29,7 @@ def test_report_files_are_written(results, tmp_path):
     assert set(paths) == {"json", "markdown", "html", "metrics_plot", "loss_plot"}
     saved = json.loads(paths["json"].read_text())
     assert saved["loss_history"] == history and [s["name"] for s in saved["systems"]] == ["base", "tuned"]
+    assert saved["metrics"]["loss"] == {"label": "Loss (response tokens)", "higher_is_better": False}
     markdown = paths["markdown"].read_text()
     assert "| Metric | base | tuned | reference code |" in markdown
     assert "Style score" in markdown and "![training loss](loss_curve.png)" in markdown
@@ -38,6 +39,19 @@ def test_report_files_are_written(results, tmp_path):
     assert paths["loss_plot"].read_bytes().startswith(PNG)
     assert [p.name for p in (tmp_path / "report").iterdir() if p.name.startswith(".")] == [".flutter-tune.json"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp folders left beside it
+
+
+def test_table_rows_read_each_metric_s_label_direction_and_format():
+    results = {"systems": [{"name": "base", "metrics": {"loss": 2.404, "widget_overlap": 0.0, "chrf": 10.4}},
+                           {"name": "tuned", "metrics": {"loss": 1.5021, "widget_overlap": 0.293, "chrf": 30.66}}],
+               "reference": {"widget_overlap": 1.0, "chrf": 100.0}}
+    header, rows = metric_table(results)
+    assert header == ["Metric", "base", "tuned", "reference code"]
+    by_label = {row[0]: row[1:] for row in rows}
+    assert by_label["Loss (response tokens) ↓"] == ["2.404", "**1.502**", "–"]  # lower is better
+    assert by_label["Widget vocabulary F1 ↑"] == ["0.0%", "**29.3%**", "100.0%"]
+    assert by_label["chrF ↑"] == ["10.4", "**30.7**", "100.0"]
+    assert by_label["Perplexity ↓"] == ["–", "–", "–"]
 
 
 def test_no_loss_history_means_no_loss_plot(results, tmp_path):

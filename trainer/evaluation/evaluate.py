@@ -26,26 +26,12 @@ from dataset_tools.progress import NULL_PROGRESS, Progress
 from . import metrics
 from ..generation.generate import GenerationSettings, context_length, generate_code
 from ..prompt import Example, format_completion, format_prompt
+from .metric_specs import METRICS
+from .report import write_report
 from .style import StyleProfile, learn_profile, style_score
 
 ExamplesFn = Callable[[dict, object], Sequence[Example]]  # (record, tokenizer) -> examples
 Loader = Callable[[object], tuple]  # adapter (or None) -> (model, tokenizer, ...)
-
-METRICS = {  # name -> (label, higher is better)
-    "loss": ("Loss (response tokens)", False),
-    "perplexity": ("Perplexity", False),
-    "valid_at_1": ("Parse-valid, greedy only (valid@1)", True),
-    "parse_valid_rate": ("Parse-valid after checking candidates", True),
-    "checks_passed_rate": ("Passed every check", True),
-    "candidates_passed": ("Candidates passing (mean)", True),
-    "chrf": ("chrF", True),
-    "exact_match": ("Exact match", True),
-    "style_score": ("Style score", True),
-    "widget_overlap": ("Widget vocabulary F1", True),
-    "latency_p50": ("Seconds per widget, p50", False),
-    "latency_p95": ("Seconds per widget, p95", False),
-    "tokens_per_second": ("Decode tokens / second", True),
-}
 
 
 @dataclass
@@ -207,7 +193,8 @@ def evaluate_loaded(systems: Sequence[System], loader: Loader, test: list[dict],
         "n_samples": len(test),
         "n_train": len(train),
         "settings": asdict(settings),
-        "metrics": {k: {"label": label, "higher_is_better": hib} for k, (label, hib) in METRICS.items()},
+        "metrics": {name: {"label": spec.label, "higher_is_better": spec.higher_is_better}
+                    for name, spec in METRICS.items()},
         "systems": results,
         "reference": aggregate([dict(s) for s in references], profile),
         "style_profile": profile.to_dict(),
@@ -267,7 +254,6 @@ def evaluate_and_report(base, adapter, data_dir, out_dir, **options) -> tuple[di
     """``evaluate(base, adapter, data_dir, **options)``, then the report (with the adapter's loss curve)
     written into ``out_dir``: the one way the CLI, the server and the demo evaluate. → (results, paths)."""
     from ..adapters import read_metadata
-    from .report import write_report
 
     results = evaluate(base, adapter, data_dir, **options)
     history = read_metadata(adapter).get("loss_history") if adapter is not None else None

@@ -3,8 +3,10 @@
 - ``parse_valid``: tree-sitter-dart parses it without ERROR or MISSING nodes.
 - ``chrf``: sacrebleu's character n-gram F-score (0–100; identical text → 100).
 - ``exact_match``: equal after collapsing whitespace.
-- ``widget_vocabulary`` / ``widget_overlap``: the capitalized constructor calls (``Padding(``,
-  ``const Text(``, ``EdgeInsets.all(``) a snippet makes, and the F1 overlap of those sets.
+- ``widget_vocabulary`` / ``widget_overlap``: the widgets a snippet constructs (``Padding(``,
+  ``const Text(``, ``ListView.builder(``; value classes such as ``EdgeInsets.all(`` and lookups such
+  as ``Theme.of(`` left out: ``dataset_tools.dart.vocabulary.is_widget_call``, the rule harvest
+  describes a widget's composition with), and the F1 overlap of those sets.
 """
 
 from __future__ import annotations
@@ -12,12 +14,11 @@ from __future__ import annotations
 import re
 
 from dataset_tools.dart import parse
+from dataset_tools.dart.vocabulary import is_widget_call
 
 # Capitalized name, optional type arguments (one nesting level), optional named constructor, then "(".
 _CALL = re.compile(r"(?<![\w.$])([A-Z]\w*)\s*(?:<[^<>();{}]*(?:<[^<>();{}]*>[^<>();{}]*)*>)?\s*(?:\.\s*([a-zA-Z_]\w*))?\s*\(")
 _DECLARED = re.compile(r"\b(?:class|enum|mixin|extension|typedef)\s+([A-Z]\w*)")
-# Named "constructors" that are really static lookups, not widgets being built.
-_STATIC_CALLS = {"of", "maybeOf", "watch", "read", "select", "lerp", "fromJson", "parse", "tryParse"}
 _BLANK_TYPES = {"string_literal", "comment", "documentation_comment"}
 
 
@@ -63,13 +64,13 @@ def code_without_strings_and_comments(code: str) -> str:
 
 
 def widget_vocabulary(code: str) -> set[str]:
-    """Capitalized names constructed in ``code`` (``Text``, ``EdgeInsets``), minus classes it declares."""
+    """The widgets constructed in ``code`` (``Text``, ``Padding``: ``is_widget_call``), minus classes it declares."""
     bare = code_without_strings_and_comments(code or "")
     declared = set(_DECLARED.findall(bare))
     names = set()
     for match in _CALL.finditer(bare):
         name, ctor = match.group(1), match.group(2)
-        if ctor in _STATIC_CALLS or name in declared:
+        if name in declared or not is_widget_call(name, ctor):
             continue
         names.add(name)
     return names

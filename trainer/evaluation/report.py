@@ -16,24 +16,7 @@ from pathlib import Path
 
 from dataset_tools.artifacts import artifact_dir
 
-from .evaluate import METRICS
-
-RATE_METRICS = ("parse_valid_rate", "valid_at_1", "checks_passed_rate", "exact_match", "style_score",
-                "widget_overlap")
-
-
-def _fmt(name: str, value) -> str:
-    if value is None:
-        return "–"
-    if name in RATE_METRICS:
-        return f"{100 * value:.1f}%"
-    if name == "perplexity":
-        return f"{value:.2f}"
-    if name == "loss":
-        return f"{value:.3f}"
-    if name in ("latency_p50", "latency_p95", "candidates_passed"):
-        return f"{value:.2f}"
-    return f"{value:.1f}"
+from .metric_specs import METRICS
 
 
 def metric_table(results: dict) -> tuple[list[str], list[list[str]]]:
@@ -41,13 +24,14 @@ def metric_table(results: dict) -> tuple[list[str], list[list[str]]]:
     systems = results["systems"]
     header = ["Metric"] + [s["name"] for s in systems] + ["reference code"]
     rows = []
-    for name, (label, higher) in METRICS.items():
+    for name, spec in METRICS.items():
         values = [s["metrics"].get(name) for s in systems]
         known = [v for v in values if v is not None]
-        best = (max(known) if higher else min(known)) if len(set(known)) > 1 else None
-        cells = [("**%s**" % _fmt(name, v)) if best is not None and v == best else _fmt(name, v) for v in values]
-        arrow = "↑" if higher else "↓"
-        rows.append([f"{label} {arrow}"] + cells + [_fmt(name, results.get("reference", {}).get(name))])
+        best = (max(known) if spec.higher_is_better else min(known)) if len(set(known)) > 1 else None
+        cells = [("**%s**" % spec.formatted(v)) if best is not None and v == best else spec.formatted(v)
+                 for v in values]
+        reference = spec.formatted(results.get("reference", {}).get(name))
+        rows.append([f"{spec.label} {spec.arrow}"] + cells + [reference])
     rows.append(["Backend"] + [str((s.get("info") or {}).get("backend", "")) for s in systems] + [""])
     rows.append(["Stop reasons"] + [", ".join(f"{k} {v}" for k, v in sorted(s["metrics"].get("stop_reasons", {}).items()))
                                     for s in systems] + [""])
@@ -87,7 +71,7 @@ def plot_metrics(results: dict) -> bytes:
         values = [(system["metrics"].get(n) or 0.0) / (100.0 if n == "chrf" else 1.0) for n in names]
         left.bar([x + i * width for x in range(len(names))], values, width, label=system["name"])
     left.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(names))])
-    left.set_xticklabels([METRICS[n][0].replace(" rate", "") + (" /100" if n == "chrf" else "") for n in names],
+    left.set_xticklabels([METRICS[n].label.replace(" rate", "") + (" /100" if n == "chrf" else "") for n in names],
                          rotation=15)
     left.set_ylim(0, 1.05)
     left.set_title("Generated code vs your test code (higher is better)")

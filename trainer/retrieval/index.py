@@ -22,6 +22,7 @@ import numpy as np
 
 from dataset_tools.artifacts import artifact_dir
 from dataset_tools.atomic_io import write_json_atomic
+from dataset_tools.dart.names import identifier_words
 
 # Bumped whenever the document/query tokenization changes, so saved indexes get rebuilt.
 TOKENIZER_VERSION = 1
@@ -29,7 +30,6 @@ META_NAME = "meta.json"
 CONTEXT_WEIGHT = 0.25  # the code around the cursor adds at most a quarter of the best description score
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
-_WORD_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+")
 
 # English filler and Dart boilerplate that every widget shares; BM25's IDF would make them
 # nearly worthless anyway, dropping them keeps queries short and scores clean.
@@ -57,7 +57,7 @@ def _normalize(word: str) -> str | None:
 
 def identifier_tokens(identifier: str) -> list[str]:
     """``_MyHomePageState`` → ``myhomepagestate``, ``my``, ``home``, ``page``, ``state``."""
-    parts = [p for chunk in identifier.split("_") for p in _WORD_PART.findall(chunk.replace("$", ""))]
+    parts = identifier_words(identifier.replace("$", ""), numbers=False)
     tokens = [t for t in (_normalize(p) for p in parts) if t]
     whole = identifier.strip("_$").replace("_", "").lower()
     if len(parts) > 1 and len(whole) > 1 and whole not in STOPWORDS:

@@ -143,7 +143,7 @@ async def train(ls: FlutterTuneServer, *args) -> dict:
 
     status.update(training=True, training_percent=0, message="Training")
     try:
-        outcome = await run_in_background(ls, "train", "Flutter Tune: training",
+        outcome = await run_in_background(ls, ls.jobs, "train", "Flutter Tune: training",
                                           lambda p: train_now(config, p, ls.settings.backend),
                                           describe=describe, on_event=on_event, on_stopped=stopped)
     except Exception:

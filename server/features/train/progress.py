@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import TYPE_CHECKING
 
 from dataset_tools.progress import ProgressEvent
 
-if TYPE_CHECKING:
-    from ...app import FlutterTuneServer
+from ...runtime.client import Notifier
 
 METHOD = "flutterTune/trainingProgress"
 REPORT_INTERVAL_S = 0.1
@@ -26,10 +24,10 @@ FIELDS = {"epoch": "epoch", "loss": "loss", "eval_loss": "evalLoss", "learning_r
 
 
 class TrainingProgressNotifier:
-    """One training run's notifications."""
+    """One training run's notifications, sent by ``client``."""
 
-    def __init__(self, server: "FlutterTuneServer") -> None:
-        self.server = server
+    def __init__(self, client: Notifier) -> None:
+        self.client = client
         self.job = f"train-{uuid.uuid4().hex[:8]}"
         self.last: dict = {"job": self.job, "step": 0, "state": "running"}
         self._sent_at = 0.0
@@ -48,7 +46,7 @@ class TrainingProgressNotifier:
         now = time.monotonic()
         if "evalLoss" in payload or now - self._sent_at >= REPORT_INTERVAL_S:
             self._sent_at = now
-            self.server.notify_client(METHOD, payload)
+            self.client.notify_client(METHOD, payload)
 
     def end(self, state: str, adapter: str | None = None, switched: bool | None = None) -> None:
         payload = {key: value for key, value in self.last.items() if key != "evalLoss"}
@@ -57,7 +55,7 @@ class TrainingProgressNotifier:
             payload["adapter"] = adapter
         if switched is not None:
             payload["switched"] = switched
-        self.server.notify_client(METHOD, payload)
+        self.client.notify_client(METHOD, payload)
 
 
 def describe(event: ProgressEvent) -> str:

@@ -20,15 +20,16 @@ from lsprotocol import types
 from pygls.workspace import TextDocument
 
 from dataset_tools.dart import parse
+from dataset_tools.dart.names import identifier_words
 
-from ..app import FlutterTuneServer
-from dataset_tools.dart_context import DartContext, analyze, comment_text
-from ..runtime.arguments import Position
-from ..runtime.converter import converter
-from ..runtime.editor_generation import generate_for_editor
-from ..runtime.edits import indent_code, is_dart, replace, workspace_edit
-from ..runtime.engine import GenerationRequest
-from ..runtime.errors import RequestFailed, invalid_params
+from ...app import FlutterTuneServer
+from ...runtime.arguments import Position
+from ...runtime.converter import converter
+from ...runtime.editor_generation import generate_for_editor
+from ...runtime.edits import indent_code, is_dart, replace, workspace_edit
+from ...runtime.engine import GenerationRequest
+from ...runtime.errors import RequestFailed, invalid_params
+from .dart_context import DartContext, analyze, comment_text
 
 GENERATE_FROM_COMMENT = "generateFromComment"
 REWRITE = "rewrite"
@@ -118,7 +119,7 @@ def doc_comment_line(output: str, name: str, indent: str) -> str:
             text = line
         break
     if not text:
-        words = re.sub(r"(?<!^)(?=[A-Z])", " ", name.lstrip("_")).lower()
+        words = " ".join(identifier_words(name)).lower()
         text = f"The {words} widget."
     if len(text) > DOC_MAX_CHARS:
         text = text[: DOC_MAX_CHARS - 3].rstrip() + "..."
@@ -208,7 +209,8 @@ async def code_action_resolve(ls: FlutterTuneServer, action: types.CodeAction) -
                                 max_new_tokens=48 if kind == DOC_COMMENT else None,
                                 candidates=1 if kind == DOC_COMMENT else None,
                                 expected_name=_expected_name(kind, ctx))
-    result = await generate_for_editor(ls, request, "codeAction", f"Flutter Tune: {TITLES[kind].lower()}")
+    result = await generate_for_editor(ls, ls.jobs, ls.engine, request, "codeAction",
+                                       f"Flutter Tune: {TITLES[kind].lower()}")
     if result is None:
         raise RequestFailed(f"'{TITLES[kind]}' was cancelled.")
     if kind != DOC_COMMENT and not result.code.strip():

@@ -1,6 +1,6 @@
-"""Where the cursor is, as the code actions see it (dataset_tools.dart_context.analyze, no server process)."""
+"""Where the cursor is, as the code actions see it (``code_actions.dart_context.analyze``, no server process)."""
 
-from dataset_tools.dart_context import analyze
+from server.features.code_actions.dart_context import analyze
 
 COMMENT_ONLY = "import 'package:flutter/material.dart';\n\n// A badge that shows the trail difficulty as a chip\n"
 

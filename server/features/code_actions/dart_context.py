@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from .dart import parse
-from .dart.vocabulary import STATE_BASES, is_widget_type
+from dataset_tools.dart import parse
+from dataset_tools.dart.vocabulary import STATE_BASES, is_widget_type
 
 COMMENT_TYPES = ("comment", "documentation_comment")
 SIGNATURE_TYPES = ("function_signature", "getter_signature")
