@@ -1,6 +1,7 @@
-"""Dart facts in one place, for every layer: the tree-sitter parser (``parser``) and what Flutter's
-widget classes are (``vocabulary``)."""
+"""Dart facts in one place, for every layer: the tree-sitter parser (``parser``), what Flutter's
+widget classes are (``vocabulary``) and a lexer for Dart text that streams in (``lexer``)."""
 
+from .lexer import DartStreamLexer
 from .parser import LANGUAGE, parse, parse_within, parser
 
-__all__ = ["LANGUAGE", "parse", "parse_within", "parser"]
+__all__ = ["DartStreamLexer", "LANGUAGE", "parse", "parse_within", "parser"]
