@@ -22,10 +22,10 @@ from dataset_tools.settings import range_problems, setting
 
 from ..prompt import Example, format_prompt
 from .decoding import DecodeConfig, StopReason
+from .serving import DEFAULT_CONTEXT
 
 MAX_NEW_TOKENS_LIMIT = 4096
 MAX_DESCRIPTION_CHARS = 4000
-DEFAULT_CONTEXT = 2048
 DEFAULT_CANDIDATES = 8  # chosen by measurement: benchmarks/results/generation_quality_takeback.md, server_latency.md
 
 
