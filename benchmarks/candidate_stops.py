@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import contextlib
 import json
 import os
 import statistics
@@ -74,22 +73,18 @@ def main() -> None:
 
 
 def generate_row(serving, k: int, record: dict, examples, seed: int, syntax_stop: bool = True) -> dict:
-    """Generate one widget at default settings; its seconds, tokens and every candidate's stop."""
-    from unittest import mock
-
-    from trainer.generation import candidates as decoding
+    """Generate one widget at default settings (without the syntax_error stop unless ``syntax_stop``);
+    its seconds, tokens and every candidate's stop."""
+    from trainer.generation.decoding import DecodeConfig
     from trainer.generation.generate import GenerationSettings, generate_code
 
-    # Without the stop: the decoding loop's probe answers "not broken" (the code before it had none).
-    off = mock.patch.object(decoding, "_broken", lambda *_: False) if not syntax_stop else contextlib.nullcontext()
     if getattr(serving, "onnx_model", None) is not None:
         serving.onnx_model.last_prompt = None  # each run prefills its prompt, as a request after another one
-    with off:
-        start = time.perf_counter()
-        result = generate_code(serving, None, record["instruction"], examples=examples,
-                               settings=GenerationSettings(seed=seed))
-        seconds = time.perf_counter() - start
-    candidates = [{"index": c.index, "stop": c.stop_reason, "tokens": c.new_tokens, "passed": c.passed,
+    settings = GenerationSettings(seed=seed, decode=DecodeConfig(syntax_error_stop=syntax_stop))
+    start = time.perf_counter()
+    result = generate_code(serving, None, record["instruction"], examples=examples, settings=settings)
+    seconds = time.perf_counter() - start
+    candidates = [{"index": c.index, "stop": str(c.stop_reason), "tokens": c.new_tokens, "passed": c.passed,
                    "failed": c.failed, "mended": getattr(c, "mended", [])}  # (none before 2026-12-03)
                   for c in sorted(result.candidates, key=lambda c: c.index)]
     print(f"#{k}{'' if syntax_stop else ' (without)'} {seconds:5.1f} s {result.total_tokens:5d} tokens "

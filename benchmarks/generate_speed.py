@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from trainer.generation.decoding import DecodeConfig  # noqa: E402
 from trainer.generation.generate import GenerationSettings, generate_code  # noqa: E402
 
 DESCRIPTION = "A card showing a hike's name, distance and a star rating."
@@ -95,7 +96,7 @@ def main() -> None:
         folder = ensure_serving_model(base_path, adapter, precision)
         exported[precision] = (without_eos(load_onnx(folder, {})), time.perf_counter() - start, folder)
     n = args.tokens
-    greedy = GenerationSettings(max_new_tokens=n, stop_at_widget_end=False, temperature=0.0, candidates=1,
+    greedy = GenerationSettings(max_new_tokens=n, decode=DecodeConfig.unguarded(), temperature=0.0, candidates=1,
                                 time_limit_s=3600)
     ids = tokenizer(generate_prompt(tokenizer), return_tensors="pt", add_special_tokens=False)
     eos = tokenizer.eos_token_id
@@ -130,8 +131,8 @@ def main() -> None:
     long_input = LONG_INPUT_FILE.read_text(encoding="utf-8")
     for prompt_name, extra in (("short", ""), ("long", long_input)):
         for k in (1, 3, 5):
-            sampled = GenerationSettings(max_new_tokens=args.sample_tokens, stop_at_widget_end=False, candidates=k,
-                                         temperature=0.8, seed=0, time_limit_s=3600)
+            sampled = GenerationSettings(max_new_tokens=args.sample_tokens, decode=DecodeConfig.unguarded(),
+                                         candidates=k, temperature=0.8, seed=0, time_limit_s=3600)
             for way, batch_all in (("batch", True), ("sequential", False)):
                 if k == 1 and way == "sequential":
                     continue

@@ -1,6 +1,8 @@
 """Dart facts in one place, for every layer: the tree-sitter parser (``parser``), what Flutter's
-widget classes are (``vocabulary``) and the words of an identifier (``names``)."""
+widget classes are (``vocabulary``), the words of an identifier (``names``) and a lexer for Dart text
+that streams in (``lexer``)."""
 
+from .lexer import DartStreamLexer
 from .parser import LANGUAGE, parse, parse_within, parser
 
-__all__ = ["LANGUAGE", "parse", "parse_within", "parser"]
+__all__ = ["DartStreamLexer", "LANGUAGE", "parse", "parse_within", "parser"]

@@ -56,8 +56,7 @@ def generation_settings(settings, max_new_tokens: int | None = None, candidates:
 
     return GenerationSettings(max_new_tokens=max_new_tokens or settings.max_new_tokens,
                               temperature=settings.temperature, top_p=settings.top_p,
-                              time_limit_s=settings.time_limit_s, candidates=candidates or settings.candidates,
-                              stop_at_widget_end=True)
+                              time_limit_s=settings.time_limit_s, candidates=candidates or settings.candidates)
 
 
 class GenerationEngine:

@@ -189,3 +189,34 @@ def scripted(smollm_tokenizer):
         return ScriptedLM(ids, len(smollm_tokenizer), smollm_tokenizer.eos_token_id)
 
     return make
+
+
+class PieceTokenizer:
+    """A tokenizer whose tokens are known pieces of text: every printable ASCII character and the line
+    break, then ``pieces`` (``"),"``, ``"return"``, …); text is encoded longest piece first. Token 0 is
+    the end token (decoded as nothing). Enough for the decoding loop's parts: ``decode``, ``__call__``."""
+
+    EOS = 0
+
+    def __init__(self, pieces=()) -> None:
+        singles = [chr(c) for c in range(32, 127)] + ["\n"]
+        self.pieces = ["<eos>"] + singles + [p for p in dict.fromkeys(pieces) if p not in singles]
+        self.ids = {piece: i for i, piece in enumerate(self.pieces)}
+        self._longest_first = sorted(self.ids, key=len, reverse=True)
+
+    def __len__(self) -> int:
+        return len(self.pieces)
+
+    def encode(self, text: str) -> list[int]:
+        ids, i = [], 0
+        while i < len(text):
+            piece = next(p for p in self._longest_first if p != "<eos>" and text.startswith(p, i))
+            ids.append(self.ids[piece])
+            i += len(piece)
+        return ids
+
+    def __call__(self, text: str, add_special_tokens: bool = False) -> dict:
+        return {"input_ids": self.encode(text)}
+
+    def decode(self, ids, skip_special_tokens: bool = True) -> str:
+        return "".join("" if i == self.EOS else self.pieces[i] for i in ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from trainer.generation.detokenize import IncrementalDetokenizer
+from trainer.generation.decoding import DecodeConfig
 from trainer.generation.generate import GenerationSettings, generate_code
 from trainer.generation.widget_end import WidgetEndTracker
 
@@ -143,6 +144,6 @@ def test_eos_after_balanced_code_is_taken(smollm_tokenizer):
 
 def test_without_the_widget_end_rules_nothing_is_redrawn(smollm_tokenizer):
     model = _trie(smollm_tokenizer, (HEAD + WRONG_END, True), (HEAD + GOOD_END, True))
-    settings = GenerationSettings(max_new_tokens=200, temperature=0.0, candidates=1, stop_at_widget_end=False)
+    settings = GenerationSettings(max_new_tokens=200, temperature=0.0, candidates=1, decode=DecodeConfig.unguarded())
     result = generate_code(model, smollm_tokenizer, "A tile for one hike", settings=settings)
     assert result.raw_text == HEAD + WRONG_END.rstrip("\n") or result.raw_text.startswith(HEAD + "      ),")

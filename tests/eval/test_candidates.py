@@ -7,6 +7,7 @@ import threading
 import numpy as np
 import pytest
 
+from trainer.generation.decoding import DecodeConfig
 from trainer.generation.generate import GenerationSettings, generate_code
 from trainer.generation.candidates import Candidate, rank
 from trainer.generation.checks import check_widget
@@ -74,7 +75,7 @@ def test_cancel_in_the_middle_of_candidates(tiny):
         if step == 5:
             cancel.set()
 
-    settings = GenerationSettings(max_new_tokens=200, candidates=4, stop_at_widget_end=False, seed=1)
+    settings = GenerationSettings(max_new_tokens=200, candidates=4, decode=DecodeConfig.unguarded(), seed=1)
     result = generate_code(model, tokenizer, "A card", settings=settings, cancel=cancel, on_token=on_token)
     assert result.stop_reason == "cancelled" and steps == [1, 2, 3, 4, 5]
     assert result.total_tokens <= 5 * 4 and result.best.stop_reason == "cancelled"
@@ -83,7 +84,7 @@ def test_cancel_in_the_middle_of_candidates(tiny):
 def test_temperature_zero_writes_one_candidate(tiny):
     model, tokenizer = tiny
     result = generate_code(model, tokenizer, "A card", settings=GenerationSettings(
-        max_new_tokens=6, temperature=0.0, candidates=4, stop_at_widget_end=False))
+        max_new_tokens=6, temperature=0.0, candidates=4, decode=DecodeConfig.unguarded()))
     assert len(result.candidates) == 1 and result.total_tokens == 6
 
 

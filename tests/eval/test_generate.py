@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from dataset_tools.errors import FlutterTuneError
+from trainer.generation.decoding import DecodeConfig
 from trainer.generation.generate import GenerationSettings, generate_code
 from trainer.prompt import Example, format_prompt
 
@@ -31,7 +32,7 @@ def test_stops_at_eos(scripted, smollm_tokenizer):
 
 def test_without_widget_end_stop_runs_to_max_tokens(scripted, smollm_tokenizer):
     model = scripted(STATELESS + "\n\nclass Junk {}" * 50)
-    settings = GenerationSettings(max_new_tokens=150, stop_at_widget_end=False)
+    settings = GenerationSettings(max_new_tokens=150, decode=DecodeConfig.unguarded())
     result = generate_code(model, smollm_tokenizer, "A badge", settings=settings)
     assert result.stop_reason == "max_tokens" and result.new_tokens == 150
     assert result.code == STATELESS  # extraction still cuts after the widget
@@ -40,7 +41,7 @@ def test_without_widget_end_stop_runs_to_max_tokens(scripted, smollm_tokenizer):
 def test_tiny_model_greedy_candidate_matches_transformers_generate(tiny):
     model, tokenizer = tiny
     steps = []
-    settings = GenerationSettings(max_new_tokens=12, stop_at_widget_end=False, seed=0)
+    settings = GenerationSettings(max_new_tokens=12, decode=DecodeConfig.unguarded(), seed=0)
     result = generate_code(model, tokenizer, "A card", settings=settings, on_token=lambda i, s: steps.append(i))
     assert steps[:12] == list(range(1, 13))  # the greedy candidate first, then (it fails) the others
     greedy = next(c for c in result.candidates if c.index == 0)
@@ -54,7 +55,7 @@ def test_tiny_model_greedy_candidate_matches_transformers_generate(tiny):
 
 def test_sampling_is_reproducible_with_a_seed(tiny):
     model, tokenizer = tiny
-    settings = GenerationSettings(max_new_tokens=8, temperature=1.0, top_p=0.9, seed=3, stop_at_widget_end=False)
+    settings = GenerationSettings(max_new_tokens=8, temperature=1.0, top_p=0.9, seed=3, decode=DecodeConfig.unguarded())
     first = generate_code(model, tokenizer, "A card", settings=settings)
     again = generate_code(model, tokenizer, "A card", settings=settings)
     assert first.raw_text == again.raw_text and first.new_tokens == 8
@@ -81,7 +82,7 @@ def test_cancel_between_tokens(tiny):
 
 def test_time_limit(tiny):
     model, tokenizer = tiny
-    settings = GenerationSettings(max_new_tokens=1900, time_limit_s=1.0, stop_at_widget_end=False)
+    settings = GenerationSettings(max_new_tokens=1900, time_limit_s=1.0, decode=DecodeConfig.unguarded())
     result = generate_code(model, tokenizer, "A card", settings=settings)
     assert result.stop_reason == "time_limit"
     assert 0 < result.new_tokens < 1900
@@ -109,5 +110,5 @@ def test_prompt_length_is_capped(tiny):
     # Examples that do not fit are dropped rather than failing the request.
     big = Example("A big widget", "Widget f() => Text('a');\n" * 400)
     result = generate_code(model, tokenizer, "A card", examples=[big, big],
-                           settings=GenerationSettings(max_new_tokens=4, stop_at_widget_end=False))
+                           settings=GenerationSettings(max_new_tokens=4, decode=DecodeConfig.unguarded()))
     assert result.new_tokens == 4

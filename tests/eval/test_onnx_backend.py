@@ -11,6 +11,7 @@ import pytest
 
 from dataset_tools.artifacts import MARKER_NAME
 from dataset_tools.errors import FlutterTuneError
+from trainer.generation.decoding import DecodeConfig
 from trainer.generation.generate import GenerationSettings, generate_code
 from trainer.generation import serving
 from trainer.generation.serving import ensure_serving_model, from_torch, load_onnx
@@ -97,7 +98,7 @@ def test_a_failed_export_leaves_nothing_under_the_final_name(tiny_model_dir, tmp
 
 def test_fp32_onnx_greedy_matches_torch(tiny, tiny_fp32):
     model, tokenizer = tiny
-    settings = GenerationSettings(max_new_tokens=12, stop_at_widget_end=False, seed=0)
+    settings = GenerationSettings(max_new_tokens=12, decode=DecodeConfig.unguarded(), seed=0)
     onnx = generate_code(load_onnx(tiny_fp32, {}), None, "A card", settings=settings)
     torch_ = generate_code(from_torch(model, tokenizer), None, "A card", settings=settings)
     greedy = [next(c for c in r.candidates if c.index == 0) for r in (onnx, torch_)]
@@ -258,7 +259,7 @@ def test_onnx_candidates_after_a_failed_greedy_run_in_rounds_from_one_prefill(ti
     monkeypatch.setattr(candidates, "ONNX_ROUND", 2)
     steps = []
     result = generate_code(model, None, "A card", settings=GenerationSettings(
-        max_new_tokens=10, candidates=4, stop_at_widget_end=False, seed=5),
+        max_new_tokens=10, candidates=4, decode=DecodeConfig.unguarded(), seed=5),
         on_token=lambda step, text: steps.append(step))
     assert not any(c.passed for c in result.candidates)  # random weights write no widget
     assert [n for _, _, n, _ in sessions] == [1, 2, 1]  # greedy alone, then rounds of two (the last one short)
@@ -277,11 +278,11 @@ def test_the_first_onnx_round_can_sample_beside_the_greedy_candidate(tiny_model_
     monkeypatch.setattr(candidates, "ONNX_ROUND", 2)
     assert candidates.round_sizes(model, 5) == [2, 2, 1] and candidates.round_sizes(model, 1) == [1]
     result = generate_code(model, None, "A card", settings=GenerationSettings(
-        max_new_tokens=10, candidates=3, stop_at_widget_end=False, seed=5))
+        max_new_tokens=10, candidates=3, decode=DecodeConfig.unguarded(), seed=5))
     assert [n for _, _, n, _ in sessions] == [2, 1]
     assert sorted(c.index for c in result.candidates) == [0, 1, 2]
     greedy = generate_code(model, None, "A card", settings=GenerationSettings(
-        max_new_tokens=10, candidates=1, stop_at_widget_end=False))
+        max_new_tokens=10, candidates=1, decode=DecodeConfig.unguarded()))
     first = next(c for c in result.candidates if c.index == 0)
     assert first.token_ids == greedy.best.token_ids  # the greedy one is the same beside a sample
 

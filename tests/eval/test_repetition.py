@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from trainer.generation.decoding import DecodeConfig
 from trainer.generation.generate import GenerationSettings, generate_code
 from trainer.generation.repetition import LONG_LINE, ends_in_loop, line_ends_in_loop
 
@@ -72,7 +73,8 @@ def test_generation_stops_a_looping_candidate(scripted, smollm_tokenizer):
     assert best.stop_reason == "loop" and "complete" in best.failed
     assert model.calls == best.new_tokens < 300  # nothing decoded after the loop was seen
     off = generate_code(model, smollm_tokenizer, "A hook widget `SunsetCountdown`",
-                        settings=GenerationSettings(max_new_tokens=300, temperature=0.0, stop_at_widget_end=False))
+                        settings=GenerationSettings(max_new_tokens=300, temperature=0.0,
+                                                    decode=DecodeConfig.unguarded()))
     assert off.stop_reason == "max_tokens" and off.new_tokens == 300
     alone = generate_code(model, smollm_tokenizer, "A hook widget `SunsetCountdown`",
                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0))

@@ -8,7 +8,11 @@
 - ``serving``: which backend serves (base, adapter), and the ONNX serving models built once per
   (base, adapter, precision), cached under the cache home by content hash.
 - ``sampling``: the token choice (candidate 0 greedy, the others sampled) and its log-probabilities.
-- ``candidates``: the decoding loop — widget end per candidate, cancel, time limit, streaming.
+- ``candidates``: the decoding loop — rounds of candidates, cancel, time limit, streaming — and ranking.
+- ``decoding``: what the loop runs, configured by ``DecodeConfig``: logits processors (the guards on each
+  next token), the take-back of a repeated argument, stopping rules (each returning a ``StopReason``).
+- ``widget_end``: where a streamed widget ends and which slips it must not write (on
+  ``dataset_tools.dart.lexer``).
 - ``checks``: what tree-sitter says about a candidate (parses, declares the widget, ...).
 - ``tokenizer``, ``detokenize``: a torch-free tokenizer with the chat template, and incremental
   decoding of streamed tokens.

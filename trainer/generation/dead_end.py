@@ -1,7 +1,7 @@
 """Spotting a candidate whose code can no longer parse, at the first line end that shows it.
 
 At a line end, the code written so far is parsed by tree-sitter with its open brackets closed
-(``WidgetEndTracker.closers``). What is merely unfinished then shows only in the last line and the
+(``DartStreamLexer.closers``). What is merely unfinished then shows only in the last line and the
 closing text after it (a ``;`` not yet written, an argument without its value). An ERROR or MISSING
 node that ends before the last line starts is a mistake in lines already complete — an ``if``
 statement among a call's arguments, a getter written without ``get``, ``this.a.b`` as a parameter —

@@ -2,9 +2,9 @@
 
 ``generate_code(model, tokenizer, instruction, ...)`` builds the one prompt format (with retrieved
 examples, cut to fit the context), then decodes up to ``settings.candidates`` candidates on the
-model's backend — candidate 0 greedy, the others sampled only while none has passed — each stopped
-when its widget is complete (balanced braces on the token stream, ``trainer.generation.widget_end``),
-at EOS, in a loop of repeated lines, at ``max_new_tokens``, the time limit or on cancel; every
+model's backend — candidate 0 greedy, the others sampled only while none has passed — each guarded
+and stopped as ``settings.decode`` configures (when its widget is complete, at EOS, in a loop, ...:
+``trainer.generation.decoding``), at ``max_new_tokens``, the time limit or on cancel; every
 candidate is checked on the syntax tree and the best one is returned with the others
 (``trainer.generation.candidates``). ``model`` is a :class:`trainer.generation.serving.ServingModel`
 (ONNX or torch) or a plain transformers model.
@@ -21,16 +21,17 @@ from dataset_tools.errors import FlutterTuneError
 from dataset_tools.settings import range_problems, setting
 
 from ..prompt import Example, format_prompt
+from .decoding import DecodeConfig, StopReason
+from .serving import DEFAULT_CONTEXT
 
 MAX_NEW_TOKENS_LIMIT = 4096
 MAX_DESCRIPTION_CHARS = 4000
-DEFAULT_CONTEXT = 2048
 DEFAULT_CANDIDATES = 8  # chosen by measurement: benchmarks/results/generation_quality_takeback.md, server_latency.md
 
 
 @dataclass
 class GenerationSettings:
-    """How to generate: token budget, sampling, time limit and where to stop.
+    """How to generate: token budget, sampling, time limit, and which guards run while decoding.
 
     The defaults and ranges declared here are the only ones: the server's settings and the
     extension's ``package.json`` use them (a test compares them).
@@ -48,8 +49,8 @@ class GenerationSettings:
     candidates: int = setting(DEFAULT_CANDIDATES, low=1, high=8, key="candidates", flag="--candidates",
                               help="Most candidate widgets written for one request: the greedy one first, "
                                    "then sampled ones until one passes every check; the best is kept.")
-    stop_at_widget_end: bool = True  # and at a loop of repeated lines (trainer.generation.repetition)
     seed: int | None = None  # for sampling; None = a fresh random state
+    decode: DecodeConfig = field(default_factory=DecodeConfig)  # the logits processors and stopping rules
 
     def validate(self) -> "GenerationSettings":
         if not isinstance(self.max_new_tokens, int) or isinstance(self.max_new_tokens, bool):
@@ -69,7 +70,7 @@ class GenerationResult:
     code: str
     raw_text: str
     new_tokens: int  # tokens of the returned candidate
-    stop_reason: str  # "eos" | "widget_end" | "loop" | "repeated_arg" | "nested_class" | "syntax_error" | "max_tokens" | "time_limit" | "cancelled" | "outpaced"
+    stop_reason: StopReason
     seconds: float
     first_token_seconds: float | None
     examples: int = 0  # retrieved examples that were in the prompt
@@ -182,7 +183,7 @@ def generate_code(model, tokenizer, instruction: str, *, input: str = "", exampl
     try:
         n = settings.candidates if settings.temperature > 0 else 1  # at temperature 0 all would be greedy
         decode = decode_candidates if batch_all else decode_escalating
-        head = declaration_head(instruction, expected_name) if settings.stop_at_widget_end else None
+        head = declaration_head(instruction, expected_name)  # forced where settings.decode.force_head
         decoded = decode(
             serving, prompt_ids, n, settings, prompt=prompt, instruction=instruction,
             expected_name=expected_name or requested_name(instruction), cancel=cancel, on_token=on_token,
@@ -191,7 +192,7 @@ def generate_code(model, tokenizer, instruction: str, *, input: str = "", exampl
         if was_training:
             model_obj.train()
     best = decoded.candidates[0]
-    stop = "cancelled" if cancel is not None and cancel.is_set() else best.stop_reason
+    stop = StopReason.CANCELLED if cancel is not None and cancel.is_set() else best.stop_reason
     return GenerationResult(
         code=best.code, raw_text=best.raw_text, new_tokens=best.new_tokens, stop_reason=stop,
         seconds=time.perf_counter() - start, first_token_seconds=decoded.first_token_seconds,

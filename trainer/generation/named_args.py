@@ -5,10 +5,10 @@ wrong (it keeps adding ``child:`` lines instead of closing the call). The syntax
 ``noRepeatedArgs`` (:mod:`trainer.generation.checks`) rejects such a widget once it is complete;
 :class:`RepeatedArgumentWatcher` sees it as soon as the second label's ``:`` is written, so the
 decoding loop can take the label back and let the model write something else
-(:mod:`trainer.generation.candidates`).
+(:mod:`trainer.generation.decoding.take_back`).
 
-It reads the code characters of :class:`trainer.generation.widget_end.WidgetEndTracker`'s lexer
-(comments and strings are already skipped there), with the bracket stack: inside ``( ... )``, an
+It reads the code characters of :class:`dataset_tools.dart.lexer.DartStreamLexer` (``on_code``; comments
+and strings are already skipped there), with the bracket stack: inside ``( ... )``, an
 identifier right after the ``(`` or a ``,`` of that call and followed by ``:`` is a label. A ``:`` of
 a conditional expression follows ``?`` and an operand, never the call's ``(`` or ``,``, so it is
 not taken for one.

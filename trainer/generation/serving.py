@@ -42,6 +42,7 @@ KEEP_SERVING_MODELS = 4
 IN_USE_S = 3600  # a serving model used within the last hour is never evicted
 SERVING_KIND = "serving-model"
 SERVING_INFO = "flutter_tune_serving.json"
+DEFAULT_CONTEXT = 2048  # tokens, for a model whose config does not say
 FIRST_EXPORT_S_PER_GB = 30.0  # an int8 export with its adapter merged, per GB of base weights (2 cores)
 _HASHED_SUFFIXES = (".json", ".safetensors", ".jinja", ".model", ".txt")
 
@@ -284,14 +285,14 @@ def load_onnx(folder: Path, info: dict) -> ServingModel:
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/RuntimeError
         raise FlutterTuneError(f"Cannot load the ONNX serving model in {folder}: {exc}") from exc
     tokenizer = LightTokenizer(folder)
-    return ServingModel("onnx", tokenizer, int(config.get("context_length", 2048)),
+    return ServingModel("onnx", tokenizer, int(config.get("context_length", DEFAULT_CONTEXT)),
                         eos_ids(tokenizer, config.get("eos_token_id")), info, onnx_model=decoder)
 
 
 def from_torch(model, tokenizer, info: dict | None = None) -> ServingModel:
     """Wrap a loaded transformers model (with or without a PEFT adapter) for candidate decoding."""
     config = getattr(model, "config", None)
-    context = int(getattr(config, "max_position_embeddings", None) or 2048)
+    context = int(getattr(config, "max_position_embeddings", None) or DEFAULT_CONTEXT)
     generation = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
     return ServingModel("torch", tokenizer, context, eos_ids(tokenizer, generation),
                         dict(info or {}, backend="torch"), model=model)
