@@ -7,7 +7,7 @@ flatter the comparison):
 - TRL's stock ``SFTTrainer``: its fused LM head over every position (prompt and padding included)
   and per-step entropy and token-accuracy metrics;
 - padded batches of 4 from transformers' ``LengthGroupedSampler`` (``group_by_length``), float32.
-The data preparation and the prompt format are the product's own (trainer.data, trainer.prompt), so
+The data preparation and the prompt format are the product's own (trainer.training.data, trainer.prompt), so
 both runs train on the same samples.
 """
 
@@ -49,11 +49,11 @@ class _Counting:
 
 
 def build_baseline_trainer(config, output_dir: Path, callbacks=()):
-    """Today's default path for ``config`` (a trainer.config.TrainConfig) → ``(trainer, tokenizer)``."""
+    """Today's default path for ``config`` (a trainer.training.config.TrainConfig) → ``(trainer, tokenizer)``."""
     from peft import LoraConfig
     from trl import SFTTrainer
 
-    from trainer.data import load_splits, prepare, to_dataset
+    from trainer.training.data import load_splits, prepare, to_dataset
     from trainer.models import load_base
 
     class CountingSFTTrainer(_Counting, SFTTrainer):

@@ -7,14 +7,12 @@ print a widget generated from a sample description by the base and by the tuned 
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from dataset_tools.errors import FlutterTuneError
-from dataset_tools.paths import cli_path
 from dataset_tools.progress import Progress
 
 SAMPLE_DESCRIPTION = "A card that shows a trail's name, its length in kilometres and a difficulty badge."
@@ -33,7 +31,7 @@ class DemoConfig:
     learning_rate: float = 1e-3
     lora_r: int = 16
     lora_alpha: int = 32
-    # Conversations of up to 3 related widgets (trainer.conversations): measured ahead of one widget
+    # Conversations of up to 3 related widgets (trainer.training.conversations): measured ahead of one widget
     # per row on the held-out widgets (benchmarks/results/adapter_variance.md).
     conversation_size: int = 3
     max_length: int = 1024
@@ -71,11 +69,11 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
     from dataset_tools.pipeline import harvest_to_dataset
 
     from .adapters import read_metadata
-    from .config import TrainConfig
     from .evaluation.evaluate import default_loader, default_systems, evaluate_and_report
     from .generation.generate import GenerationSettings, generate_code
     from .retrieval.examples import RetrievalSettings, examples_fn_for, examples_for
-    from .train import train
+    from .training.config import TrainConfig
+    from .training.train import train
 
     examples = Path(config.examples)
     if not examples.is_dir():
@@ -171,36 +169,3 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
          else "FINDING: the tuned model is NOT ahead of the base on both loss and style")
     summary["tuned_ahead"] = ahead
     return summary
-
-
-def register(subparsers) -> None:
-    defaults = DemoConfig()
-    parser = subparsers.add_parser("demo", help="harvest examples/, train, evaluate and generate, end to end")
-    parser.add_argument("--examples", default=defaults.examples, type=cli_path, help="Flutter project to learn from")
-    parser.add_argument("-o", "--out-dir", default=defaults.out_dir, type=cli_path, help="where dataset, adapter and report go")
-    parser.add_argument("--base", default=defaults.base)
-    from .models import QUANTIZATION_HELP, QUANTIZATIONS
-
-    parser.add_argument("--quantization", choices=QUANTIZATIONS, default=defaults.quantization, help=QUANTIZATION_HELP)
-    parser.add_argument("--train-minutes", type=float, default=defaults.train_minutes)
-    parser.add_argument("--epochs", type=float, default=defaults.epochs)
-    parser.add_argument("--conversation-size", type=int, default=defaults.conversation_size,
-                        help=f"related widgets per training conversation (default {defaults.conversation_size}; "
-                             "1: each widget alone)")
-    parser.add_argument("--eval-limit", type=int, default=defaults.eval_limit)
-    parser.add_argument("--no-retrieval", dest="retrieval", action="store_false")
-    parser.add_argument("--description", default=defaults.description)
-    parser.add_argument("--progress-json", action="store_true", help="progress as JSON lines on stderr")
-    parser.set_defaults(handler=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
-    from dataset_tools.progress import JsonLinesProgress, TqdmProgress
-
-    config = DemoConfig(examples=args.examples, out_dir=args.out_dir, base=args.base,
-                        quantization=args.quantization, train_minutes=args.train_minutes, epochs=args.epochs,
-                        conversation_size=args.conversation_size,
-                        eval_limit=args.eval_limit, retrieval=args.retrieval, description=args.description)
-    progress = JsonLinesProgress() if args.progress_json else TqdmProgress()
-    run_demo(config, progress)
-    return 0

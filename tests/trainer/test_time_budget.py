@@ -1,10 +1,10 @@
-"""The time budget and the learning-rate schedule planned for it (trainer.time_budget)."""
+"""The time budget and the learning-rate schedule planned for it (trainer.training.time_budget)."""
 
 import math
 
 import pytest
 
-from trainer.time_budget import TimeBudget, budgeted_lr_factor, cooldown_factor
+from trainer.training.time_budget import TimeBudget, budgeted_lr_factor, cooldown_factor
 
 
 class FakeClock:
@@ -72,7 +72,7 @@ def test_training_stops_early_enough_for_its_tail_to_end_within_the_budget():
     """The reserve: the last validation (estimated from the training speed, then as measured), the save
     (as measured) and the serving export (given), with a margin; training stops when only it is left."""
     from dataset_tools.progress import Progress
-    from trainer.callbacks import StopCallback, StopRequest
+    from trainer.training.callbacks import StopCallback, StopRequest
 
     clock = FakeClock()
     budget = TimeBudget(10.0, clock=clock)  # 600 s for the whole command
@@ -119,7 +119,7 @@ def test_the_serving_export_is_estimated_from_earlier_exports_of_the_same_base(t
 
 def test_training_stops_before_a_step_that_would_not_end_in_time():
     from dataset_tools.progress import Progress
-    from trainer.callbacks import StopCallback, StopRequest
+    from trainer.training.callbacks import StopCallback, StopRequest
 
     clock = FakeClock()
     budget = TimeBudget(1.0, clock=clock)  # 60 s, no tail

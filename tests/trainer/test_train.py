@@ -7,7 +7,7 @@ import pytest
 
 from dataset_tools.progress import CallbackProgress
 from trainer.adapters import METADATA_FILE, latest_name, list_adapters, read_metadata
-from trainer.train import train
+from trainer.training.train import train
 
 
 def test_loss_falls_and_adapter_is_complete(tiny_config):
@@ -96,8 +96,8 @@ def test_failed_save_keeps_previous_adapter(tiny_config, monkeypatch):
 
 def test_learning_rate_cools_down_at_the_end_of_the_time_budget(tiny_config, monkeypatch):
     """A budget that ends at step 40 of 100: the step schedule until its last fifth, then down towards zero."""
-    import trainer.train as train_module
-    from trainer.time_budget import TimeBudget
+    import trainer.training.train as train_module
+    from trainer.training.time_budget import TimeBudget
 
     events = []
     steps_done = lambda: float(sum(1 for e in events if e.kind == "advance" and "loss" in e.data))  # noqa: E731

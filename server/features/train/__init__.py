@@ -34,7 +34,7 @@ TRAIN = "flutterTune.train"
 
 @dataclass(frozen=True, kw_only=True)
 class TrainArgs:
-    """The argument; each option not given keeps trainer.config.TrainConfig's default (with ``resume``:
+    """The argument; each option not given keeps trainer.training.config.TrainConfig's default (with ``resume``:
     the interrupted run's own). Other keys are refused."""
 
     dataset_dir: FolderText | None = None  # none: the dataset folder setting
@@ -52,7 +52,7 @@ class TrainArgs:
 
 def train_config(ls: FlutterTuneServer, args: tuple):
     """The TrainConfig of this run: the settings' model and folders, the command's options on top."""
-    from trainer.config import TrainConfig
+    from trainer.training.config import TrainConfig
 
     options = command_args(TRAIN, args, TrainArgs, refuse_unknown=True)
     s = ls.settings
@@ -76,7 +76,7 @@ def train_now(config, progress, backend: str = "auto"):
     """
     from trainer.generation.serving import prepare_after_training
     from trainer.models import resolve_base
-    from trainer.train import train as run_training
+    from trainer.training.train import train as run_training
 
     from ...runtime.heavy_imports import HEAVY_LOCK, warm
 
@@ -123,8 +123,8 @@ def finished_message(info) -> str:
 
 
 async def train(ls: FlutterTuneServer, *args) -> dict:
-    from trainer.runs import already_running_message, is_training
-    from trainer.train import TrainingInterrupted
+    from trainer.training.runs import already_running_message, is_training
+    from trainer.training.train import TrainingInterrupted
 
     config = train_config(ls, args)
     status = ls.status

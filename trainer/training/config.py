@@ -16,8 +16,8 @@ from dataset_tools.errors import FlutterTuneError
 from dataset_tools.paths import user_path
 from dataset_tools.settings import apply_overrides, load_config_file, range_problems, setting
 
-from .adapters import ACTIVATE_POLICIES
-from .models import DEVICE_HELP, DEVICES, QUANTIZATION_HELP, QUANTIZATIONS
+from ..adapters import ACTIVATE_POLICIES
+from ..models import DEVICE_HELP, DEVICES, QUANTIZATION_HELP, QUANTIZATIONS
 
 # The guide's config.json keys → TrainConfig fields.
 GUIDE_KEYS = {

@@ -47,7 +47,7 @@ class CompletionSFTTrainer(SFTTrainer):
     """SFTTrainer scoring the LM head at completion tokens only; counts the completion tokens it trained on.
 
     With ``time_budget`` set (``--max-minutes``), a linear, cosine or constant schedule runs as planned in
-    steps and cools down to zero over the budget's last fifth (trainer.time_budget).
+    steps and cools down to zero over the budget's last fifth (trainer.training.time_budget).
     """
 
     completion_tokens_trained = 0
