@@ -34,6 +34,7 @@ def baseline_sft_config(config, output_dir: Path, has_eval: bool):
         dataloader_pin_memory=False, train_sampling_strategy="group_by_length", max_length=config.max_length,
         truncation_mode="keep_start", completion_only_loss=True, packing=False, pad_to_multiple_of=None,
         report_to="none", disable_tqdm=True, save_only_model=False,
+        include_num_input_tokens_seen="non_padding",  # the count the time budget measures (StopCallback)
     )
 
 
@@ -53,8 +54,8 @@ def build_baseline_trainer(config, output_dir: Path, callbacks=()):
     from peft import LoraConfig
     from trl import SFTTrainer
 
-    from trainer.training.data import load_splits, prepare, to_dataset
     from trainer.models import load_base
+    from trainer.training.data import load_splits, prepare, to_dataset
 
     class CountingSFTTrainer(_Counting, SFTTrainer):
         pass

@@ -72,7 +72,7 @@ def test_training_stops_early_enough_for_its_tail_to_end_within_the_budget():
     """The reserve: the last validation (estimated from the training speed, then as measured), the save
     (as measured) and the serving export (given), with a margin; training stops when only it is left."""
     from dataset_tools.progress import Progress
-    from trainer.training.callbacks import StopCallback, StopRequest
+    from trainer.training.callbacks import TOKENS_SEEN, StopCallback, StopRequest
 
     clock = FakeClock()
     budget = TimeBudget(10.0, clock=clock)  # 600 s for the whole command
@@ -81,10 +81,10 @@ def test_training_stops_early_enough_for_its_tail_to_end_within_the_budget():
     stop = StopRequest()
     callback = StopCallback(stop, Progress(), budget, has_eval=True, eval_tokens=20_000, after_s=30.0)
     callback.on_train_begin(None, _State(), _Control())
-    callback.on_log(None, _State(), _Control(), logs={"num_tokens": 1000})
+    callback.on_log(None, _State(), _Control(), logs={TOKENS_SEEN: 1000})
     clock.now += 100
     callback.on_step_end(None, _State(), _Control())
-    callback.on_log(None, _State(), _Control(), logs={"num_tokens": 11_000})  # 0.01 s per token
+    callback.on_log(None, _State(), _Control(), logs={TOKENS_SEEN: 11_000})  # 0.01 s per token
     callback.on_step_end(None, _State(), _Control())
     # validation 20k tokens × 0.01 s × 0.6 = 120 s, no save measured yet: 1.25 × 120 + 30
     assert budget.reserve_s == pytest.approx(180.0)

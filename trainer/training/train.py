@@ -120,6 +120,9 @@ def sft_config(config: TrainConfig, device: str, output_dir: Path, has_eval: boo
         report_to="none",
         disable_tqdm=True,
         save_only_model=False,
+        # transformers counts the tokens trained on (attention mask) and logs the running total as
+        # ``num_input_tokens_seen``: the time budget and tokens/s are measured on it (trainer.training.callbacks).
+        include_num_input_tokens_seen="non_padding",
     )
 
 
@@ -200,7 +203,9 @@ def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks
 
 
 def _loss_history(log_history: list[dict]) -> list[dict]:
-    keep = ("step", "epoch", "loss", "eval_loss", "learning_rate", "num_tokens")
+    from .callbacks import TOKENS_SEEN
+
+    keep = ("step", "epoch", "loss", "eval_loss", "learning_rate", TOKENS_SEEN)
     return [{k: e[k] for k in keep if k in e} for e in log_history if "loss" in e or "eval_loss" in e]
 
 
