@@ -14,33 +14,42 @@ from pathlib import Path
 
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import Progress
+from dataset_tools.settings import same_setting, setting
+
+from .training.config import TrainConfig
 
 SAMPLE_DESCRIPTION = "A card that shows a trail's name, its length in kilometres and a difficulty badge."
 
 
 @dataclass
 class DemoConfig:
-    """Knobs of the demo run; defaults fit ≤ 15 minutes on 2 CPU cores."""
+    """Knobs of the demo run; defaults fit ≤ 15 minutes on 2 CPU cores. Those with a flag are settings of
+    `flutter-tune demo`; the training ones are training's own declarations with the demo's defaults."""
 
-    examples: str = "examples"
-    out_dir: str = "demo_output"
-    base: str = "default"
-    quantization: str = "auto"        # per device, as `train` (trainer.models.resolve_quantization)
-    train_minutes: float = 7.5   # the whole training call: loading, training, the last validation, saving
-    epochs: float = 6.0
+    examples_dir: str = setting("examples", flag="--examples", help="Flutter project to learn from")
+    out_dir: str = setting("demo_output", flag="--out-dir", aliases=("-o",),
+                           help="where dataset, adapter and report go")
+    base: str = same_setting(TrainConfig, "base")
+    quantization: str = same_setting(TrainConfig, "quantization")  # per device, as `train`
+    # The whole training call: loading, training, the last validation, saving.
+    train_minutes: float = same_setting(TrainConfig, "max_minutes", default=7.5, flag="--train-minutes")
+    epochs: float = same_setting(TrainConfig, "epochs", default=6.0)
     learning_rate: float = 1e-3
     lora_r: int = 16
     lora_alpha: int = 32
     # Conversations of up to 3 related widgets (trainer.training.conversations): measured ahead of one widget
     # per row on the held-out widgets (benchmarks/results/adapter_variance.md).
-    conversation_size: int = 3
+    conversation_size: int = same_setting(TrainConfig, "conversation_size", default=3)
     max_length: int = 1024
-    eval_limit: int = 0            # 0 = the whole test split
+    eval_limit: int = setting(0, low=0, high=10**6, flag="--eval-limit",
+                              help="evaluate the first N test widgets, 0: all of them")
     max_new_tokens: int = 256
     generation_seconds: float = 30.0   # per generated sample
-    retrieval: bool = True
+    retrieval: bool = setting(True, flag="--no-retrieval",
+                              help="show the nearest training widgets as examples in the prompt")
     backend: str = "auto"  # generation: ONNX Runtime int8 on the CPU
-    description: str = SAMPLE_DESCRIPTION
+    description: str = setting(SAMPLE_DESCRIPTION, flag="--description",
+                               help="what the widget generated at the end should be")
 
     @property
     def train_batch_size(self) -> int:
@@ -72,10 +81,9 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
     from .evaluation.evaluate import default_loader, default_systems, evaluate_and_report
     from .generation.generate import GenerationSettings, generate_code
     from .retrieval.examples import RetrievalSettings, examples_fn_for, examples_for
-    from .training.config import TrainConfig
     from .training.train import train
 
-    examples = Path(config.examples)
+    examples = Path(config.examples_dir)
     if not examples.is_dir():
         raise FlutterTuneError(f"The example app folder {examples} does not exist; run the demo from the "
                                "repository root or pass --examples.")

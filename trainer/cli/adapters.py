@@ -5,8 +5,28 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 
 from dataset_tools.paths import cli_path
+from dataset_tools.settings import same_setting, setting
+
+from ..adapters import AdapterChoice
+
+
+@dataclass
+class ExportOptions:
+    """The settings of `flutter-tune export`."""
+
+    adapter: str = same_setting(AdapterChoice, "adapter")
+    adapters_dir: str | None = same_setting(AdapterChoice, "adapters_dir")
+    base: str | None = setting(None, flag="--base", help="base model (default: the one the adapter was trained on)")
+
+
+@dataclass
+class ListOptions:
+    """The settings of `flutter-tune adapters`."""
+
+    adapters_dir: str | None = same_setting(AdapterChoice, "adapters_dir")
 
 
 def register(subparsers) -> None:
@@ -15,42 +35,42 @@ def register(subparsers) -> None:
 
 
 def _add_export(subparsers) -> None:
+    from dataset_tools.flags import add_arguments
+
     p = subparsers.add_parser("export", help="merge an adapter into its base model",
                               description="Merge a LoRA adapter into a full-precision copy of its base model.")
-    p.add_argument("--adapter", default="active", help="adapter folder or name, 'active' (default) or 'latest'")
-    p.add_argument("--adapters-dir", type=cli_path, metavar="DIR", help="where versioned adapters live")
-    p.add_argument("--base", help="base model (default: the one the adapter was trained on)")
+    add_arguments(p, ExportOptions)
     p.add_argument("--merge", action="store_true", required=True, help="merge LoRA weights into the base")
     p.add_argument("-o", "--output", required=True, type=cli_path, metavar="DIR", help="folder for the merged model")
     p.set_defaults(handler=run_export)
 
 
-def _adapters_dir(args):
-    from dataset_tools.paths import adapters_dir
-
-    return adapters_dir(getattr(args, "adapters_dir", None))
-
-
 def run_export(args) -> int:
     from dataset_tools.errors import FlutterTuneError
+    from dataset_tools.flags import from_flags
+    from dataset_tools.paths import adapters_dir
     from dataset_tools.progress import TqdmProgress
 
     from ..adapters import resolve_adapter
     from ..export import merge_adapter
 
-    adapter = resolve_adapter(_adapters_dir(args), args.adapter)
+    options = from_flags(ExportOptions, args)
+    root = adapters_dir(options.adapters_dir)
+    adapter = resolve_adapter(root, options.adapter)
     if adapter is None:
-        raise FlutterTuneError(f"No adapter found in {_adapters_dir(args)}. Train one with `flutter-tune train`.")
-    out = merge_adapter(adapter, args.output, base=args.base, progress=TqdmProgress())
+        raise FlutterTuneError(f"No adapter found in {root}. Train one with `flutter-tune train`.")
+    out = merge_adapter(adapter, args.output, base=options.base, progress=TqdmProgress())
     print(f"Merged model saved to {out}")
     return 0
 
 
 def _add_adapters(subparsers) -> None:
+    from dataset_tools.flags import add_arguments
+
     p = subparsers.add_parser("adapters", help="list trained adapters (newest first; * = active) or pick one",
                               description="List trained adapters, newest first; * marks the active one, "
                                           "which generate, eval and the editor use by default.")
-    p.add_argument("--adapters-dir", type=cli_path, metavar="DIR")
+    add_arguments(p, ListOptions)
     p.add_argument("--use", metavar="NAME", help="make adapter NAME (or 'none' for the base model) the active one")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=run_adapters)
@@ -58,12 +78,14 @@ def _add_adapters(subparsers) -> None:
 
 def run_adapters(args) -> int:
     from dataset_tools.errors import FlutterTuneError
+    from dataset_tools.flags import from_flags
+    from dataset_tools.paths import adapters_dir
 
     from ..adapters import (active_adapter, latest_name, list_adapters, missing_active_message, resolve_adapter,
                            set_active)
     from ..training.runs import resumable_run
 
-    root = _adapters_dir(args)
+    root = adapters_dir(from_flags(ListOptions, args).adapters_dir)
     if args.use is not None:
         if not args.use.strip():
             raise FlutterTuneError("--use needs an adapter's name (see `flutter-tune adapters`), or 'none' for the "

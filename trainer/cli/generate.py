@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from .model_options import add_model_options, resolve_adapter_arg, retrieval_from_args, settings_from_args
+from .model_options import add_model_options, options_from_args
 
 
 def register(subparsers) -> None:
@@ -15,8 +15,7 @@ def register(subparsers) -> None:
                               description="Generate one Flutter widget with the base model and an adapter.")
     g.add_argument("description", help='what the widget should be, e.g. "A card showing a hike\'s name"')
     g.add_argument("--input", default="", help="optional extra context for the request")
-    add_model_options(g, "active", "adapter folder or name, 'active' (default: the one `flutter-tune adapters` "
-                                "marks), 'latest' or 'none'")
+    add_model_options(g)
     g.set_defaults(handler=run_generate)
 
 
@@ -29,15 +28,14 @@ def run_generate(args) -> int:
     from ..generation.serving import load_serving
     from ..retrieval.examples import examples_for
 
-    settings = settings_from_args(args)  # every check before the time spent loading the model
+    model, settings, retrieval = options_from_args(args)  # every check before the time spent loading the model
     validate_description(args.description)
-    retrieval, data_dir = retrieval_from_args(args)
-    adapter = resolve_adapter_arg(args)
-    if adapter is None and str(args.adapter).lower() in ("active", "latest"):
+    adapter = model.resolved_adapter()
+    if adapter is None and model.wants_trained_adapter:
         print(NO_ADAPTER, file=sys.stderr)
-    serving = load_serving(args.base, adapter, backend=args.backend, quantization=args.quantization,
-                           device=args.device, progress=_quiet_progress())
-    examples = examples_for(retrieval, data_dir, serving.tokenizer, args.description, input=args.input)
+    serving = load_serving(model.base, adapter, backend=model.backend, quantization=model.quantization,
+                           device=model.device, progress=_quiet_progress())
+    examples = examples_for(retrieval, model.dataset_folder(), serving.tokenizer, args.description, input=args.input)
     result = generate_code(serving, None, args.description, input=args.input, examples=examples,
                            settings=settings)
     print(result.code)

@@ -12,16 +12,18 @@ from dataset_tools.paths import cli_path
 
 
 def register(subparsers) -> None:
-    from dataset_tools.settings import add_arguments
+    from dataset_tools.flags import add_arguments
 
+    from ..generation.serving import BACKENDS
     from ..training.config import TrainConfig
 
     p = subparsers.add_parser("train", help="fine-tune a LoRA adapter on a harvested dataset",
                               description="Train a LoRA adapter on a harvested dataset. Flags override the "
-                                          "config file, which overrides the defaults (trainer.training.config.TrainConfig).")
+                                          "config file, which overrides the defaults "
+                                          "(trainer.training.config.TrainConfig).")
     p.add_argument("--config", type=cli_path, metavar="FILE", help="JSON/TOML settings (the guide's config.json keys work)")
     add_arguments(p, TrainConfig)
-    p.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto",
+    p.add_argument("--backend", choices=BACKENDS, default="auto",
                    help="generation backend to prepare the new adapter for (auto: export the ONNX serving "
                         "model right away on a CPU; torch: skip)")
     p.add_argument("--progress-json", action="store_true", help="machine-readable progress on stdout")
@@ -35,15 +37,12 @@ def _progress(args):
 
 
 def run_train(args) -> int:
-    from ..training.config import load_train_config
+    from dataset_tools.flags import given_flags
+
+    from ..training.config import TrainConfig, load_train_config
     from ..training.train import train
 
-    from dataclasses import fields
-
-    from ..training.config import TrainConfig
-
-    overrides = {f.name: getattr(args, f.name, None) for f in fields(TrainConfig)}
-    config = load_train_config(args.config, overrides)
+    config = load_train_config(args.config, given_flags(args, TrainConfig))
     progress = _progress(args)
     if config.max_minutes and not args.progress_json:
         print(f"flutter-tune: the whole run ends within {config.max_minutes:g} min: training stops early enough "

@@ -49,7 +49,8 @@ class GenerationSettings:
                               help="Most candidate widgets written for one request: the greedy one first, "
                                    "then sampled ones until one passes every check; the best is kept.")
     stop_at_widget_end: bool = True  # and at a loop of repeated lines (trainer.generation.repetition)
-    seed: int | None = None  # for sampling; None = a fresh random state
+    seed: int | None = setting(None, low=0, high=2**32 - 1, flag="--seed",
+                               help="random seed for sampling (default: a fresh random state)")
 
     def validate(self) -> "GenerationSettings":
         if not isinstance(self.max_new_tokens, int) or isinstance(self.max_new_tokens, bool):
