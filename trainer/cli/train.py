@@ -7,14 +7,26 @@ overrides TrainConfig's defaults. Heavy imports happen inside the handlers.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
 from dataset_tools.paths import cli_path
+from dataset_tools.settings import same_setting
+
+from .model_options import ModelOptions
+
+
+@dataclass
+class AfterTraining:
+    """What `flutter-tune train` prepares once the adapter is saved."""
+
+    backend: str = same_setting(ModelOptions, "backend",
+                                help="generation backend to prepare the new adapter for (auto: export the ONNX "
+                                     "serving model right away on a CPU; torch: skip)")
 
 
 def register(subparsers) -> None:
     from dataset_tools.flags import add_arguments
 
-    from ..generation.serving import BACKENDS
     from ..training.config import TrainConfig
 
     p = subparsers.add_parser("train", help="fine-tune a LoRA adapter on a harvested dataset",
@@ -23,9 +35,7 @@ def register(subparsers) -> None:
                                           "(trainer.training.config.TrainConfig).")
     p.add_argument("--config", type=cli_path, metavar="FILE", help="JSON/TOML settings (the guide's config.json keys work)")
     add_arguments(p, TrainConfig)
-    p.add_argument("--backend", choices=BACKENDS, default="auto",
-                   help="generation backend to prepare the new adapter for (auto: export the ONNX serving "
-                        "model right away on a CPU; torch: skip)")
+    add_arguments(p, AfterTraining)
     p.add_argument("--progress-json", action="store_true", help="machine-readable progress on stdout")
     p.set_defaults(handler=run_train)
 
@@ -37,17 +47,18 @@ def _progress(args):
 
 
 def run_train(args) -> int:
-    from dataset_tools.flags import given_flags
+    from dataset_tools.flags import from_flags, given_flags
 
     from ..training.config import TrainConfig, load_train_config
     from ..training.train import train
 
     config = load_train_config(args.config, given_flags(args, TrainConfig))
+    backend = from_flags(AfterTraining, args).backend
     progress = _progress(args)
     if config.max_minutes and not args.progress_json:
         print(f"flutter-tune: the whole run ends within {config.max_minutes:g} min: training stops early enough "
               "for the last validation, saving and preparing the serving model.", file=sys.stderr)
-    serving_backend = args.backend if args.backend != "torch" else None
+    serving_backend = backend if backend != "torch" else None
     info = train(config, progress, serving_backend)
     if serving_backend is not None:
         from ..generation.serving import prepare_after_training
