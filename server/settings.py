@@ -19,8 +19,8 @@ from dataset_tools.converter import FolderText
 from dataset_tools.overrides import overlay
 from dataset_tools.settings import same_setting, setting
 from trainer.generation.generate import GenerationSettings
-from trainer.generation.serving import BACKENDS
-from trainer.models import DEVICES, QUANTIZATIONS
+from trainer.generation.serving import BackendSetting
+from trainer.models import LoadSettings
 from trainer.retrieval.examples import SETTINGS_ALIASES as RETRIEVAL_ALIASES
 from trainer.retrieval.examples import RetrievalSettings
 
@@ -35,15 +35,16 @@ class ServerSettings:
 
     base_model: str = setting("default", key="baseModel")
     adapter: str | None = setting("active", key="adapter")
-    quantization: str = setting("auto", choices=QUANTIZATIONS, key="quantization",
-                                help="How the base model's weights are loaded for training and the torch backend: "
-                                     "auto (8-bit on CUDA, none on the CPU: measured faster and leaner), 8bit, "
-                                     "4bit or none.")
-    device: str = setting("auto", choices=DEVICES, key="device",
-                          help="Where the model runs: auto (CUDA, then Apple's MPS, then the CPU), cpu, cuda or mps.")
-    backend: str = setting("auto", choices=BACKENDS, key="backend",
-                           help="Which runtime generates: auto (ONNX Runtime int8 on the CPU, transformers "
-                                "on CUDA), onnx or torch.")
+    quantization: str = same_setting(LoadSettings, "quantization", key="quantization",
+                                     help="How the base model's weights are loaded for training and the torch "
+                                          "backend: auto (8-bit on CUDA, none on the CPU: measured faster and "
+                                          "leaner), 8bit, 4bit or none.")
+    device: str = same_setting(LoadSettings, "device", key="device",
+                               help="Where the model runs: auto (CUDA, then Apple's MPS, then the CPU), cpu, cuda "
+                                    "or mps.")
+    backend: str = same_setting(BackendSetting, "backend", key="backend",
+                                help="Which runtime generates: auto (ONNX Runtime int8 on the CPU, transformers "
+                                     "on CUDA), onnx or torch.")
     max_new_tokens: int = same_setting(GenerationSettings, "max_new_tokens")
     temperature: float = same_setting(GenerationSettings, "temperature")
     top_p: float = same_setting(GenerationSettings, "top_p")

@@ -12,7 +12,7 @@ from pathlib import Path
 from dataset_tools.settings import same_setting, setting
 
 from ..adapters import AdapterChoice
-from ..generation.serving import BACKENDS
+from ..generation.serving import BackendSetting
 from ..models import LoadSettings
 
 
@@ -27,8 +27,7 @@ class ModelOptions:
     adapters_dir: str | None = same_setting(AdapterChoice, "adapters_dir")
     quantization: str = same_setting(LoadSettings, "quantization")
     device: str = same_setting(LoadSettings, "device")
-    backend: str = setting("auto", choices=BACKENDS, flag="--backend",
-                           help="auto (default): ONNX Runtime int8 on the CPU, transformers on CUDA")
+    backend: str = same_setting(BackendSetting, "backend")
     data_dir: str | None = setting(None, flag="--data",
                                    help="dataset folder (train/test.jsonl; its train split is the retrieval index) "
                                         "(default: <FLUTTER_TUNE_HOME or user data dir>/dataset)")

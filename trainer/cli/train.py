@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from dataset_tools.paths import cli_path
 from dataset_tools.settings import same_setting
 
-from .model_options import ModelOptions
+from ..generation.serving import BackendSetting
 
 
 @dataclass
 class AfterTraining:
     """What `flutter-tune train` prepares once the adapter is saved."""
 
-    backend: str = same_setting(ModelOptions, "backend",
+    backend: str = same_setting(BackendSetting, "backend",
                                 help="generation backend to prepare the new adapter for (auto: export the ONNX "
                                      "serving model right away on a CPU; torch: skip)")
 
