@@ -7,7 +7,7 @@ flatter the comparison):
 - TRL's stock ``SFTTrainer``: its fused LM head over every position (prompt and padding included)
   and per-step entropy and token-accuracy metrics;
 - padded batches of 4 from transformers' ``LengthGroupedSampler`` (``group_by_length``), float32.
-The data preparation and the prompt format are the product's own (trainer.data, trainer.prompt), so
+The data preparation and the prompt format are the product's own (trainer.training.data, trainer.prompt), so
 both runs train on the same samples.
 """
 
@@ -34,6 +34,7 @@ def baseline_sft_config(config, output_dir: Path, has_eval: bool):
         dataloader_pin_memory=False, train_sampling_strategy="group_by_length", max_length=config.max_length,
         truncation_mode="keep_start", completion_only_loss=True, packing=False, pad_to_multiple_of=None,
         report_to="none", disable_tqdm=True, save_only_model=False,
+        include_num_input_tokens_seen="non_padding",  # the count the time budget measures (StopCallback)
     )
 
 
@@ -49,12 +50,12 @@ class _Counting:
 
 
 def build_baseline_trainer(config, output_dir: Path, callbacks=()):
-    """Today's default path for ``config`` (a trainer.config.TrainConfig) → ``(trainer, tokenizer)``."""
+    """Today's default path for ``config`` (a trainer.training.config.TrainConfig) → ``(trainer, tokenizer)``."""
     from peft import LoraConfig
     from trl import SFTTrainer
 
-    from trainer.data import load_splits, prepare, to_dataset
     from trainer.models import load_base
+    from trainer.training.data import load_splits, prepare, to_dataset
 
     class CountingSFTTrainer(_Counting, SFTTrainer):
         pass

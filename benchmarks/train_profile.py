@@ -41,7 +41,7 @@ def worker(kind: str, data: Path, work: Path, rows: int) -> str:
     import torch
     from transformers import TrainerCallback
 
-    from trainer.config import TrainConfig
+    from trainer.training.config import TrainConfig
 
     config = TrainConfig(data_dir=str(data), adapters_dir=str(work / f"adapters-{kind}"), max_steps=1,
                          logging_steps=1)
@@ -62,7 +62,7 @@ def worker(kind: str, data: Path, work: Path, rows: int) -> str:
 
         trainer, _ = build_baseline_trainer(config, work / "baseline-out", callbacks=[Profile()])
     else:
-        from trainer.train import build_run
+        from trainer.training.train import build_run
 
         trainer = build_run(config, callbacks=[Profile()]).trainer
     trainer.train()

@@ -5,7 +5,7 @@
 Runs, each in its own process (so peak memory is per run), on the default base (SmolLM2-135M-Instruct):
   baseline — the default path before issue 13 (benchmarks/baseline_trainer.py: 8-bit base, TRL's stock
              SFTTrainer, padded length-grouped batches of 4);
-  ours     — ``trainer.train.train`` with its defaults (quantization auto → none on the CPU, one
+  ours     — ``trainer.training.train.train`` with its defaults (quantization auto → none on the CPU, one
              sequence per forward accumulated to batches of 4, loss at completion tokens only);
 on two datasets: the demo's (examples/ harvested) and a larger one (its training widgets repeated
 ``--repeat`` times, same validation split). Both runs get the same ``--minutes`` budget and the default
@@ -131,8 +131,8 @@ def larger_base(work: Path) -> Path:
 # ---- one run, in its own process ------------------------------------------------------------------------
 
 def worker(args) -> dict:
-    from trainer.config import TrainConfig
-    from trainer.data import load_splits
+    from trainer.training.config import TrainConfig
+    from trainer.training.data import load_splits
 
     data = Path(args.data)
     validation = load_splits(data).validation
@@ -143,8 +143,8 @@ def worker(args) -> dict:
         from baseline_trainer import build_baseline_trainer
 
         from dataset_tools.progress import NULL_PROGRESS
-        from trainer.callbacks import StopCallback, StopRequest
-        from trainer.time_budget import TimeBudget
+        from trainer.training.callbacks import StopCallback, StopRequest
+        from trainer.training.time_budget import TimeBudget
 
         stop = StopCallback(StopRequest(), NULL_PROGRESS, TimeBudget(args.minutes), has_eval=bool(validation))
         trainer, tokenizer = build_baseline_trainer(config, Path(args.work) / "baseline-out", callbacks=[stop])
@@ -160,7 +160,7 @@ def worker(args) -> dict:
         from trainer.adapters import read_metadata
         from trainer.hardware import training_precision
         from trainer.models import load_for_inference
-        from trainer.train import micro_batch, train
+        from trainer.training.train import micro_batch, train
 
         info = train(config)
         meta = read_metadata(info.path)
@@ -275,7 +275,7 @@ def main() -> None:
     if args.worker:
         Path(args.out).write_text(json.dumps(worker(args)))
         return
-    from trainer.data import load_splits
+    from trainer.training.data import load_splits
     from trainer.default_model import ensure_default_model
 
     ensure_default_model()  # convert once, outside the timed runs

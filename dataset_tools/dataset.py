@@ -18,7 +18,8 @@ from .artifacts import artifact_dir, check_replaceable
 from .atomic_io import jsonl_text
 from .dedup import TOKEN, DedupConfig, dedup
 from .errors import FlutterTuneError
-from .instructions import augment_instructions
+from .instructions import REPHRASINGS, augment_instructions
+from .settings import setting
 from .split import SPLITS, split_records
 
 _ORIGIN_RANK = {"manual": 0, "doc": 1, "synthesized": 2}
@@ -29,9 +30,10 @@ PERCENTILES = (50, 90, 95, 99)
 class DatasetConfig:
     """How records become a dataset folder."""
 
-    seed: int = 0  # split seed
+    seed: int = setting(0, low=0, high=2**32 - 1, flag="--seed", help="split seed")
     ratios: tuple[float, float, float] = (0.8, 0.1, 0.1)  # train/validation/test
-    augment: int = 0  # extra rephrased instructions per sample (0 = off)
+    augment: int = setting(0, low=0, high=REPHRASINGS, flag="--augment",
+                           help="add up to N rephrased instructions per sample, 0 for none")
     dedup: DedupConfig = field(default_factory=DedupConfig)
 
 

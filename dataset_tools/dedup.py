@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .settings import setting
+
 TOKEN = re.compile(r"\w+|[^\w\s]")
 _SPACE = re.compile(r"\s+")
 
@@ -18,7 +20,8 @@ _SPACE = re.compile(r"\s+")
 class DedupConfig:
     """Near-duplicate settings."""
 
-    threshold: float = 0.9  # Jaccard similarity of token 3-shingles at or above which a record is dropped
+    threshold: float = setting(0.9, low=0.01, high=1.0, flag="--near-dup-threshold",
+                               help="Jaccard similarity of token 3-shingles at which near-duplicates are dropped")
     num_perm: int = 64  # MinHash permutations
     shingle: int = 3  # tokens per shingle
     enabled: bool = True  # near-dup removal (exact dedup always runs)

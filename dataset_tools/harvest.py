@@ -17,6 +17,7 @@ from .classify import Project, project_records
 from .errors import FlutterTuneError
 from .extract import FileDecls, extract_source
 from .progress import NULL_PROGRESS, Progress
+from .settings import setting
 from .source import read_source
 from .walk import WalkLimits, walk
 
@@ -27,13 +28,17 @@ class HarvestCancelled(FlutterTuneError):
 
 @dataclass
 class HarvestConfig:
-    """Knobs of a harvest run."""
+    """Knobs of a harvest run (the settings of `flutter-tune harvest`)."""
 
-    max_file_kb: int = 512  # files bigger than this are skipped as `too_large`
-    jobs: int = 1  # worker processes for parsing; 0 = all cores
+    jobs: int = setting(1, low=0, high=1024, flag="--jobs", help="parser processes, 0 for all cores")
+    max_file_kb: int = setting(512, low=1, high=1 << 20, flag="--max-file-kb",
+                               help="skip .dart files bigger than this (counted as too_large)")
+    max_files: int = setting(20000, low=1, high=10**7, flag="--max-files",
+                             help="stop past this many .dart files, e.g. when given a home folder")
+    follow_external_symlinks: bool = setting(False, flag="--follow-external-symlinks",
+                                             help="also follow symbolic links that lead outside the folders "
+                                                  "given (default: skipped)")
     chunksize: int = 8  # files per task sent to a worker
-    max_files: int = 20000  # stop with a clear message past this many .dart files (a wrong root)
-    follow_external_symlinks: bool = False  # follow links that leave the folders given
 
 
 @dataclass

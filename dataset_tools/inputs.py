@@ -1,6 +1,6 @@
 """The one reader of records: the guide's JSON-array files, JSONL files and dataset folders.
 
-Used by dataset building, training (``trainer.data``) and everything else that reads records.
+Used by dataset building, training (``trainer.training.data``) and everything else that reads records.
 JSON-array entries are hand-written pairs ``{"instruction", "input", "output"}``; they become
 records with ``instruction_source: "manual"`` (unless they carry their own metadata). Errors name
 the file and the entry index (JSON arrays) or line (JSONL) so the user can fix them.

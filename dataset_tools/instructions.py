@@ -125,6 +125,8 @@ _TEMPLATES = (
     "I need a {phrase} for {words}. {instruction}",
     "Show the Dart code of the {phrase} `{name}`.",
 )
+REPHRASINGS = len(_TEMPLATES)
+"""The most rephrased instructions ``augment_instructions`` writes for one record."""
 
 
 def augment_instructions(record: dict, n: int) -> list[str]:

@@ -3,7 +3,7 @@
 They arrive as ``initializationOptions`` and again with ``workspace/didChangeConfiguration``.
 Each setting is declared once, below, with ``dataset_tools.settings.setting`` (default, range or
 choices, camelCase editor key, help; ``tests/server/test_settings_declarations.py`` checks the
-extension's package.json against these declarations), and the converter (``runtime.converter``)
+extension's package.json against these declarations), and the one converter (``dataset_tools.converter``)
 reads it under that key. Unknown or bad values become warnings that name the setting (shown in
 the editor) and the previous value is kept: settings never crash the server.
 """
@@ -11,21 +11,18 @@ the editor) and the previous value is kept: settings never crash the server.
 from __future__ import annotations
 
 import dataclasses
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from cattrs.errors import ClassValidationError
-
+from dataset_tools.converter import FolderText
+from dataset_tools.overrides import overlay
 from dataset_tools.settings import same_setting, setting
 from trainer.generation.generate import GenerationSettings
-from trainer.generation.serving import BACKENDS
-from trainer.models import DEVICES, QUANTIZATIONS
+from trainer.generation.serving import BackendSetting
+from trainer.models import LoadSettings
 from trainer.retrieval.examples import SETTINGS_ALIASES as RETRIEVAL_ALIASES
 from trainer.retrieval.examples import RetrievalSettings
-
-from .runtime.converter import FolderText, converter, keys_of, problems
 
 SECTION = "flutterTune"
 
@@ -38,15 +35,16 @@ class ServerSettings:
 
     base_model: str = setting("default", key="baseModel")
     adapter: str | None = setting("active", key="adapter")
-    quantization: str = setting("auto", choices=QUANTIZATIONS, key="quantization",
-                                help="How the base model's weights are loaded for training and the torch backend: "
-                                     "auto (8-bit on CUDA, none on the CPU: measured faster and leaner), 8bit, "
-                                     "4bit or none.")
-    device: str = setting("auto", choices=DEVICES, key="device",
-                          help="Where the model runs: auto (CUDA, then Apple's MPS, then the CPU), cpu, cuda or mps.")
-    backend: str = setting("auto", choices=BACKENDS, key="backend",
-                           help="Which runtime generates: auto (ONNX Runtime int8 on the CPU, transformers "
-                                "on CUDA), onnx or torch.")
+    quantization: str = same_setting(LoadSettings, "quantization", key="quantization",
+                                     help="How the base model's weights are loaded for training and the torch "
+                                          "backend: auto (8-bit on CUDA, none on the CPU: measured faster and "
+                                          "leaner), 8bit, 4bit or none.")
+    device: str = same_setting(LoadSettings, "device", key="device",
+                               help="Where the model runs: auto (CUDA, then Apple's MPS, then the CPU), cpu, cuda "
+                                    "or mps.")
+    backend: str = same_setting(BackendSetting, "backend", key="backend",
+                                help="Which runtime generates: auto (ONNX Runtime int8 on the CPU, transformers "
+                                     "on CUDA), onnx or torch.")
     max_new_tokens: int = same_setting(GenerationSettings, "max_new_tokens")
     temperature: float = same_setting(GenerationSettings, "temperature")
     top_p: float = same_setting(GenerationSettings, "top_p")
@@ -77,7 +75,8 @@ ALIASES: dict[type, Mapping[str, str]] = {RetrievalSettings: RETRIEVAL_ALIASES}
 def merge_settings(current: ServerSettings, values: Any, source: str = SECTION) -> tuple[ServerSettings, list[str]]:
     """Apply editor ``values`` (a mapping, possibly wrapped in ``{"flutterTune": {...}}``) onto ``current``.
 
-    Returns the new settings and the warnings to show. Never raises for bad input.
+    Returns the new settings and the warnings to show: an unknown key is ignored, a bad value keeps the
+    previous one (``dataset_tools.overrides.overlay``). Never raises for bad input.
     """
     if values is None:
         return current, []
@@ -85,55 +84,8 @@ def merge_settings(current: ServerSettings, values: Any, source: str = SECTION) 
         return current, [f"{source}: settings should be an object, got {type(values).__name__} (ignored)."]
     if SECTION in values and isinstance(values[SECTION], Mapping):
         values = values[SECTION]
-    warnings: list[str] = []
-    before = converter.unstructure(current)
-    merged = _overlay(before, values, ServerSettings, source, warnings)
-    try:
-        return _normalized(converter.structure(merged, ServerSettings)), warnings
-    except ClassValidationError as exc:
-        bad = problems(exc, ServerSettings)
-    for path, reason in bad:  # keep the previous value of each bad setting
-        given, kept = _at(merged, path), _at(before, path)
-        _put(merged, path, kept)
-        where = ".".join((source, *path[:-1]))
-        warnings.append(f"{where}: setting '{path[-1]}' {reason}, got {given!r} (kept {kept!r}).")
-    return _normalized(converter.structure(merged, ServerSettings)), warnings
-
-
-def _spellings(cls: type) -> dict[str, str]:
-    """Every accepted spelling of ``cls``'s settings → its JSON key."""
-    keys = keys_of(cls)
-    spellings = dict(keys)
-    spellings.update({alias: keys[name] for alias, name in ALIASES.get(cls, {}).items()})
-    spellings.update({key: key for key in keys.values()})
-    return spellings
-
-
-def _overlay(before: dict, values: Mapping, cls: type, source: str, warnings: list[str]) -> dict:
-    """``before`` (JSON keys) with ``values`` on top; unknown keys become warnings."""
-    merged = dict(before)
-    spellings = _spellings(cls)
-    hints = typing.get_type_hints(cls)
-    types = {key: hints[name] for name, key in keys_of(cls).items()}
-    for given, value in values.items():
-        key = spellings.get(given)
-        if key is None:
-            warnings.append(f"{source}: unknown setting '{given}' (ignored).")
-        elif isinstance(before[key], dict) and isinstance(value, Mapping):
-            merged[key] = _overlay(before[key], value, types[key], f"{source}.{key}", warnings)
-        else:
-            merged[key] = value
-    return merged
-
-
-def _at(values: dict, path: tuple[str, ...]) -> Any:
-    for key in path:
-        values = values[key]
-    return values
-
-
-def _put(values: dict, path: tuple[str, ...], value: Any) -> None:
-    _at(values, path[:-1])[path[-1]] = value
+    settings, problems = overlay(current, values, source=source, aliases=ALIASES)
+    return _normalized(settings), [problem.warning for problem in problems]
 
 
 def _normalized(settings: ServerSettings) -> ServerSettings:

@@ -24,12 +24,25 @@ from pathlib import Path
 from dataset_tools.artifacts import artifact_dir
 from dataset_tools.atomic_io import write_json_atomic, write_text_atomic
 from dataset_tools.errors import FlutterTuneError
+from dataset_tools.settings import setting
 
 METADATA_FILE = "flutter_tune.json"
 LATEST_FILE = "LATEST"
 ACTIVE_FILE = "ACTIVE"
 BASE_ONLY = "none"
 ACTIVATE_POLICIES = ("if_better", "always", "never")
+
+
+@dataclass
+class AdapterChoice:
+    """Which adapter a command uses and where adapters live: the one declaration of these two settings."""
+
+    adapter: str = setting("active", flag="--adapter",
+                           help="adapter folder or name: 'active' (the one `flutter-tune adapters` marks), "
+                                "'latest', or 'none' (the base model alone)")
+    adapters_dir: str | None = setting(None, flag="--adapters-dir",
+                                       help="where versioned adapters live (default: <FLUTTER_TUNE_HOME or user "
+                                            "data dir>/adapters)")
 
 
 @dataclass

@@ -7,42 +7,49 @@ print a widget generated from a sample description by the base and by the tuned 
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from dataset_tools.errors import FlutterTuneError
-from dataset_tools.paths import cli_path
 from dataset_tools.progress import Progress
+from dataset_tools.settings import same_setting, setting
+
+from .training.config import TrainConfig
 
 SAMPLE_DESCRIPTION = "A card that shows a trail's name, its length in kilometres and a difficulty badge."
 
 
 @dataclass
 class DemoConfig:
-    """Knobs of the demo run; defaults fit ≤ 15 minutes on 2 CPU cores."""
+    """Knobs of the demo run; defaults fit ≤ 15 minutes on 2 CPU cores. Those with a flag are settings of
+    `flutter-tune demo`; the training ones are training's own declarations with the demo's defaults."""
 
-    examples: str = "examples"
-    out_dir: str = "demo_output"
-    base: str = "default"
-    quantization: str = "auto"        # per device, as `train` (trainer.models.resolve_quantization)
-    train_minutes: float = 7.5   # the whole training call: loading, training, the last validation, saving
-    epochs: float = 6.0
+    examples_dir: str = setting("examples", flag="--examples", help="Flutter project to learn from")
+    out_dir: str = setting("demo_output", flag="--out-dir", aliases=("-o",),
+                           help="where dataset, adapter and report go")
+    base: str = same_setting(TrainConfig, "base")
+    quantization: str = same_setting(TrainConfig, "quantization")  # per device, as `train`
+    # The whole training call: loading, training, the last validation, saving.
+    train_minutes: float = same_setting(TrainConfig, "max_minutes", default=7.5, flag="--train-minutes")
+    epochs: float = same_setting(TrainConfig, "epochs", default=6.0)
     learning_rate: float = 1e-3
     lora_r: int = 16
     lora_alpha: int = 32
-    # Conversations of up to 3 related widgets (trainer.conversations): measured ahead of one widget
+    # Conversations of up to 3 related widgets (trainer.training.conversations): measured ahead of one widget
     # per row on the held-out widgets (benchmarks/results/adapter_variance.md).
-    conversation_size: int = 3
+    conversation_size: int = same_setting(TrainConfig, "conversation_size", default=3)
     max_length: int = 1024
-    eval_limit: int = 0            # 0 = the whole test split
+    eval_limit: int = setting(0, low=0, high=10**6, flag="--eval-limit",
+                              help="evaluate the first N test widgets, 0: all of them")
     max_new_tokens: int = 256
     generation_seconds: float = 30.0   # per generated sample
-    retrieval: bool = True
+    retrieval: bool = setting(True, flag="--no-retrieval",
+                              help="show the nearest training widgets as examples in the prompt")
     backend: str = "auto"  # generation: ONNX Runtime int8 on the CPU
-    description: str = SAMPLE_DESCRIPTION
+    description: str = setting(SAMPLE_DESCRIPTION, flag="--description",
+                               help="what the widget generated at the end should be")
 
     @property
     def train_batch_size(self) -> int:
@@ -71,13 +78,12 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
     from dataset_tools.pipeline import harvest_to_dataset
 
     from .adapters import read_metadata
-    from .config import TrainConfig
     from .evaluation.evaluate import default_loader, default_systems, evaluate_and_report
     from .generation.generate import GenerationSettings, generate_code
     from .retrieval.examples import RetrievalSettings, examples_fn_for, examples_for
-    from .train import train
+    from .training.train import train
 
-    examples = Path(config.examples)
+    examples = Path(config.examples_dir)
     if not examples.is_dir():
         raise FlutterTuneError(f"The example app folder {examples} does not exist; run the demo from the "
                                "repository root or pass --examples.")
@@ -171,36 +177,3 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
          else "FINDING: the tuned model is NOT ahead of the base on both loss and style")
     summary["tuned_ahead"] = ahead
     return summary
-
-
-def register(subparsers) -> None:
-    defaults = DemoConfig()
-    parser = subparsers.add_parser("demo", help="harvest examples/, train, evaluate and generate, end to end")
-    parser.add_argument("--examples", default=defaults.examples, type=cli_path, help="Flutter project to learn from")
-    parser.add_argument("-o", "--out-dir", default=defaults.out_dir, type=cli_path, help="where dataset, adapter and report go")
-    parser.add_argument("--base", default=defaults.base)
-    from .models import QUANTIZATION_HELP, QUANTIZATIONS
-
-    parser.add_argument("--quantization", choices=QUANTIZATIONS, default=defaults.quantization, help=QUANTIZATION_HELP)
-    parser.add_argument("--train-minutes", type=float, default=defaults.train_minutes)
-    parser.add_argument("--epochs", type=float, default=defaults.epochs)
-    parser.add_argument("--conversation-size", type=int, default=defaults.conversation_size,
-                        help=f"related widgets per training conversation (default {defaults.conversation_size}; "
-                             "1: each widget alone)")
-    parser.add_argument("--eval-limit", type=int, default=defaults.eval_limit)
-    parser.add_argument("--no-retrieval", dest="retrieval", action="store_false")
-    parser.add_argument("--description", default=defaults.description)
-    parser.add_argument("--progress-json", action="store_true", help="progress as JSON lines on stderr")
-    parser.set_defaults(handler=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
-    from dataset_tools.progress import JsonLinesProgress, TqdmProgress
-
-    config = DemoConfig(examples=args.examples, out_dir=args.out_dir, base=args.base,
-                        quantization=args.quantization, train_minutes=args.train_minutes, epochs=args.epochs,
-                        conversation_size=args.conversation_size,
-                        eval_limit=args.eval_limit, retrieval=args.retrieval, description=args.description)
-    progress = JsonLinesProgress() if args.progress_json else TqdmProgress()
-    run_demo(config, progress)
-    return 0

@@ -20,22 +20,33 @@ from __future__ import annotations
 import logging
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import NULL_PROGRESS, Progress
+from dataset_tools.settings import setting
 
 DEFAULT_BASE = "default"
 QUANTIZATIONS = ("auto", "8bit", "4bit", "none")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 # On the CPU, ``auto`` loads in 8-bit only when the float32 weights would take more than this share of RAM.
 CPU_FLOAT32_SHARE_OF_RAM = 0.4
-# The command-line help for --quantization and --device (one wording for every command).
-QUANTIZATION_HELP = ("auto (default): 8bit on CUDA (fast kernels, large bases fit); none on the CPU, where "
-                     "bitsandbytes' 8-bit was measured slower and larger in memory than float32 "
-                     "(benchmarks/results/train_speed.md), unless the float32 weights would not fit in RAM; "
-                     "none on Apple MPS, which bitsandbytes does not support")
-DEVICE_HELP = "auto (default): CUDA, then Apple MPS, then the CPU"
+
+
+@dataclass
+class LoadSettings:
+    """How a base model is loaded (training, evaluation and the torch backend): the one declaration of
+    these two settings; ``auto`` is resolved per device by ``resolve_quantization`` and ``pick_device``."""
+
+    quantization: str = setting(
+        "auto", choices=QUANTIZATIONS, flag="--quantization",
+        help="auto (default): 8bit on CUDA (fast kernels, large bases fit); none on the CPU, where bitsandbytes' "
+             "8-bit was measured slower and larger in memory than float32 (benchmarks/results/train_speed.md), "
+             "unless the float32 weights would not fit in RAM; none on Apple MPS, which bitsandbytes does not "
+             "support")
+    device: str = setting("auto", choices=DEVICES, flag="--device",
+                          help="auto (default): CUDA, then Apple MPS, then the CPU")
 
 
 class _DropBnbNoise(logging.Filter):

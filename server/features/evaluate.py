@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from dataset_tools.converter import FolderText
 from dataset_tools.errors import FlutterTuneError
 
 from ..app import FlutterTuneServer
 from ..runtime.engine import generation_settings
 from ..runtime.arguments import NOT_GIVEN, arg, command_args
-from ..runtime.converter import FolderText
 from ..runtime.errors import RequestFailed
 from ..runtime.job_runner import run_in_background
 

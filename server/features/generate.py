@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
+from dataset_tools.converter import NonEmptyStr
 from dataset_tools.settings import same_setting
 from trainer.generation.generate import GenerationSettings
 
 from ..app import FlutterTuneServer
 from ..runtime.arguments import Position, arg, command_args
-from ..runtime.converter import NonEmptyStr
 from ..runtime.editor_generation import generate_for_editor
 from ..runtime.edits import clamp_position, insert, is_dart, range_after_insert, text_for_insertion, workspace_edit
 from ..runtime.engine import GenerationRequest

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from pygls.uris import to_fs_path
 
+from dataset_tools.converter import FolderText, StrList
+
 from ..app import FlutterTuneServer
 from ..runtime.arguments import command_args
-from ..runtime.converter import FolderText, StrList
 from ..runtime.errors import RequestFailed
 from ..runtime.job_runner import run_in_background
 

@@ -1,7 +1,7 @@
 """Command arguments: one options object (or positional values) structured into a typed dataclass.
 
 Each command declares its arguments as a ``kw_only`` dataclass beside its handler: fields in
-snake_case, read under their camelCase key (``runtime.converter``), with a range where one is
+snake_case, read under their camelCase key (``dataset_tools.converter``), with a range where one is
 declared (``setting``/``same_setting`` metadata, or ``arg(low=, high=)``) and other accepted
 spellings (``arg(aliases=)``). ``command_args`` accepts ``[{...}]``, ``[]``, ``[null]`` or the
 positional values the command names; a null value counts as not given unless the field takes null.
@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 from cattrs.errors import ClassValidationError
 from lsprotocol import types
 
-from .converter import NonNegativeInt, converter, key_of, keys_of, problems
+from dataset_tools.converter import NonNegativeInt, converter, key_of, keys_of, problems
+
 from .errors import invalid_params
 
 T = TypeVar("T")

@@ -51,7 +51,7 @@ class StatusReporter:
 
     def refresh_resumable(self) -> None:
         """Look again whether the adapters folder holds an interrupted run, and notify."""
-        from trainer.runs import resumable_run
+        from trainer.training.runs import resumable_run
 
         try:
             found = resumable_run(self.settings().adapters_folder()) is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dataset_tools.atomic_io import jsonl_text, write_text_atomic
-from dataset_tools.settings import apply_overrides
+from dataset_tools.overrides import overlay
 from trainer.retrieval import examples as retrieval
 from trainer.prompt import Example, format_prompt
 from trainer.retrieval.examples import (
@@ -80,10 +80,10 @@ def test_no_index_or_nothing_asked_gives_no_examples(hand_made, smollm_tokenizer
 
 def test_settings_defaults_and_editor_keys():
     assert RetrievalSettings() == RetrievalSettings(enabled=True, k=2, token_budget=1024)
-    settings, warnings = apply_overrides(RetrievalSettings(), {"enabled": False, "k": 3, "tokenBudget": 512},
-                                         source="flutterTune.retrieval", strict=False, aliases=SETTINGS_ALIASES)
+    settings, problems = overlay(RetrievalSettings(), {"enabled": False, "k": 3, "tokensBudget": 512},
+                                 source="flutterTune.retrieval", aliases={RetrievalSettings: SETTINGS_ALIASES})
     assert settings == RetrievalSettings(enabled=False, k=3, token_budget=512)
-    assert warnings == []
+    assert problems == []
 
 
 def test_examples_for_uses_the_dataset_and_the_settings(tmp_path, hand_made, smollm_tokenizer):

@@ -21,7 +21,7 @@ from raw_client import NULL_ID, RawServer, frame
 
 from server.features import build_server
 from server.runtime.arguments import command_args
-from server.runtime.converter import key_of
+from dataset_tools.converter import key_of
 from server.runtime.framing import MAX_FRAME_ENV
 
 HUGE_INT = "9" * 5000

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 POS = {"line": 0, "character": 0}
 HOLD_LOCK = """
 import sys, time
-from trainer.runs import training_lock
+from trainer.training.runs import training_lock
 with training_lock(sys.argv[1]):
     print("locked", flush=True)
     time.sleep(120)

@@ -51,7 +51,7 @@ def dataset_dir(tmp_path, records) -> Path:
 @pytest.fixture
 def tiny_config(tiny_model_dir, dataset_dir, tmp_path):
     """A fast TrainConfig on the tiny model: unquantized, short sequences, 1 epoch."""
-    from trainer.config import TrainConfig
+    from trainer.training.config import TrainConfig
 
     return TrainConfig(base=str(tiny_model_dir), data_dir=str(dataset_dir), adapters_dir=str(tmp_path / "adapters"),
                        quantization="none", device="cpu", epochs=1, max_length=256, batch_size=4)

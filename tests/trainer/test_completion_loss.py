@@ -6,8 +6,8 @@ import dataclasses
 import pytest
 import torch
 
-from trainer import completion_trainer
-from trainer.train import build_run
+from trainer.training import completion_trainer
+from trainer.training.train import build_run
 
 
 def _lora_grads(model) -> list[torch.Tensor]:
@@ -66,7 +66,7 @@ def test_cpu_trains_one_sequence_per_forward(tiny_config):
 
 
 def test_a_sequence_without_response_tokens_is_a_differentiable_zero():
-    from trainer.completion_trainer import completion_nll
+    from trainer.training.completion_trainer import completion_nll
 
     hidden = torch.randn(1, 5, 4, requires_grad=True)
     total, count = completion_nll(hidden, torch.full((1, 5), -100), torch.nn.Linear(4, 7, bias=False))
@@ -80,7 +80,7 @@ def test_bf16_autocast_path_trains(tiny_config, monkeypatch):
 
     from trainer import hardware
     from trainer.adapters import read_metadata
-    from trainer.train import train
+    from trainer.training.train import train
 
     monkeypatch.setattr(hardware, "training_precision", lambda device: "bf16")
     assert build_run(tiny_config).trainer.args.bf16

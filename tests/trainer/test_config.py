@@ -5,7 +5,7 @@ import json
 import pytest
 
 from dataset_tools.errors import FlutterTuneError
-from trainer.config import TrainConfig, load_train_config
+from trainer.training.config import TrainConfig, load_train_config
 
 
 def test_defaults_follow_the_guide():
@@ -80,7 +80,7 @@ def test_train_flags_come_from_the_config_declarations():
     import dataclasses
 
     from server.cli import build_parser
-    from trainer.config import TrainConfig
+    from trainer.training.config import TrainConfig
 
     args = build_parser().parse_args(["train", "--lora-r", "4", "--lr", "0.001", "--early-stopping", "2",
                                       "--packing", "--quantization", "none", "--data", "d"])

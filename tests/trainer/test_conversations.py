@@ -1,12 +1,12 @@
-"""Training rows as conversations of related widgets (trainer.conversations, prepare(conversation_size=N))."""
+"""Training rows as conversations of related widgets (trainer.training.conversations, prepare(conversation_size=N))."""
 
 import dataclasses
 
 import pytest
 
 from tests.trainer.conftest import widget_record
-from trainer.conversations import conversation_row, related_groups
-from trainer.data import prepare
+from trainer.training.conversations import conversation_row, related_groups
+from trainer.training.data import prepare
 from trainer.prompt import Example, format_prompt
 
 
@@ -81,7 +81,7 @@ def test_a_widget_too_long_even_alone_is_truncated_or_dropped(smollm_tokenizer, 
 
 def test_training_on_conversations(tiny_config):
     from trainer.adapters import read_metadata
-    from trainer.train import train
+    from trainer.training.train import train
 
     config = dataclasses.replace(tiny_config, conversation_size=3, epochs=2, batch_size=2, learning_rate=2e-2)
     info = train(config)

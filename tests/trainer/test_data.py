@@ -6,7 +6,7 @@ import pytest
 
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.inputs import load_file
-from trainer.data import load_splits, prepare
+from trainer.training.data import load_splits, prepare
 
 
 def test_dataset_folder_splits_and_manifest_hash(dataset_dir):

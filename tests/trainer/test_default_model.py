@@ -12,9 +12,9 @@ def test_default_model_converts_loads_8bit_and_trains(tmp_path, dataset_dir):
     import torch
 
     from trainer.adapters import read_metadata
-    from trainer.config import TrainConfig
+    from trainer.training.config import TrainConfig
     from trainer.models import load_base, resolve_base
-    from trainer.train import train
+    from trainer.training.train import train
 
     folder = default_model.ensure_default_model()  # the user's cache (or $FLUTTER_TUNE_CACHE): converted once
     assert default_model.is_converted(folder)

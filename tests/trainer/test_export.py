@@ -3,7 +3,7 @@
 import torch
 
 from trainer.export import merge_adapter
-from trainer.train import train
+from trainer.training.train import train
 
 
 def test_merged_model_matches_base_plus_adapter(tiny_config, tmp_path):

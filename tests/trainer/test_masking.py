@@ -1,7 +1,7 @@
 """The trainer's own data collator masks prompt tokens (-100) and keeps response tokens."""
 
-from trainer.data import prepare
-from trainer.train import build_run
+from trainer.training.data import prepare
+from trainer.training.train import build_run
 
 
 def test_prompt_masked_response_trained(tiny_config, records, smollm_tokenizer):

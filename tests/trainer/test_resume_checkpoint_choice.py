@@ -1,6 +1,6 @@
 """--resume picks the newest checkpoint that was written completely."""
 
-from trainer.runs import last_complete_checkpoint
+from trainer.training.runs import last_complete_checkpoint
 
 
 def test_a_half_written_newer_checkpoint_is_passed_over(tmp_path):

@@ -1,4 +1,4 @@
-"""One training per adapters folder, each run with its own checkpoints (trainer.runs)."""
+"""One training per adapters folder, each run with its own checkpoints (trainer.training.runs)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from dataset_tools.errors import FlutterTuneError
-from trainer.runs import (LOCK_FILE, OWNER_FILE, already_running_message, is_training, last_complete_checkpoint,
+from trainer.training.runs import (LOCK_FILE, OWNER_FILE, already_running_message, is_training, last_complete_checkpoint,
                           new_run, resumable_run, runs, training_lock)
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLD_LOCK = """
 import sys, time
-from trainer.runs import training_lock
+from trainer.training.runs import training_lock
 with training_lock(sys.argv[1]):
     print("locked", flush=True)
     time.sleep(120)
@@ -48,7 +48,7 @@ def _fake_interrupted_run(adapters: Path, step: int = 2):
 
 
 def test_a_second_training_fails_at_once_naming_the_running_one(lock_holder, tiny_config):
-    from trainer.train import train
+    from trainer.training.train import train
 
     folder, proc = lock_holder
     assert is_training(folder)
@@ -116,7 +116,7 @@ def test_pointer_and_owner_files_are_readable_by_the_user_group(tmp_path):
 
 
 def test_a_run_killed_before_its_first_checkpoint_is_cleaned_by_the_next_training(tiny_config):
-    from trainer.train import train
+    from trainer.training.train import train
 
     adapters = Path(tiny_config.adapters_dir)
     killed = new_run(adapters, "20250101-000000-0badc0de", {}, "h")  # run.json only: never resumable
@@ -129,7 +129,7 @@ def test_a_run_killed_before_its_first_checkpoint_is_cleaned_by_the_next_trainin
 
 
 def test_a_new_run_keeps_an_interrupted_runs_checkpoints(tiny_config, tmp_path):
-    from trainer.train import train
+    from trainer.training.train import train
 
     adapters = Path(tiny_config.adapters_dir)
     interrupted = _fake_interrupted_run(adapters)

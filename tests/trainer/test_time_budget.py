@@ -1,10 +1,10 @@
-"""The time budget and the learning-rate schedule planned for it (trainer.time_budget)."""
+"""The time budget and the learning-rate schedule planned for it (trainer.training.time_budget)."""
 
 import math
 
 import pytest
 
-from trainer.time_budget import TimeBudget, budgeted_lr_factor, cooldown_factor
+from trainer.training.time_budget import TimeBudget, budgeted_lr_factor, cooldown_factor
 
 
 class FakeClock:
@@ -72,7 +72,7 @@ def test_training_stops_early_enough_for_its_tail_to_end_within_the_budget():
     """The reserve: the last validation (estimated from the training speed, then as measured), the save
     (as measured) and the serving export (given), with a margin; training stops when only it is left."""
     from dataset_tools.progress import Progress
-    from trainer.callbacks import StopCallback, StopRequest
+    from trainer.training.callbacks import TOKENS_SEEN, StopCallback, StopRequest
 
     clock = FakeClock()
     budget = TimeBudget(10.0, clock=clock)  # 600 s for the whole command
@@ -81,10 +81,10 @@ def test_training_stops_early_enough_for_its_tail_to_end_within_the_budget():
     stop = StopRequest()
     callback = StopCallback(stop, Progress(), budget, has_eval=True, eval_tokens=20_000, after_s=30.0)
     callback.on_train_begin(None, _State(), _Control())
-    callback.on_log(None, _State(), _Control(), logs={"num_tokens": 1000})
+    callback.on_log(None, _State(), _Control(), logs={TOKENS_SEEN: 1000})
     clock.now += 100
     callback.on_step_end(None, _State(), _Control())
-    callback.on_log(None, _State(), _Control(), logs={"num_tokens": 11_000})  # 0.01 s per token
+    callback.on_log(None, _State(), _Control(), logs={TOKENS_SEEN: 11_000})  # 0.01 s per token
     callback.on_step_end(None, _State(), _Control())
     # validation 20k tokens × 0.01 s × 0.6 = 120 s, no save measured yet: 1.25 × 120 + 30
     assert budget.reserve_s == pytest.approx(180.0)
@@ -119,7 +119,7 @@ def test_the_serving_export_is_estimated_from_earlier_exports_of_the_same_base(t
 
 def test_training_stops_before_a_step_that_would_not_end_in_time():
     from dataset_tools.progress import Progress
-    from trainer.callbacks import StopCallback, StopRequest
+    from trainer.training.callbacks import StopCallback, StopRequest
 
     clock = FakeClock()
     budget = TimeBudget(1.0, clock=clock)  # 60 s, no tail

@@ -7,7 +7,8 @@ import pytest
 
 from dataset_tools.progress import CallbackProgress
 from trainer.adapters import METADATA_FILE, latest_name, list_adapters, read_metadata
-from trainer.train import train
+from trainer.training.callbacks import TOKENS_SEEN
+from trainer.training.train import train
 
 
 def test_loss_falls_and_adapter_is_complete(tiny_config):
@@ -26,6 +27,9 @@ def test_loss_falls_and_adapter_is_complete(tiny_config):
     # every completion token of every epoch was trained on, counted where the loss is computed
     per_epoch = meta["metrics"]["train_samples"]["completion_tokens"]
     assert meta["metrics"]["completion_tokens_trained"] == pytest.approx(3 * per_epoch, rel=0.02)
+    # transformers' running count of the tokens trained on (prompts too), which the time budget measures
+    seen = [e[TOKENS_SEEN] for e in meta["loss_history"] if "loss" in e]
+    assert seen == sorted(set(seen)) and seen[-1] > meta["metrics"]["completion_tokens_trained"]
     assert (meta["device"], meta["quantization"]) == ("cpu", "none")
 
     # PEFT layout + tokenizer + our metadata, and LATEST points at it
@@ -40,6 +44,7 @@ def test_loss_falls_and_adapter_is_complete(tiny_config):
     # progress events carry step, total and loss; the last one names the adapter
     steps = [e for e in events if e.kind == "advance" and "step" in e.data]
     assert steps[-1].data["step"] == steps[-1].data["total_steps"] == 6
+    assert any((e.data.get("tokens_per_second") or 0) > 0 for e in steps)  # measured on that count
     assert events[-1].kind == "finish" and events[-1].data["adapter"] == str(info.path)
 
 
@@ -96,8 +101,8 @@ def test_failed_save_keeps_previous_adapter(tiny_config, monkeypatch):
 
 def test_learning_rate_cools_down_at_the_end_of_the_time_budget(tiny_config, monkeypatch):
     """A budget that ends at step 40 of 100: the step schedule until its last fifth, then down towards zero."""
-    import trainer.train as train_module
-    from trainer.time_budget import TimeBudget
+    import trainer.training.train as train_module
+    from trainer.training.time_budget import TimeBudget
 
     events = []
     steps_done = lambda: float(sum(1 for e in events if e.kind == "advance" and "loss" in e.data))  # noqa: E731

@@ -49,7 +49,8 @@ class GenerationSettings:
     candidates: int = setting(DEFAULT_CANDIDATES, low=1, high=8, key="candidates", flag="--candidates",
                               help="Most candidate widgets written for one request: the greedy one first, "
                                    "then sampled ones until one passes every check; the best is kept.")
-    seed: int | None = None  # for sampling; None = a fresh random state
+    seed: int | None = setting(None, low=0, high=2**32 - 1, flag="--seed",
+                               help="random seed for sampling (default: a fresh random state)")
     decode: DecodeConfig = field(default_factory=DecodeConfig)  # the logits processors and stopping rules
 
     def validate(self) -> "GenerationSettings":

@@ -33,6 +33,7 @@ from typing import Any
 from dataset_tools.artifacts import artifact_dir, is_artifact, remove_artifact
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import NULL_PROGRESS, Progress
+from dataset_tools.settings import setting
 
 BACKENDS = ("auto", "onnx", "torch")
 PRECISIONS = ("int8", "int4", "fp32")  # fp32: for tests and benchmarks (exact comparison with torch)
@@ -45,6 +46,14 @@ SERVING_INFO = "flutter_tune_serving.json"
 DEFAULT_CONTEXT = 2048  # tokens, for a model whose config does not say
 FIRST_EXPORT_S_PER_GB = 30.0  # an int8 export with its adapter merged, per GB of base weights (2 cores)
 _HASHED_SUFFIXES = (".json", ".safetensors", ".jinja", ".model", ".txt")
+
+
+@dataclass
+class BackendSetting:
+    """Which runtime generates: the one declaration of the ``backend`` setting (``resolve_backend`` reads it)."""
+
+    backend: str = setting("auto", choices=BACKENDS, flag="--backend",
+                           help="auto (default): ONNX Runtime int8 on the CPU, transformers on CUDA")
 
 
 @dataclass

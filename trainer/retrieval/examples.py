@@ -50,7 +50,7 @@ class RetrievalSettings:
     tokens all example turns together may take (room must remain for the answer).
     """
 
-    enabled: bool = setting(True, key="retrieval.enabled",
+    enabled: bool = setting(True, key="retrieval.enabled", flag="--no-retrieval",
                             help="Put your own nearest widgets into the prompt as examples.")
     k: int = setting(2, low=0, high=8, key="retrieval.k", flag="--retrieval-k",
                      help="How many of your widgets to add as examples.")
@@ -58,7 +58,7 @@ class RetrievalSettings:
                                 help="Most prompt tokens spent on the examples.")
 
 
-# camelCase editor keys → field names, for dataset_tools.settings.apply_overrides(aliases=...).
+# Other spellings of these settings → field names, for dataset_tools.overrides.overlay(aliases=...).
 SETTINGS_ALIASES = {"tokenBudget": "token_budget", "tokensBudget": "token_budget"}
 
 _lock = threading.Lock()

@@ -19,12 +19,12 @@ import cattrs
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
+from dataset_tools.converter import converter
 from dataset_tools.dart import parse
 from dataset_tools.dart.names import identifier_words
 
 from ...app import FlutterTuneServer
 from ...runtime.arguments import Position
-from ...runtime.converter import converter
 from ...runtime.editor_generation import generate_for_editor
 from ...runtime.edits import indent_code, is_dart, replace, workspace_edit
 from ...runtime.engine import GenerationRequest

@@ -18,12 +18,14 @@ import dataclasses
 import logging
 from dataclasses import dataclass
 
+from dataset_tools.converter import FolderText
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import ProgressEvent
+from dataset_tools.settings import same_setting
+from trainer.training.config import TrainConfig
 
 from ...app import FlutterTuneServer
 from ...runtime.arguments import command_args
-from ...runtime.converter import FolderText
 from ...runtime.errors import RequestFailed, invalid_params
 from ...runtime.job_runner import run_in_background
 from .progress import TrainingProgressNotifier, describe
@@ -34,26 +36,25 @@ TRAIN = "flutterTune.train"
 
 @dataclass(frozen=True, kw_only=True)
 class TrainArgs:
-    """The argument; each option not given keeps trainer.config.TrainConfig's default (with ``resume``:
-    the interrupted run's own). Other keys are refused."""
+    """The argument: training's own settings (trainer.training.config.TrainConfig: type, range, help); each
+    option not given keeps TrainConfig's default (with ``resume``: the interrupted run's own). Other keys
+    are refused."""
 
     dataset_dir: FolderText | None = None  # none: the dataset folder setting
-    max_minutes: float | None = None
-    epochs: float | None = None
-    max_steps: int | None = None
-    batch_size: int | None = None
-    learning_rate: float | None = None
-    lora_r: int | None = None
-    max_length: int | None = None
-    eval_steps: int | None = None
-    seed: int | None = None
-    resume: bool = False
+    max_minutes: float | None = same_setting(TrainConfig, "max_minutes", default=None)
+    epochs: float | None = same_setting(TrainConfig, "epochs", default=None)
+    max_steps: int | None = same_setting(TrainConfig, "max_steps", default=None)
+    batch_size: int | None = same_setting(TrainConfig, "batch_size", default=None)
+    learning_rate: float | None = same_setting(TrainConfig, "learning_rate", default=None)
+    lora_r: int | None = same_setting(TrainConfig, "lora_r", default=None)
+    max_length: int | None = same_setting(TrainConfig, "max_length", default=None)
+    eval_steps: int | None = same_setting(TrainConfig, "eval_steps", default=None)
+    seed: int | None = same_setting(TrainConfig, "seed", default=None)
+    resume: bool = same_setting(TrainConfig, "resume")
 
 
 def train_config(ls: FlutterTuneServer, args: tuple):
     """The TrainConfig of this run: the settings' model and folders, the command's options on top."""
-    from trainer.config import TrainConfig
-
     options = command_args(TRAIN, args, TrainArgs, refuse_unknown=True)
     s = ls.settings
     config = TrainConfig(base=s.base_model, data_dir=options.dataset_dir or str(s.dataset_folder()),
@@ -76,7 +77,7 @@ def train_now(config, progress, backend: str = "auto"):
     """
     from trainer.generation.serving import prepare_after_training
     from trainer.models import resolve_base
-    from trainer.train import train as run_training
+    from trainer.training.train import train as run_training
 
     from ...runtime.heavy_imports import HEAVY_LOCK, warm
 
@@ -123,8 +124,8 @@ def finished_message(info) -> str:
 
 
 async def train(ls: FlutterTuneServer, *args) -> dict:
-    from trainer.runs import already_running_message, is_training
-    from trainer.train import TrainingInterrupted
+    from trainer.training.runs import already_running_message, is_training
+    from trainer.training.train import TrainingInterrupted
 
     config = train_config(ls, args)
     status = ls.status

@@ -4,7 +4,7 @@ numbers) and the work-done progress message (step, loss, ETA).
 ``{job, step, totalSteps, epoch, loss, evalLoss, learningRate, tokensPerSecond, etaSeconds, state,
 adapter?, switched?}`` with state running / done / cancelled / failed. ``job`` names the run, so the
 client starts new curves for a new run (routing by a field, never by progress titles). Fed from the
-training's progress events (trainer.callbacks.ProgressCallback); at most one per REPORT_INTERVAL_S
+training's progress events (trainer.training.callbacks.ProgressCallback); at most one per REPORT_INTERVAL_S
 except validation results and the final one.
 """
 

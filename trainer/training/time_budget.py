@@ -2,7 +2,7 @@
 
 With ``--max-minutes`` the whole command ends within the budget: training stops at the end of the
 step after which only the time its tail needs is left (``TimeBudget.reserve_s``: the last validation,
-saving, preparing the serving model; measured while it runs by trainer.callbacks.StopCallback).
+saving, preparing the serving model; measured while it runs by trainer.training.callbacks.StopCallback).
 The learning rate is the lower of its step schedule's and a cooldown's that falls linearly to zero
 over the last ``COOLDOWN`` of the training time (as warmup-stable-decay schedules end), so the
 adapter kept is a settled one; a run that ends by its steps first is unchanged. Planning the whole

@@ -44,10 +44,11 @@ def completion_nll(hidden: torch.Tensor, labels: torch.Tensor, lm_head: torch.nn
 
 
 class CompletionSFTTrainer(SFTTrainer):
-    """SFTTrainer scoring the LM head at completion tokens only; counts the completion tokens it trained on.
+    """SFTTrainer scoring the LM head at completion tokens only; counts the completion tokens it trained on
+    (``completion_tokens_trained``; all tokens trained on are transformers' ``num_input_tokens_seen``).
 
     With ``time_budget`` set (``--max-minutes``), a linear, cosine or constant schedule runs as planned in
-    steps and cools down to zero over the budget's last fifth (trainer.time_budget).
+    steps and cools down to zero over the budget's last fifth (trainer.training.time_budget).
     """
 
     completion_tokens_trained = 0
@@ -61,6 +62,8 @@ class CompletionSFTTrainer(SFTTrainer):
         factor = budgeted_lr_factor(shape, self.args.get_warmup_steps(num_training_steps), num_training_steps,
                                     self.time_budget)
         self.lr_scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer or self.optimizer, factor)
+        # The Trainer's own bookkeeping (private; pinned by tests/trainer/test_trl_contract.py): a scheduler
+        # it created is rebuilt by the next train() rather than reused.
         self._created_lr_scheduler = True
         return self.lr_scheduler
 
@@ -74,7 +77,4 @@ class CompletionSFTTrainer(SFTTrainer):
         loss = total / (num_items_in_batch if num_items_in_batch is not None else max(count, 1))
         if model.training:
             self.completion_tokens_trained += count
-            if "attention_mask" in inputs:
-                self._total_train_tokens += int(inputs["attention_mask"].sum())
-            self._metrics["train"]["num_tokens"] = [self._total_train_tokens]
         return loss

@@ -17,6 +17,9 @@ from dataset_tools.progress import Progress
 
 from .time_budget import TimeBudget
 
+TOKENS_SEEN = "num_input_tokens_seen"
+"""The log entry with the running count of tokens trained on (``include_num_input_tokens_seen`` in train.sft_config)."""
+
 
 class StopRequest:
     """Why training should stop early: None, "interrupt" (Ctrl-C / cancel) or "time" (budget spent)."""
@@ -86,7 +89,7 @@ class StopCallback(TrainerCallback):
             self.budget.start()
 
     def on_log(self, args, state, control, logs=None, **kwargs):
-        tokens = (logs or {}).get("num_tokens")  # TRL's running count of training tokens
+        tokens = (logs or {}).get(TOKENS_SEEN)
         if tokens is None:
             return
         now = self.budget.clock()
@@ -181,8 +184,8 @@ class ProgressCallback(TrainerCallback):
             self.last_loss = float(logs["loss"])
         if "learning_rate" in logs:
             self.last_learning_rate = float(logs["learning_rate"])
-        if "num_tokens" in logs:  # TRL's running count of training tokens
-            now, tokens = time.monotonic(), float(logs["num_tokens"])
+        if TOKENS_SEEN in logs:
+            now, tokens = time.monotonic(), float(logs[TOKENS_SEEN])
             if self._first_tokens is None:
                 self._first_tokens = (now, tokens)
             elif now > self._first_tokens[0]:

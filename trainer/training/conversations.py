@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .prompt import Example, format_completion, format_prompt
+from ..prompt import Example, format_completion, format_prompt
 
 
 def related_groups(records: Sequence[dict], size: int) -> list[list[int]]:
@@ -26,7 +26,7 @@ def related_groups(records: Sequence[dict], size: int) -> list[list[int]]:
     member's, nearest first, the record last."""
     if size <= 1 or len(records) < 2:
         return [[i] for i in range(len(records))]
-    from .retrieval.index import RetrievalIndex, codes_overlap
+    from ..retrieval.index import RetrievalIndex, codes_overlap
 
     index = RetrievalIndex.build(records)
     assigned: set[int] = set()

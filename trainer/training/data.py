@@ -14,7 +14,7 @@ from pathlib import Path
 from dataset_tools.inputs import load_file
 from dataset_tools.errors import FlutterTuneError
 
-from .prompt import to_prompt_completion
+from ..prompt import to_prompt_completion
 
 
 @dataclass
@@ -84,7 +84,7 @@ def prepare(tokenizer, records: list[dict], max_length: int, overlong: str = "tr
 
     Returns ``(rows, stats)`` where rows are ``{"prompt", "completion"}`` dicts ready for
     SFTTrainer (which truncates kept overlong rows to max_length, keeping the start) — or, with
-    ``conversation_size`` > 1, pre-tokenized conversations of related records (trainer.conversations).
+    ``conversation_size`` > 1, pre-tokenized conversations of related records (trainer.training.conversations).
     """
     if conversation_size > 1:
         return _prepare_conversations(tokenizer, records, max_length, overlong, conversation_size)

@@ -1,11 +1,12 @@
-"""The cattrs converter for editor settings and command arguments: JSON in, declared dataclasses out.
+"""The one cattrs converter: user values (JSON, TOML, command-line flags) in, declared dataclasses out.
 
+Config files, command-line flags, editor settings and command arguments are all structured by it.
 A dataclass field is read under its declared editor key (``dataset_tools.settings.setting(key=...)``;
 for a nested setting such as ``retrieval.tokenBudget`` the last part), else under its name in
-camelCase. Values must have JSON's own type (no ``"5"`` for 5, no ``true`` for 1) and fit the
-field's declared range or choices (``dataset_tools.settings.out_of_range``). cattrs reports every
-bad attribute at once; ``problems`` turns its error into (key path, what is wrong) pairs, so that
-callers can name the setting or argument.
+camelCase. Values must have JSON's own type (no ``"5"`` for 5, no ``true`` for 1, no string for a
+list) and fit the field's declared range or choices (``dataset_tools.settings.out_of_range``). cattrs
+reports every bad attribute at once; ``problems`` turns its error into (key path, what is wrong)
+pairs, so that callers can name the setting or argument (``dataset_tools.overrides``).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import cattrs
 from cattrs.errors import ClassValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from dataset_tools.paths import home_problem
-from dataset_tools.settings import out_of_range
+from .paths import home_problem
+from .settings import out_of_range
 
 NonEmptyStr = NewType("NonEmptyStr", str)
 """A string with more than white space in it."""
@@ -92,9 +93,31 @@ def _str_list(value: Any, _) -> list[str]:
     return value
 
 
+def _is_sequence(type_: Any) -> bool:
+    return typing.get_origin(type_) in (list, tuple)
+
+
+def _sequence(value: Any, type_: Any) -> Any:
+    """A list or tuple of the declared item types, from a JSON array (a string is no list of characters)."""
+    if not isinstance(value, (list, tuple)):
+        raise TypeError("should be a list")
+    origin, args = typing.get_origin(type_), typing.get_args(type_)
+    if origin is list:
+        return [converter.structure(item, args[0]) for item in value] if args else list(value)
+    if len(args) == 2 and args[1] is Ellipsis:
+        return tuple(converter.structure(item, args[0]) for item in value)
+    if args and len(value) != len(args):
+        raise ValueError(f"should be a list of {len(args)}")
+    return tuple(converter.structure(item, arg) for item, arg in zip(value, args)) if args else tuple(value)
+
+
 def _declared(field: dataclasses.Field, type_: Any):
-    """A hook that structures ``type_`` and checks the field's declared range or choices."""
+    """A hook that checks the field's declared choices, structures ``type_``, then checks its declared range."""
     def structure(value: Any, _) -> Any:
+        if field.metadata.get("choices") is not None:
+            reason = out_of_range(field, value)
+            if reason:
+                raise ValueError(reason)
         result = converter.structure(value, type_)
         reason = out_of_range(field, result)
         if reason:
@@ -138,6 +161,7 @@ converter.register_structure_hook(NonEmptyStr, _non_empty)
 converter.register_structure_hook(NonNegativeInt, _non_negative)
 converter.register_structure_hook(StrList, _str_list)
 converter.register_structure_hook(FolderText, _folder_text)
+converter.register_structure_hook_func(_is_sequence, _sequence)
 converter.register_structure_hook_factory(dataclasses.is_dataclass, _structure_dataclass)
 converter.register_unstructure_hook_factory(dataclasses.is_dataclass, _unstructure_dataclass)
 

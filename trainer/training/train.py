@@ -2,15 +2,15 @@
 
 ``train(config)`` loads the base (quantization chosen per device, trainer.models), formats the
 dataset with the one prompt format (prompt/completion, so SFTTrainer masks prompt tokens with -100;
-or conversations of related widgets with every answer scored, trainer.conversations),
+or conversations of related widgets with every answer scored, trainer.training.conversations),
 trains one sequence per forward on the CPU (batches accumulated; on CUDA padded length-grouped
-batches) with the loss scored at completion tokens only (trainer.completion_trainer), validates
+batches) with the loss scored at completion tokens only (trainer.training.completion_trainer), validates
 every epoch (or N steps), keeps the best adapter,
 and writes it atomically as ``<adapters_dir>/<UTC time>-<hash>/`` before moving ``LATEST``
 (and ``ACTIVE``, when it validates better: see ``trainer.adapters.activate_if_better``).
 One run at a time per adapters folder (an inter-process lock); each run checkpoints into its own
 ``<adapters_dir>/.checkpoints/<run>/`` until it completes, so ``resume`` continues the newest killed
-or interrupted run and a new run never touches another run's checkpoints (``trainer.runs``).
+or interrupted run and a new run never touches another run's checkpoints (``trainer.training.runs``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import NULL_PROGRESS, Progress
 
-from .adapters import AdapterInfo, activate_after_training, active_adapter, new_adapter_name, save_adapter
+from ..adapters import AdapterInfo, activate_after_training, active_adapter, new_adapter_name, save_adapter
 from .config import TrainConfig
 from .data import LengthStats, Splits, load_splits, prepare, to_dataset
 from .runs import RunFolder, finish_run, new_run, remove_unresumable_runs, resumable_run, training_lock
@@ -74,7 +74,7 @@ def sft_config(config: TrainConfig, device: str, output_dir: Path, has_eval: boo
     faster (trainer.hardware), no gradient checkpointing unless asked, length-grouped batches."""
     from trl import SFTConfig
 
-    from .hardware import training_precision
+    from ..hardware import training_precision
 
     per_steps = config.eval_steps > 0
     strategy = ("steps" if per_steps else "epoch") if has_eval else "no"
@@ -120,6 +120,9 @@ def sft_config(config: TrainConfig, device: str, output_dir: Path, has_eval: boo
         report_to="none",
         disable_tqdm=True,
         save_only_model=False,
+        # transformers counts the tokens trained on (attention mask) and logs the running total as
+        # ``num_input_tokens_seen``: the time budget and tokens/s are measured on it (trainer.training.callbacks).
+        include_num_input_tokens_seen="non_padding",
     )
 
 
@@ -154,9 +157,9 @@ def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks
     """Load data and model and assemble the SFTTrainer, without training yet."""
     from peft import LoraConfig
 
+    from ..hardware import limit_torch_threads
+    from ..models import load_base, pick_device, resolve_base, resolve_quantization
     from .completion_trainer import CompletionSFTTrainer
-    from .hardware import limit_torch_threads
-    from .models import load_base, pick_device, resolve_base, resolve_quantization
 
     config = resumed_config(config).validate()
     splits = load_splits(config.data_dir, config.train_file, config.eval_file)
@@ -200,7 +203,9 @@ def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks
 
 
 def _loss_history(log_history: list[dict]) -> list[dict]:
-    keep = ("step", "epoch", "loss", "eval_loss", "learning_rate", "num_tokens")
+    from .callbacks import TOKENS_SEEN
+
+    keep = ("step", "epoch", "loss", "eval_loss", "learning_rate", TOKENS_SEEN)
     return [{k: e[k] for k in keep if k in e} for e in log_history if "loss" in e or "eval_loss" in e]
 
 
@@ -232,8 +237,8 @@ def _train_locked(config: TrainConfig, progress: Progress, budget: TimeBudget,
                   serving_backend: str | None) -> AdapterInfo:
     from transformers import EarlyStoppingCallback
 
+    from ..generation.serving import export_estimate_s
     from .callbacks import ProgressCallback, StopCallback, StopRequest, sigint_requests_stop
-    from .generation.serving import export_estimate_s
 
     stop = StopRequest()
     remove_unresumable_runs(adapters_home(config))
@@ -242,7 +247,7 @@ def _train_locked(config: TrainConfig, progress: Progress, budget: TimeBudget,
     config = run.config
     trainer = run.trainer
     has_eval = trainer.eval_dataset is not None
-    trainer.time_budget = budget  # the learning rate decays to zero by the budget (trainer.time_budget)
+    trainer.time_budget = budget  # the learning rate decays to zero by the budget (trainer.training.time_budget)
     after_s = export_estimate_s(Path(run.base_path), serving_backend, run.device) if serving_backend else 0.0
     trainer.add_callback(StopCallback(stop, progress, budget, has_eval, eval_tokens=run.eval_stats.total_tokens,
                                       after_s=after_s))
