@@ -13,14 +13,39 @@ import {
 /** Scenarios that need the workspace to open untrusted (the run keeps workspace trust on when one is selected). */
 export const SETUP_SCENARIOS = ["untrusted-workspace", "setup-from-editor", "trust-workspace"];
 
-/** Screenshots the extension's README shows: e2e file → name under test-artifacts/screenshots/. */
+/**
+ * The showcase (FLUTTER_TUNE_E2E_SHOWCASE=<adapter folder>): the default model with a trained adapter, and only
+ * the scenarios that show generation.
+ */
+export const SHOWCASE_SCENARIOS = ["open-dart-file", "generate-widget", "candidates"];
+
+/**
+ * Screenshots the extension's README shows: e2e file → name under test-artifacts/screenshots/. Those of
+ * generation come from the showcase (a real model writes a real widget); the test run takes them too, into
+ * its artifacts only, and leaves the README's copies alone.
+ */
 export const README_SCREENSHOTS = {
   "02a-setup-progress.png": "setup-progress.png",
   "09a-training-panel.png": "training-panel.png",
   "10-train-finishes.png": "training-finished.png",
   "11-evaluate-webview.png": "evaluation.png",
   "12-walkthrough.png": "walkthrough.png",
+};
+export const SHOWCASE_README_SCREENSHOTS = {
+  "05-generate-widget.png": "generate.png",
   "16a-candidates.png": "candidates.png",
+};
+
+/** What the generation scenarios ask for: word salad from the tiny test model, a real widget in the showcase. */
+const DESCRIPTIONS = {
+  test: {
+    generate: "A chip that shows a trail's difficulty with a colored dot",
+    candidates: "A tile that shows a trail's name and length",
+  },
+  showcase: {
+    generate: "A card that shows a trail's name, its length in kilometres and a difficulty badge.",
+    candidates: "A tile that shows a trail's name and length",
+  },
 };
 
 /** Language server processes started under code-server: [{pid, cmdline}]. */

@@ -191,12 +191,11 @@ def decode_escalating(serving, prompt_ids: list[int], n: int, settings, **kwargs
     """The greedy candidate first; only when it fails a check, the other ``n - 1`` sampled, in rounds
     of ``round_sizes(serving, n)`` sequences, until a round has one that passes.
 
-    Measured (benchmarks/results/generation_quality.md): asking for all candidates up front made every
-    request pay for candidates a passing greedy one does not need. Every round starts from the
-    prompt's cache (no second prefill). On a GPU the others run as one batch; on the CPU in rounds of
-    ``ONNX_ROUND`` after a first round of ``ONNX_FIRST_ROUND`` (the greedy one and samples beside it),
-    and a round ends at its first passing candidate: there every sequence of a batch costs time
-    (benchmarks/results/generation_quality_rounds.md).
+    A passing greedy candidate costs no sampled ones. Every round starts from the prompt's cache (no
+    second prefill). On a GPU the others run as one batch; on the CPU in rounds of ``ONNX_ROUND`` after
+    a first round of ``ONNX_FIRST_ROUND`` (the greedy one and samples beside it), and a round ends at its
+    first passing candidate: on a CPU every sequence of a batch costs time (the round sizes were
+    measured with ``benchmarks/generation_quality.py --rounds``).
     """
     import dataclasses
 

@@ -8,10 +8,8 @@ statement among a call's arguments, a getter written without ``get``, ``this.a.b
 and no text written after it can make the code parse. The decoding loop stops such a candidate
 (stop reason ``syntax_error``): the tokens it would still take are better spent on the next one.
 
-Never seen to fire on valid code: every line end of the example app's Dart files that parse
-(tests/eval/test_dead_end.py) and of 67 harvested widgets. Side by side on the 14 held-out widgets,
-two demo adapters (benchmarks/results/candidate_stops_syntax_{0021,0812}_{with,without}.md): the same
-14/14 passing, 0.67-0.76x the tokens decoded, 0.75-0.77x the seconds in all, p50 0.90x and 0.96x.
+It never fires at a line end of Dart that parses (tests/trainer/generation/test_dead_end.py). What the
+stop saves: ``benchmarks/candidate_stops.py --compare-syntax-stop``.
 """
 
 from __future__ import annotations

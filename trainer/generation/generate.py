@@ -26,7 +26,7 @@ from .serving import DEFAULT_CONTEXT
 
 MAX_NEW_TOKENS_LIMIT = 4096
 MAX_DESCRIPTION_CHARS = 4000
-DEFAULT_CANDIDATES = 8  # chosen by measurement: benchmarks/results/generation_quality_takeback.md, server_latency.md
+DEFAULT_CANDIDATES = 8  # measured against 5 with benchmarks/generation_quality.py and server_latency.py
 
 
 @dataclass

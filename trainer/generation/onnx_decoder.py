@@ -4,8 +4,8 @@ The model is the one the ONNX Runtime GenAI builder writes (``model.onnx`` + ``g
 int8 weights in ``MatMulNBits``, attention in ``GroupQueryAttention``). Its generator loop is not
 used: holding the cache here lets one prompt's prefill serve a batch of candidates (its cache copied
 into each sequence), a sequence be rewound by moving its length back, and the next token be fed
-without steering a sampler through a one-hot logits array. Not faster per token: the widgets served
-took the same time as with the generator (benchmarks/results/generation_quality_onnx_decoder.md).
+without steering a sampler through a one-hot logits array. Not faster per token than the generator
+(benchmarks/results/generation_quality.md).
 
 Each layer's past and present key/value are bound to one buffer ``[batch, kv_heads, capacity,
 head_size]`` (the builder's ``past_present_share_buffer``), once per cache: the attention writes the

@@ -62,7 +62,7 @@ class CompletionSFTTrainer(SFTTrainer):
         factor = budgeted_lr_factor(shape, self.args.get_warmup_steps(num_training_steps), num_training_steps,
                                     self.time_budget)
         self.lr_scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer or self.optimizer, factor)
-        # The Trainer's own bookkeeping (private; pinned by tests/trainer/test_trl_contract.py): a scheduler
+        # The Trainer's own bookkeeping (private; pinned by tests/trainer/training/test_trl_contract.py): a scheduler
         # it created is rebuilt by the next train() rather than reused.
         self._created_lr_scheduler = True
         return self.lr_scheduler
