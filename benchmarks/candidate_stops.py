@@ -32,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from demo_inputs import demo_adapter_and_dataset  # noqa: E402  (benchmarks/ is on sys.path)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -45,14 +47,10 @@ def main() -> None:
     args = parser.parse_args()
 
     from dataset_tools.atomic_io import read_jsonl
-    from trainer.adapters import active_adapter
     from trainer.generation.serving import load_serving
     from trainer.retrieval.examples import RetrievalSettings, examples_for
 
-    dataset = Path(args.dataset)
-    adapter = Path(args.adapter) if args.adapter else active_adapter(ROOT / "demo_output" / "adapters")
-    if adapter is None or not (dataset / "test.jsonl").is_file():
-        sys.exit("No demo adapter/dataset: run `bash scripts/demo.sh` first (or pass --adapter and --dataset).")
+    adapter, dataset = demo_adapter_and_dataset(args.adapter, args.dataset)
     records = read_jsonl(dataset / "test.jsonl") + read_jsonl(dataset / "validation.jsonl")
     serving = load_serving(None, adapter, backend="onnx")
     configurations = ["with", "without"] if args.compare_syntax_stop else ["with"]

@@ -100,6 +100,8 @@ def summary(name: str, samples: list[dict]) -> dict:
         "tokens": mean(s["tokens"] for s in samples), "samples": samples,
     }
 
+from demo_inputs import demo_adapter_and_dataset  # noqa: E402  (benchmarks/ is on sys.path)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -118,17 +120,13 @@ def main() -> None:
     args = parser.parse_args()
 
     from dataset_tools.atomic_io import read_jsonl
-    from trainer.adapters import active_adapter
     from trainer.generation import candidates
     from trainer.generation.generate import GenerationSettings
     from trainer.generation.serving import from_torch, load_serving
     from trainer.models import load_for_inference
     from trainer.retrieval.examples import RetrievalSettings
 
-    dataset = Path(args.dataset)
-    adapter = Path(args.adapter) if args.adapter else active_adapter(ROOT / "demo_output" / "adapters")
-    if adapter is None or not (dataset / "test.jsonl").is_file():
-        sys.exit("No demo adapter/dataset: run `bash scripts/demo.sh` first (or pass --adapter and --dataset).")
+    adapter, dataset = demo_adapter_and_dataset(args.adapter, args.dataset)
     records = read_jsonl(dataset / "validation.jsonl") + read_jsonl(dataset / "test.jsonl")
     train = read_jsonl(dataset / "train.jsonl")
     retrieval = RetrievalSettings()
