@@ -9,6 +9,9 @@
 # shipped in the .vsix with it.
 # Options: --no-e2e (build, unit tests and .vsix only).
 # Screenshots and logs of the end-to-end run: extension/test-artifacts/e2e/.
+# FLUTTER_TUNE_E2E_SHOWCASE=<adapter folder> runs only the generation scenarios, on the default model with that
+# adapter (e.g. demo_output/adapters/<run> from scripts/demo.sh; cache: $FLUTTER_TUNE_CACHE, default
+# ~/.cache/flutter-tune), and retakes the README's generate.png and candidates.png, which a normal run leaves alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -66,11 +66,26 @@ export function buildTinyModel(python, repoRoot, dest) {
 export const SHORT_TRAINING_KEY = "Control+Alt+Shift+T";
 
 /**
- * Write the editor's user settings: Flutter Tune on the tiny model, and a quiet workbench. No interpreter:
- * as in a clean profile, the extension has to find or set up one (the workspace names one, see below).
+ * Flutter Tune's settings for the showcase: the embedded default model with a trained adapter, the dataset it
+ * was trained on for retrieval (none: retrieval off), and otherwise the extension's defaults (quantization,
+ * device, maxNewTokens, temperature, topP), as a user would have them.
  */
-export function writeUserSettings(userDataDir, { model, dataHome, trust }) {
-  const settings = {
+export function showcaseSettings({ adapter, datasetDir, adaptersDir }) {
+  return {
+    "flutterTune.baseModel": "default",
+    "flutterTune.adapter": adapter,
+    "flutterTune.adaptersDir": adaptersDir,
+    ...(datasetDir ? { "flutterTune.datasetDir": datasetDir } : { "flutterTune.retrieval.enabled": false }),
+  };
+}
+
+/**
+ * Write the editor's user settings: Flutter Tune on the tiny model (or the `flutterTune` settings given, see
+ * showcaseSettings), and a quiet workbench. No interpreter: as in a clean profile, the extension has to find or
+ * set up one (the workspace names one, see below).
+ */
+export function writeUserSettings(userDataDir, { model, dataHome, trust, flutterTune }) {
+  const tinyModel = flutterTune ? undefined : {
     "flutterTune.baseModel": model,
     "flutterTune.adapter": "",
     "flutterTune.quantization": "none",
@@ -81,6 +96,9 @@ export function writeUserSettings(userDataDir, { model, dataHome, trust }) {
     "flutterTune.datasetDir": path.join(dataHome, "dataset"),
     "flutterTune.adaptersDir": path.join(dataHome, "adapters"),
     "flutterTune.retrieval.enabled": false,
+  };
+  const settings = {
+    ...(flutterTune ?? tinyModel),
     "workbench.startupEditor": "none",
     "workbench.tips.enabled": false,
     "workbench.enableExperiments": false,

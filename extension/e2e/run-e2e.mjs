@@ -8,15 +8,27 @@
 // .venv Python, which counts only once the workspace is trusted (the run starts untrusted).
 // FLUTTER_TUNE_E2E_ONLY=name,name runs only those scenarios (without the set-up ones: trusted at once).
 // The README's screenshots are copied to extension/test-artifacts/screenshots/ after a run.
+//
+// Showcase: FLUTTER_TUNE_E2E_SHOWCASE=<adapter folder> runs the scenarios that show generation
+// (SHOWCASE_SCENARIOS) on the embedded default model with a copy of that adapter instead of the tiny model,
+// with retrieval from a copy of its dataset (FLUTTER_TUNE_E2E_SHOWCASE_DATASET, default: the dataset the
+// adapter's flutter_tune.json names), and the README's generation screenshots (generate.png, candidates.png)
+// come from it; a normal run leaves those alone. The server uses your Flutter Tune cache ($FLUTTER_TUNE_CACHE,
+// default ~/.cache/flutter-tune), so the default model converted once (e.g. by scripts/demo.sh) is reused;
+// the adapter's serving model is exported there on first use. Artifacts: extension/test-artifacts/e2e/showcase/.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { codeServerDirs, freePort, installExtension, startCodeServer, stopProcessGroup } from "./codeServer.mjs";
-import { buildTinyModel, makeWorkspace, plainPythonBin, writeUserSettings, writeWorkspaceSettings } from "./fixtures.mjs";
-import { README_SCREENSHOTS, scenarios, SETUP_SCENARIOS } from "./scenarios.mjs";
+import {
+  buildTinyModel, makeWorkspace, plainPythonBin, showcaseSettings, writeUserSettings, writeWorkspaceSettings,
+} from "./fixtures.mjs";
+import {
+  README_SCREENSHOTS, scenarios, SETUP_SCENARIOS, SHOWCASE_README_SCREENSHOTS, SHOWCASE_SCENARIOS,
+} from "./scenarios.mjs";
 import { CHROMIUM_ARGS, waitForWorkbench } from "./workbench.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,9 +40,12 @@ const codeServerHome = path.join(cacheRoot, `code-server-${CODE_SERVER_VERSION}`
 const entry = path.join(codeServerHome, "node_modules", "code-server", "out", "node", "entry.js");
 const vsix = process.env.FLUTTER_TUNE_VSIX ?? path.join(repoRoot, "dist", "flutter-tune.vsix");
 const python = process.env.FLUTTER_TUNE_PYTHON ?? path.join(repoRoot, ".venv", "bin", "python");
-const artifacts = path.join(repoRoot, "extension", "test-artifacts", "e2e");
+const showcaseAdapter = process.env.FLUTTER_TUNE_E2E_SHOWCASE ? path.resolve(process.env.FLUTTER_TUNE_E2E_SHOWCASE) : "";
+const artifacts = path.join(repoRoot, "extension", "test-artifacts", "e2e", ...(showcaseAdapter ? ["showcase"] : []));
 const screenshots = path.join(repoRoot, "extension", "test-artifacts", "screenshots");
-const only = (process.env.FLUTTER_TUNE_E2E_ONLY ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const readmeScreenshots = showcaseAdapter ? SHOWCASE_README_SCREENSHOTS : README_SCREENSHOTS;
+const onlyGiven = (process.env.FLUTTER_TUNE_E2E_ONLY ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const only = onlyGiven.length || !showcaseAdapter ? onlyGiven : SHOWCASE_SCENARIOS;
 const plainPython = process.env.FLUTTER_TUNE_E2E_PLAIN_PYTHON ?? "/usr/bin/python3"; // no flutter-tune in it
 const keepWork = process.env.FLUTTER_TUNE_E2E_KEEP === "1";
 
@@ -41,6 +56,37 @@ function log(message) {
 function which(command) {
   const result = spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });
   return result.status === 0 ? result.stdout.trim() : "";
+}
+
+/** The showcase's adapter and dataset (a copy of each under `dataHome`) and the Flutter Tune cache it uses. */
+function showcaseFixtures(dataHome) {
+  if (!existsSync(path.join(showcaseAdapter, "adapter_config.json"))) {
+    throw new Error(`FLUTTER_TUNE_E2E_SHOWCASE is not an adapter folder (no adapter_config.json): ${showcaseAdapter}`);
+  }
+  let dataset = process.env.FLUTTER_TUNE_E2E_SHOWCASE_DATASET;
+  if (!dataset) {
+    const info = path.join(showcaseAdapter, "flutter_tune.json");
+    const named = existsSync(info) ? JSON.parse(readFileSync(info, "utf8")).dataset : undefined;
+    // Training records the dataset as it was given: relative to where it ran (the repository, for the demo).
+    dataset = named ? [path.resolve(named), path.resolve(repoRoot, named)].find((d) => existsSync(d)) : undefined;
+  }
+  if (dataset && !existsSync(path.join(dataset, "train.jsonl"))) {
+    throw new Error(`FLUTTER_TUNE_E2E_SHOWCASE_DATASET has no train.jsonl: ${dataset}`);
+  }
+  const adaptersDir = path.join(dataHome, "adapters");
+  const adapter = path.join(adaptersDir, path.basename(showcaseAdapter));
+  cpSync(showcaseAdapter, adapter, { recursive: true });
+  const datasetDir = dataset ? path.join(dataHome, "dataset") : undefined;
+  if (dataset) {
+    cpSync(dataset, datasetDir, { recursive: true });
+  }
+  const cache = process.env.FLUTTER_TUNE_CACHE
+    || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "flutter-tune");
+  log(`showcase: adapter ${showcaseAdapter}; retrieval from ${dataset ?? "(no dataset: off)"}; cache ${cache}`);
+  if (!existsSync(path.join(cache, "models"))) {
+    log(`showcase: no converted model in ${cache}: the server converts the default model first (minutes)`);
+  }
+  return { settings: showcaseSettings({ adapter, datasetDir, adaptersDir }), cache, name: path.basename(adapter) };
 }
 
 function ensureCodeServer() {
@@ -72,20 +118,24 @@ async function main() {
   log(`work folder ${work}`);
   const workspace = path.join(work, "workspace");
   const dartFile = makeWorkspace(repoRoot, workspace);
-  log("building the tiny test model");
-  const model = buildTinyModel(python, repoRoot, path.join(work, "model"));
   const dataHome = path.join(work, "flutter-tune-home");
+  const showcase = showcaseAdapter ? showcaseFixtures(dataHome) : undefined;
+  let model;
+  if (!showcase) {
+    log("building the tiny test model");
+    model = buildTinyModel(python, repoRoot, path.join(work, "model"));
+  }
   const trust = !only.length || only.some((name) => SETUP_SCENARIOS.includes(name));
   const plainBin = plainPythonBin(path.join(work, "plain-bin"), plainPython);
   const { dirs, env } = codeServerDirs(path.join(work, "code-server"), {
     FLUTTER_TUNE_HOME: dataHome,
-    FLUTTER_TUNE_CACHE: path.join(work, "flutter-tune-cache"),
+    FLUTTER_TUNE_CACHE: showcase?.cache ?? path.join(work, "flutter-tune-cache"),
     HF_HUB_OFFLINE: "1",
     TRANSFORMERS_OFFLINE: "1",
     PIP_CACHE_DIR: path.join(cacheRoot, "pip"),
     PATH: `${plainBin}${path.delimiter}${process.env.PATH}`,
   });
-  writeUserSettings(dirs.userData, { model, dataHome, trust });
+  writeUserSettings(dirs.userData, { model, dataHome, trust, flutterTune: showcase?.settings });
   writeWorkspaceSettings(workspace, { python });
   log(installExtension(entry, dirs, env, vsix).trim().split("\n").pop());
 
@@ -126,7 +176,8 @@ async function main() {
       page,
       dartFile,
       relativeDartFile: path.relative(workspace, dartFile),
-      modelName: path.basename(model),
+      // The status bar names the base model and the adapter ("default + <adapter>" in the showcase).
+      modelName: showcase ? showcase.name : path.basename(model),
       dataHome,
       codeServerPid: server.pid,
       python,
@@ -135,11 +186,12 @@ async function main() {
       workspace,
       artifacts,
       log,
+      showcase: Boolean(showcase),
     };
     const all = scenarios(ctx);
     const selected = only.length ? all.filter(([name]) => only.includes(name)) : all;
     if (only.length && selected.length !== only.length) {
-      throw new Error(`unknown scenario in FLUTTER_TUNE_E2E_ONLY: ${only.join(", ")}; known: ${all.map(([n]) => n).join(", ")}`);
+      throw new Error(`unknown scenario in ${onlyGiven.length ? "FLUTTER_TUNE_E2E_ONLY" : "SHOWCASE_SCENARIOS"}: ${only.join(", ")}; known: ${all.map(([n]) => n).join(", ")}`);
     }
     expected = selected.length;
     for (const [name, run] of selected) {
@@ -168,9 +220,9 @@ async function main() {
     }
     writeFileSync(path.join(artifacts, "results.json"), JSON.stringify(results, null, 2));
     writeFileSync(path.join(artifacts, "browser-console.log"), (ctx0.consoleLog ?? []).join("\n") + "\n");
-    // The README's screenshots: copied from this run (only those it took).
+    // The README's screenshots: copied from this run (only those it took; generation's only from the showcase).
     mkdirSync(screenshots, { recursive: true });
-    for (const [from, to] of Object.entries(README_SCREENSHOTS)) {
+    for (const [from, to] of Object.entries(readmeScreenshots)) {
       if (existsSync(path.join(artifacts, from))) {
         cpSync(path.join(artifacts, from), path.join(screenshots, to));
       }

@@ -1,13 +1,14 @@
 // The end-to-end scenarios, in order. Each runs in the same editor session and gets a screenshot named
 // after it (run-e2e.mjs takes it). ctx: {page, dartFile, relativeDartFile, modelName, dataHome,
-// codeServerPid, python, plainPython, userData, workspace, artifacts, log}.
+// codeServerPid, python, plainPython, userData, workspace, artifacts, log, showcase}.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { descendants } from "./codeServer.mjs";
 import { SHORT_TRAINING_KEY } from "./fixtures.mjs";
 import {
-  answerInputBox, clickButton, focusEditor, notificationTexts, openFile, runCommand, statusBarText, waitUntil, webviewFrame,
+  answerInputBox, clickButton, clickLineEnd, focusEditor, notificationTexts, openFile, runCommand, scrollLineToTop, statusBarText,
+  waitUntil, webviewFrame,
 } from "./workbench.mjs";
 
 /** Scenarios that need the workspace to open untrusted (the run keeps workspace trust on when one is selected). */
@@ -44,9 +45,20 @@ const DESCRIPTIONS = {
   },
   showcase: {
     generate: "A card that shows a trail's name, its length in kilometres and a difficulty badge.",
-    candidates: "A tile that shows a trail's name and length",
+    candidates: "A badge that shows how many photos a hike has.",
   },
 };
+
+/** The 1-based number of the first non-blank line that `after` has beyond `before` (text inserted at its end). */
+function firstInsertedLine(before, after) {
+  const lines = after.split("\n");
+  for (let i = before.split("\n").length - 1; i < lines.length; i++) {
+    if (lines[i].trim()) {
+      return i + 1;
+    }
+  }
+  return lines.length;
+}
 
 /** Language server processes started under code-server: [{pid, cmdline}]. */
 function serverProcesses(ctx) {
@@ -56,6 +68,19 @@ function serverProcesses(ctx) {
 /** The scenarios, in order; each gets a screenshot named after it. */
 export function scenarios(ctx) {
   const { page, dartFile, relativeDartFile, python, artifacts, log } = ctx;
+  const showcase = Boolean(ctx.showcase);
+  const descriptions = DESCRIPTIONS[showcase ? "showcase" : "test"];
+  // The default model writes up to 384 tokens per candidate on the CPU (and exports the adapter's serving model once).
+  const generationTimeout = showcase ? 900_000 : 240_000;
+  // For the showcase's pictures: no toasts, the inserted widget near the top (a few lines of the file above it)
+  // with the cursor at the end of its first line.
+  const showInsertedWidget = async (before, after) => {
+    const line = firstInsertedLine(before, after);
+    await runCommand(page, "Notifications: Clear All Notifications");
+    await focusEditor(page);
+    await scrollLineToTop(page, Math.max(1, line - 4));
+    await clickLineEnd(page, line);
+  };
   const envDir = path.join(ctx.userData, "User", "globalStorage", "flutter-tune.flutter-tune", "python-env");
   const statusShowsModel = (what, timeout = 180_000) => waitUntil(async () => {
     const value = await statusBarText(page);
@@ -190,13 +215,17 @@ export function scenarios(ctx) {
       await save(); // a clean tab, so that "dirty" below means the server's edit arrived
       const before = fileText();
       await runCommand(page, "Flutter Tune: Generate Widget from Description");
-      await answerInputBox(page, "A chip that shows a trail's difficulty with a colored dot");
-      await page.locator(".tab.active.dirty").waitFor({ state: "visible", timeout: 240_000 });
+      await answerInputBox(page, descriptions.generate);
+      await page.locator(".tab.active.dirty").waitFor({ state: "visible", timeout: generationTimeout });
       await save();
       const after = fileText();
       const inserted = after.slice(before.length);
       if (!after.startsWith(before.trimEnd()) || inserted.trim().length === 0) {
         throw new Error(`no generated code was inserted at the cursor (file grew by ${after.length - before.length} chars)`);
+      }
+      if (showcase) {
+        await showInsertedWidget(before, after); // a real widget is taller than the tiny model's few tokens
+        log(`generated:\n${inserted.trim()}`);
       }
       // And the editor shows it (Monaco renders spaces as no-break spaces).
       const firstLine = inserted.split("\n").map((l) => l.trim()).find((l) => l.length > 0).slice(0, 20);
@@ -431,44 +460,71 @@ export function scenarios(ctx) {
       // the status bar says which checks the inserted code passed, and "Remove" takes it out again.
       await openFile(page, relativeDartFile);
       await focusEditor(page);
+      const endsWithNewline = fileText().endsWith("\n");
       await page.keyboard.press("Control+End");
       await page.keyboard.press("Enter");
+      if (showcase && !endsWithNewline) {
+        await page.keyboard.press("Enter"); // a blank line after the widget generate-widget inserted
+      }
       await save();
       const before = fileText();
       await runCommand(page, "Flutter Tune: Generate Widget from Description");
-      await answerInputBox(page, "A tile that shows a trail's name and length");
-      await page.locator(".tab.active.dirty").waitFor({ state: "visible", timeout: 240_000 });
-      const next = page.locator(".editor-group-container.active .codelens-decoration a", { hasText: "Next candidate" });
-      try {
-        await next.waitFor({ state: "visible", timeout: 30_000 });
-      } catch {
-        throw new Error("no 'Next candidate' CodeLens: the server sent fewer than two candidates with a range " +
-          "(the generate result fields of CONTRACT.md: range, candidates)");
+      await answerInputBox(page, descriptions.candidates);
+      await page.locator(".tab.active.dirty").waitFor({ state: "visible", timeout: generationTimeout });
+      const lens = (text) => page.locator(".editor-group-container.active .codelens-decoration a", { hasText: text });
+      const next = lens("Next candidate");
+      const checksItem = page.locator('[id="flutter-tune.flutter-tune.flutterTune.checks"]');
+      let several = true;
+      if (showcase) {
+        // A real model's first (greedy) candidate may pass the checks at once: then it is the only one. The
+        // checks item says "candidate 1/N" when there are several (the lenses may come a moment later).
+        await lens(/^Remove$/).waitFor({ state: "visible", timeout: 30_000 });
+        const checks = await waitUntil(async () => (await checksItem.innerText().catch(() => "")).trim(),
+          "the status bar's checks item", 30_000);
+        several = /candidate 1\/\d+/.test(checks);
+        if (several) {
+          await next.waitFor({ state: "visible", timeout: 30_000 });
+        }
+      } else {
+        try {
+          await next.waitFor({ state: "visible", timeout: 30_000 });
+        } catch {
+          throw new Error("no 'Next candidate' CodeLens: the server sent fewer than two candidates with a range " +
+            "(the generate result fields of CONTRACT.md: range, candidates)");
+        }
       }
       await save();
       const first = fileText();
-      const checksItem = page.locator('[id="flutter-tune.flutter-tune.flutterTune.checks"]');
       const firstChecks = (await checksItem.innerText()).trim();
-      // For the README's picture: no toasts, the inserted widget in the middle of the editor.
-      await runCommand(page, "Notifications: Clear All Notifications");
-      await focusEditor(page);
-      for (let i = 0; i < 14; i++) {
-        await page.keyboard.press("Control+ArrowDown"); // scroll the view, not the cursor
+      // For the picture (the README's is the showcase's): no toasts, the inserted widget in view.
+      if (showcase) {
+        await showInsertedWidget(before, first);
+        log(`candidate 1 (${firstChecks}):\n${first.slice(before.length).trim()}`);
+      } else {
+        await runCommand(page, "Notifications: Clear All Notifications");
+        await focusEditor(page);
+        for (let i = 0; i < 14; i++) {
+          await page.keyboard.press("Control+ArrowDown"); // scroll the view, not the cursor
+        }
       }
       await page.screenshot({ path: path.join(artifacts, "16a-candidates.png") });
-      await focusEditor(page);
-      await page.keyboard.press("Alt+]");
-      await page.locator(".tab.active.dirty").waitFor({ state: "visible", timeout: 30_000 });
-      await save();
-      const second = fileText();
-      const secondChecks = await waitUntil(async () => {
-        const text = (await checksItem.innerText()).trim();
-        return /candidate 2\//.test(text) ? text : "";
-      }, "the status bar names candidate 2", 10_000);
-      if (second === first || !second.startsWith(before.trimEnd())) {
-        throw new Error("Alt+] did not replace the inserted widget with the next candidate");
+      if (several) {
+        await focusEditor(page);
+        await page.keyboard.press("Alt+]");
+        await page.locator(".tab.active.dirty").waitFor({ state: "visible", timeout: 30_000 });
+        await save();
+        const second = fileText();
+        const secondChecks = await waitUntil(async () => {
+          const text = (await checksItem.innerText()).trim();
+          return /candidate 2\//.test(text) ? text : "";
+        }, "the status bar names candidate 2", 10_000);
+        if (second === first || !second.startsWith(before.trimEnd())) {
+          throw new Error("Alt+] did not replace the inserted widget with the next candidate");
+        }
+        log(`candidate 1: ${firstChecks}; candidate 2: ${secondChecks}`);
+      } else {
+        log(`a single candidate (${firstChecks}): nothing to step to`);
       }
-      log(`candidate 1: ${firstChecks}; candidate 2: ${secondChecks}`);
       await page.locator(".editor-group-container.active .codelens-decoration a", { hasText: /^Remove$/ }).click();
       await page.locator(".tab.active.dirty").waitFor({ state: "visible", timeout: 30_000 });
       await save();

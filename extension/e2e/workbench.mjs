@@ -114,3 +114,36 @@ export async function clickButton(page, scope, label, timeout = 60_000) {
   await button.waitFor({ state: "visible", timeout });
   await button.click();
 }
+
+/** The number of the first line the active editor shows. */
+async function topVisibleLine(page) {
+  return page.locator(".editor-group-container.active .monaco-editor .margin-view-overlays .line-numbers")
+    .evaluateAll((els) => Math.min(...els.map((e) => Number(e.textContent.trim())).filter((n) => n > 0)));
+}
+
+/**
+ * Scroll the focused editor line by line from its top (Ctrl+Home, then Ctrl+Down: the view, not the cursor)
+ * until `line` is the first line it shows, or as far as it goes. Line by line from the top: no line is cut.
+ */
+export async function scrollLineToTop(page, line) {
+  await page.keyboard.press("Control+Home");
+  await sleep(200);
+  let top = await topVisibleLine(page);
+  for (let stuck = 0, i = 0; top < line && stuck < 5 && i < 1000; i++) {
+    await page.keyboard.press("Control+ArrowDown");
+    await sleep(50);
+    const now = await topVisibleLine(page);
+    stuck = now === top ? stuck + 1 : 0;
+    top = now;
+  }
+  return top;
+}
+
+/** Click behind the end of `line` (one the active editor shows): the cursor goes there without scrolling. */
+export async function clickLineEnd(page, line) {
+  const editor = page.locator(".editor-group-container.active .monaco-editor").first();
+  const number = editor.locator(".margin-view-overlays .line-numbers", { hasText: new RegExp(`^\\s*${line}\\s*$`) }).first();
+  const row = await number.boundingBox();
+  const lines = await editor.locator(".view-lines").boundingBox();
+  await page.mouse.click(lines.x + lines.width - 60, row.y + row.height / 2);
+}
