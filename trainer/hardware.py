@@ -1,8 +1,8 @@
 """What the training machine runs fast: usable CPU threads and whether bfloat16 math pays off.
 
 bfloat16 autocast halves activation memory and doubles matmul speed on CPUs with native bf16
-(AVX-512 BF16, AMX, Arm BF16), but without it torch emulates bf16 about 100x slower than float32
-(measured: 1.3 vs 163 GFLOPS on an AVX2 EPYC). So autocast is used only where the CPU reports native
+(AVX-512 BF16, AMX, Arm BF16), but without it torch emulates bf16 about 100x slower than float32.
+So autocast is used only where the CPU reports native
 bf16 AND a short matmul measurement on this machine finds bf16 faster; everything else trains in float32.
 """
 

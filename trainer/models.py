@@ -7,12 +7,10 @@ Names a user can give as a base model:
 Loading never runs remote code and reads safetensors only.
 
 Device ``auto`` is CUDA, then Apple's MPS, then the CPU. Quantization ``auto`` (the default) is
-chosen per device by measurement (benchmarks/results/train_speed.md): 8-bit on CUDA, where
-bitsandbytes has fast kernels and it is what makes a large base fit; on the CPU no quantization,
-because bitsandbytes dequantizes every 8-bit weight to float32 for each matmul there and keeps each
-layer's input alive for the backward, so 8-bit was slower and used more memory than float32 for the
-default model; 8-bit again on the CPU only when the float32 weights would not fit in memory; none on
-MPS, where bitsandbytes does not run.
+8-bit on CUDA, where bitsandbytes has fast kernels and it is what makes a large base fit; none on the
+CPU, where bitsandbytes dequantizes every 8-bit weight to float32 for each matmul and keeps each
+layer's input for the backward (slower and larger: benchmarks/results/train_speed.md), unless the
+float32 weights would not fit in memory; none on MPS, where bitsandbytes does not run.
 """
 
 from __future__ import annotations

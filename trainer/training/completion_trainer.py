@@ -1,14 +1,11 @@
 """TRL's SFTTrainer, with the LM head run only where the loss is and no per-step extras.
 
-Stock SFTTrainer (TRL 1.16) runs its fused LM head over every position on devices without Triton
-(the CPU, MPS), prompt and padding included, in 4096 × 32768 tiles, and computes the entropy and
-top-1 accuracy of every token for its logs. Profiled on the default model (benchmarks/results/
-train_speed.md) that took about a third of a CPU training step and gigabytes of temporaries. Here
-the backbone's hidden states are gathered at the completion positions first (the prompt and the
-padding are masked with -100 anyway) and scored with plain cross-entropy in blocks of tokens, so the
-logits of one block exist at a time; on the CPU that measured faster and leaner than TRL's chunked
-kernel, whose torch fallback makes a dozen passes over each tile. The loss is the same token-weighted
-mean negative log-likelihood, normalised exactly as TRL does it (by ``num_items_in_batch`` when given).
+The backbone's hidden states are gathered at the completion positions (the prompt and the padding
+are masked with -100 anyway) and scored with plain cross-entropy in blocks of ``TOKENS_PER_BLOCK``
+tokens, so the logits of one block exist at a time; stock SFTTrainer scores every position and
+computes per-token entropy and accuracy for its logs (what that costs on a CPU:
+benchmarks/results/train_speed.md). The loss is the same token-weighted mean negative
+log-likelihood, normalised exactly as TRL does it (by ``num_items_in_batch`` when given).
 """
 
 from __future__ import annotations
