@@ -1,10 +1,10 @@
 """Artifact folders: the only folders Flutter Tune ever replaces or deletes are ones it wrote itself.
 
 Every folder this tool writes as a whole (dataset, retrieval index, adapter, merged export,
-evaluation report, converted model, serving model, a training run's checkpoints) holds
-``MARKER_NAME``, a small JSON file ``{"tool": "flutter-tune", "kind": "dataset", "version": …,
-"files": [...]}``, written first and completed, with the names of the entries we wrote, just before
-the folder is put in place. A marked folder is ours only for those entries (and the few a kind adds
+evaluation report, converted model, serving model, a training run's checkpoints, an SDK's API
+index) holds ``MARKER_NAME``, a small JSON file ``{"tool": "flutter-tune", "kind": "dataset",
+"version": …, "files": [...]}``, written first and completed, with the names of the entries we
+wrote, just before the folder is put in place. A marked folder is ours only for those entries (and the few a kind adds
 later: a dataset's retrieval index, a run's checkpoints); anything else in it is the user's.
 
 ``artifact_dir(final, kind)`` builds the new content in a hidden temp folder beside ``final`` and
@@ -56,6 +56,7 @@ KINDS = {
     "model": "converted model folder",
     "serving-model": "serving model folder",
     "checkpoints": "checkpoint folder",
+    "api-index": "API index folder",
 }
 # Entries a kind gains after it was put in place (fnmatch patterns): a dataset's retrieval index
 # (with the temp folders of its own swap), a training run's checkpoints and the Trainer's model card.

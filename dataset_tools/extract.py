@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from .dart import parse
+from .dart.parser import top_levels
 from .dart.vocabulary import WIDGET_RETURN_TYPES, is_widget_call
 
 WIDGET_TYPES = frozenset(t.encode() for t in WIDGET_RETURN_TYPES)  # as bytes: tested before nodes are built
@@ -88,7 +89,7 @@ def extract_source(data: bytes) -> FileDecls:
 
 def extract_tree(root: Node, data: bytes) -> FileDecls:
     out = FileDecls()
-    for parent in _top_levels(root):
+    for parent in top_levels(root):
         children = parent.children
         for i, node in enumerate(children):
             kind = node.type
@@ -108,16 +109,6 @@ def extract_tree(root: Node, data: bytes) -> FileDecls:
                 if broken is not None:
                     out.classes.append(broken)
     return out
-
-
-def _top_levels(root: Node):
-    """The program node and any ERROR nodes that hold top-level declarations after a syntax error."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        if node.has_error:  # an ERROR child implies has_error: clean trees skip this scan
-            stack.extend([c for c in node.children if c.type == "ERROR"])
 
 
 def _text(node: Node, data: bytes) -> str:

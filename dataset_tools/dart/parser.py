@@ -6,7 +6,7 @@ import threading
 import time
 
 import tree_sitter_dart
-from tree_sitter import Language, Parser, Tree
+from tree_sitter import Language, Node, Parser, Tree
 
 LANGUAGE = Language(tree_sitter_dart.language())
 _local = threading.local()
@@ -40,3 +40,14 @@ def parse_within(source: bytes | str, seconds: float) -> Tree | None:
     except ValueError:  # cancelled by the progress callback
         p.reset()  # else the next parse would resume this one
         return None
+
+
+def top_levels(root: Node):
+    """The program node and any ERROR nodes that hold top-level declarations after a syntax error
+    (looked for only below nodes whose ``has_error`` is set: clean trees skip the scan)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if node.has_error:
+            stack.extend([c for c in node.children if c.type == "ERROR"])
