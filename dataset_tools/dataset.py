@@ -1,7 +1,8 @@
 """Build a dataset folder from records: sort, dedup, augment, split, write atomically with a manifest.
 
 The folder holds ``train.jsonl``, ``validation.jsonl``, ``test.jsonl`` (loadable with
-``datasets.load_dataset("json", data_files=...)``) and ``manifest.json``.
+``datasets.load_dataset("json", data_files=...)``), ``manifest.json`` and, for a harvest, the user's
+symbols (``symbols.json.gz``: ``dataset_tools.symbols``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from typing import Callable
 from . import __version__
 from .artifacts import artifact_dir, check_replaceable
 from .atomic_io import jsonl_text
+from .dart.api import ApiIndex
 from .dedup import TOKEN, DedupConfig, dedup
 from .errors import FlutterTuneError
 from .instructions import REPHRASINGS, augment_instructions
 from .settings import setting
 from .split import SPLITS, split_records
+from .symbols import SYMBOLS_NAME
 
 _ORIGIN_RANK = {"manual": 0, "doc": 1, "synthesized": 2}
 PERCENTILES = (50, 90, 95, 99)
@@ -114,11 +117,15 @@ def build_manifest(splits: dict[str, list[dict]], config: DatasetConfig, dedup_s
     }
 
 
-def write_dataset(out_dir: Path, splits: dict[str, list[dict]], manifest: dict) -> None:
-    """Write the split files and the manifest into a temp folder, then swap it in."""
+def write_dataset(out_dir: Path, splits: dict[str, list[dict]], manifest: dict,
+                  symbols: ApiIndex | None = None) -> None:
+    """Write the split files, the manifest and the symbols (when given) into a temp folder, then swap
+    it in."""
     with artifact_dir(out_dir, "dataset", hint=OUTPUT_HINT) as tmp:
         for name in SPLITS:
             (tmp / f"{name}.jsonl").write_text(jsonl_text(splits[name]), encoding="utf-8")
+        if symbols is not None:
+            symbols.save(tmp / SYMBOLS_NAME)
         _write_manifest(tmp, manifest)
 
 
@@ -128,8 +135,9 @@ def _write_manifest(folder: Path, manifest: dict) -> None:
 
 
 def build_dataset(records: list[dict], out_dir: Path, config: DatasetConfig | None = None, *,
-                  extra: dict | None = None, tokenizer=None) -> dict:
-    """Dedup, augment, split and write ``records`` to ``out_dir``; returns the manifest.
+                  extra: dict | None = None, tokenizer=None, symbols: ApiIndex | None = None) -> dict:
+    """Dedup, augment, split and write ``records`` (and the harvest's ``symbols``) to ``out_dir``;
+    returns the manifest.
 
     ``extra`` is merged into the manifest (skip counts, sources, files seen, ...).
     """
@@ -141,5 +149,5 @@ def build_dataset(records: list[dict], out_dir: Path, config: DatasetConfig | No
     kept, dedup_stats = dedup(ordered, config.dedup)
     splits = split_records(augment(kept, config.augment), config.seed, config.ratios)
     manifest = build_manifest(splits, config, dedup_stats, extra or {}, tokenizer)
-    write_dataset(out_dir, splits, manifest)
+    write_dataset(out_dir, splits, manifest, symbols)
     return manifest

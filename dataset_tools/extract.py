@@ -1,6 +1,7 @@
 """Pull declarations out of one parsed Dart file: classes with a superclass and Widget-returning code.
 
-This is pass 1 of the harvest and needs only the file itself, so it runs in worker processes.
+This is pass 1 of the harvest and needs only the file itself, so it runs in worker processes; the
+same tree gives the file's public API (``dart.api_builder.file_api``: the user's symbols).
 Whether a class is a widget depends on the whole project's superclass chains, which
 :mod:`dataset_tools.classify` resolves in pass 2 from the :class:`FileDecls` collected here.
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from .dart import parse
+from .dart.api_builder import FileApi, file_api
 from .dart.parser import top_levels
 from .dart.vocabulary import WIDGET_RETURN_TYPES, is_widget_call
 
@@ -75,16 +77,20 @@ class ClassDecl:
 
 @dataclass
 class FileDecls:
-    """Everything pass 2 needs from one file."""
+    """Everything pass 2 needs from one file, and the public API it declares (the user's symbols)."""
 
     classes: list[ClassDecl] = field(default_factory=list)
     functions: list[FuncDecl] = field(default_factory=list)
     syntax_errors: int = 0  # Widget-returning functions dropped because their subtree has errors
+    api: FileApi | None = None
 
 
 def extract_source(data: bytes) -> FileDecls:
-    """Parse cleaned UTF-8 bytes and extract their declarations."""
-    return extract_tree(parse(data).root_node, data)
+    """Parse cleaned UTF-8 bytes and extract their declarations and their API from the one tree."""
+    root = parse(data).root_node
+    decls = extract_tree(root, data)
+    decls.api = file_api(root, data)
+    return decls
 
 
 def extract_tree(root: Node, data: bytes) -> FileDecls:

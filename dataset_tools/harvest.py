@@ -1,7 +1,10 @@
 """Harvest: walk project roots → read → parse → extract (pass 1, per file) → classify (pass 2).
 
 Pass 1 runs in a multiprocessing pool when ``jobs`` ≠ 1 (``jobs=0`` means all cores); each file is
-read and parsed exactly once. Pass 2 resolves superclass chains per project in this process.
+read and parsed exactly once, and its tree gives both its declarations and its public API. Then the
+packages the projects depend on whose source is on disk are indexed the same way (their API only).
+Pass 2 resolves superclass chains per project in this process; the APIs become the user's symbols
+(``symbols``).
 """
 
 from __future__ import annotations
@@ -14,11 +17,15 @@ from pathlib import Path
 from typing import Iterable
 
 from .classify import Project, project_records
+from .dart.api import ApiIndex
+from .dart.api_builder import FileApi, index_of
+from .dart.api_folder import package_library
 from .errors import FlutterTuneError
 from .extract import FileDecls, extract_source
 from .progress import NULL_PROGRESS, Progress
 from .settings import setting
 from .source import read_source
+from .symbols import dependencies, package_file_api, package_files, project_dirs
 from .walk import WalkLimits, walk
 
 
@@ -51,6 +58,8 @@ class HarvestResult:
     files_harvested: int = 0  # files that parsed into at least one sample
     roots: list[str] = field(default_factory=list)
     projects: list[str] = field(default_factory=list)
+    symbols: ApiIndex = field(default_factory=ApiIndex)  # the projects' and their packages' public API
+    packages: list[str] = field(default_factory=list)  # the packages indexed into ``symbols``
 
 
 def process_file(path: str, max_bytes: int | None = None) -> tuple[str | None, FileDecls | None]:
@@ -101,15 +110,30 @@ def harvest(roots: Iterable[Path | str], config: HarvestConfig | None = None,
         walks.append(walked)
     jobs_list = [(i, c) for i, w in enumerate(walks) for c in w.candidates]
     result.files_seen = len(jobs_list)
-    progress.start("Harvesting", total=len(jobs_list))
+    projects = [d for path, w in zip(paths, walks) for d in project_dirs(path, (c.rel for c in w.candidates))]
+    packages = dependencies(projects, inside=tuple(limits.inside))
+    package_jobs = package_files(packages)
+    progress.start("Harvesting", total=len(jobs_list) + len(package_jobs))
     per_project: list[dict[str, FileDecls]] = [{} for _ in paths]
-    for (index, cand), (skip, decls) in zip(jobs_list, _run(jobs_list, config, progress)):
+    apis: list[tuple[str, FileApi]] = []
+    files = [c.path for _, c in jobs_list]
+    labels = [c.rel for _, c in jobs_list]
+    for (index, cand), (skip, decls) in zip(jobs_list, _run(process_file, files, labels, config, progress)):
         if skip:
             result.skips[skip] += 1
         else:
             per_project[index][cand.rel] = decls
-    for name, files in zip(result.projects, per_project):
-        records = project_records(Project(name, files), result.skips)
+            apis.append((cand.rel, decls.api))
+    files = [str(package.lib / rel) for package, rel in package_jobs]
+    labels = [f"package:{package.name}/{rel}" for package, rel in package_jobs]
+    for label, api in zip(labels, _run(package_file_api, files, labels, config, progress)):
+        if api is not None:
+            apis.append((label, api))
+    result.packages = [package.name for package in packages]
+    result.symbols = index_of(apis, source=" + ".join(result.projects) + (
+        f" + {len(packages)} packages" if packages else ""))
+    for name, files_of_project in zip(result.projects, per_project):
+        records = project_records(Project(name, files_of_project), result.skips)
         result.samples.extend(records)
     result.files_harvested = len({(r["project"], r["source"]) for r in result.samples})
     result.skips = Counter({k: v for k, v in result.skips.items() if v})
@@ -118,18 +142,18 @@ def harvest(roots: Iterable[Path | str], config: HarvestConfig | None = None,
     return result
 
 
-def _run(jobs_list, config: HarvestConfig, progress: Progress):
-    """Yield ``process_file`` results in input order, advancing progress and honouring cancel."""
-    files = [c.path for _, c in jobs_list]
+def _run(work, files: list[str], labels: list[str], config: HarvestConfig, progress: Progress):
+    """Yield ``work(path, max_bytes)`` of each file in input order, advancing progress (by the file's
+    label) and honouring cancel."""
     max_bytes = config.max_file_kb * 1024
     jobs = config.jobs if config.jobs > 0 else (os.cpu_count() or 1)
     jobs = min(jobs, max(1, len(files)))
     if jobs == 1:
-        for path, (_, cand) in zip(files, jobs_list):
+        for path, label in zip(files, labels):
             if progress.is_cancelled:
                 raise HarvestCancelled("Harvest cancelled; no dataset was written.")
-            outcome = process_file(path, max_bytes)
-            progress.advance(1, cand.rel)
+            outcome = work(path, max_bytes)
+            progress.advance(1, label)
             yield outcome
         return
     import multiprocessing
@@ -137,11 +161,10 @@ def _run(jobs_list, config: HarvestConfig, progress: Progress):
     # Not "fork": the language server calls this from a thread, and forking a threaded process can hang.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    work = partial(process_file, max_bytes=max_bytes)
     with context.Pool(jobs) as pool:
-        for (_, cand), outcome in zip(jobs_list, pool.imap(work, files, config.chunksize)):
+        for label, outcome in zip(labels, pool.imap(partial(work, max_bytes=max_bytes), files, config.chunksize)):
             if progress.is_cancelled:
                 pool.terminate()
                 raise HarvestCancelled("Harvest cancelled; no dataset was written.")
-            progress.advance(1, cand.rel)
+            progress.advance(1, label)
             yield outcome

@@ -11,6 +11,7 @@ from .errors import FlutterTuneError
 from .harvest import HarvestConfig, HarvestResult, harvest
 from .inputs import load_json_array
 from .progress import NULL_PROGRESS, Progress
+from .symbols import summary
 
 
 @dataclass
@@ -27,7 +28,8 @@ def harvest_to_dataset(roots: Iterable[Path | str], out_dir: Path,
                        dataset_config: DatasetConfig | None = None,
                        extra_files: Iterable[Path | str] = (),
                        progress: Progress = NULL_PROGRESS, tokenizer=None) -> PipelineResult:
-    """Harvest ``roots``, merge hand-written pairs from ``extra_files``, write ``out_dir`` atomically."""
+    """Harvest ``roots``, merge hand-written pairs from ``extra_files``, write ``out_dir`` (with the
+    user's symbols) atomically."""
     roots, extra_files = list(roots), list(extra_files)
     out_dir = check_output_dir(out_dir)
     manual = [r for f in extra_files for r in load_json_array(Path(f))]  # fail fast on bad pairs
@@ -46,6 +48,8 @@ def harvest_to_dataset(roots: Iterable[Path | str], out_dir: Path,
         "manual_samples": len(manual),
         "extra_files": [str(Path(f)) for f in extra_files],
         "skips": dict(sorted(result.skips.items())),
+        "symbols": summary(result.symbols, result.packages),
     }
-    manifest = build_dataset(result.samples + manual, out_dir, dataset_config, extra=extra, tokenizer=tokenizer)
+    manifest = build_dataset(result.samples + manual, out_dir, dataset_config, extra=extra, tokenizer=tokenizer,
+                             symbols=result.symbols)
     return PipelineResult(result, manifest, out_dir)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -33,10 +32,23 @@ from dataset_tools.dart.sdk import FlutterSdk  # noqa: E402
 from dataset_tools.progress import TqdmProgress  # noqa: E402
 
 
-def copy_atomic(source: Path, target: Path) -> None:
+SECTION = "-" * 80  # the line between sky_engine's LICENSE sections; each starts with the names it covers
+KEPT_SECTIONS = frozenset({"dart", "engine", "sky_engine"})  # what the index reads: dart:core/async/math/ui
+
+
+def write_atomic(text: str, target: Path) -> None:
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    shutil.copyfile(source, tmp)
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
+
+
+def dart_sections(license_text: str) -> str:
+    """The sections of sky_engine's LICENSE that cover the Dart SDK's and the engine's own libraries
+    (its other sections are the third-party C/C++ code compiled into the engine, which the index does
+    not read)."""
+    sections = [s.strip("\n") for s in license_text.split(SECTION)]
+    kept = [s for s in sections if s and s.split("\n", 1)[0].strip() in KEPT_SECTIONS]
+    return f"\n{SECTION}\n".join(kept) + "\n"
 
 
 def main() -> None:
@@ -68,8 +80,8 @@ def main() -> None:
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     index.save(tmp)
     os.replace(tmp, out)
-    copy_atomic(args.flutter_license, out.parent / "FLUTTER_LICENSE")
-    copy_atomic(args.sky_engine_license, out.parent / "SKY_ENGINE_LICENSE")
+    write_atomic(args.flutter_license.read_text(encoding="utf-8"), out.parent / "FLUTTER_LICENSE")
+    write_atomic(dart_sections(args.sky_engine_license.read_text(encoding="utf-8")), out.parent / "SKY_ENGINE_LICENSE")
     print(f"{out}: {out.stat().st_size / 1e6:.2f} MB, {len(index.classes)} classes, {len(index.functions)} "
           f"functions, {len(index.extension_members)} extension members ({time.perf_counter() - start:.1f} s)")
     print(f"source: {index.source}")

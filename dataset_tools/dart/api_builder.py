@@ -31,6 +31,7 @@ Rules:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
@@ -50,6 +51,9 @@ _PARAMETER_WRAPPERS = frozenset({"constructor_param", "super_formal_parameter"})
 _NOT_TYPE = frozenset({"annotation", "covariant", "final_builtin", "required", "late", "comment"})  # before a type
 # Bytes a class member may start with when it is a constructor or a static member.
 _MEMBER_STARTS = (b"static", b"const", b"factory", b"external")
+_IDENTIFIER = re.compile(rb"[A-Za-z_$][\w$]*")
+_PLAIN_TYPE = re.compile(rb"[A-Za-z_$][\w$.]*(?:[<?,>][\w$.<?,>]*)?")  # a type's first token: no `@`, no `(`
+_NOT_TYPE_WORDS = frozenset({b"covariant", b"final", b"required", b"late", b"var", b"const"})
 
 
 @dataclass(slots=True)
@@ -211,36 +215,43 @@ def _add_extension_members(node: Node, data: bytes, out: FileApi) -> None:
 
 def _scan_body(body: Node, data: bytes, class_name: str) -> tuple[dict[str, Signature], set[str], bool]:
     """A class body's public constructors, its public static members, and whether it declares any
-    constructor at all (a private one too)."""
+    constructor at all (a private one too). A member is looked at only when its first bytes say it
+    may be one of these (instance members are most of a body)."""
     constructors: dict[str, Signature] = {}
     statics: set[str] = set()
     declared = False
     own = class_name.encode()
+    starts = _MEMBER_STARTS + (own + b"(", own + b".")
     hidden = False
     for child in body.children:
-        kind = child.type
-        if kind == "annotation":
-            hidden = hidden or data[child.start_byte:child.end_byte] in HIDDEN_ANNOTATIONS
-            continue
-        if kind != "declaration" and kind != "method_signature":
+        start = child.start_byte
+        if not data.startswith(starts, start):
+            first = data[start]
+            if first == 0x40:  # "@": an annotation
+                hidden = hidden or data[start:child.end_byte] in HIDDEN_ANNOTATIONS
+            elif first != 0x2F:  # not a comment: an instance member, or what ends one
+                hidden = False
             continue
         skip, hidden = hidden, False
-        start = child.start_byte
-        if not (data.startswith(_MEMBER_STARTS, start) or
-                data.startswith(own, start) and data[start + len(own):start + len(own) + 1] in (b"(", b".")):
-            continue  # an instance member
-        parts = child.children
-        if parts[0].type == "static" or len(parts) > 1 and parts[1].type == "static":
-            if not skip:
-                statics.update(_static_names(parts, data))
+        kind = child.type
+        if kind != "declaration" and kind != "method_signature":
             continue
-        signature = next((p for p in parts if p.type in _CONSTRUCTORS), None)
-        if signature is None:
-            continue  # an external instance member
-        declared = True
-        name, plist = _constructor_name(signature, data)
-        if name is not None and not skip and (not name or name[0] != "_"):
-            constructors.setdefault(name, Signature(name, _parameters(plist, data) if plist else ()))
+        head = child.child(0)
+        head_kind = head.type
+        if head_kind == "external" or head_kind == "const_builtin":  # external [static|const] …
+            head = child.child(1)
+            head_kind = head.type if head is not None else ""
+            if head_kind == "const_builtin":
+                head = child.child(2)
+                head_kind = head.type if head is not None else ""
+        if head_kind == "static":
+            if not skip:
+                statics.update(_static_names(child.children, data))
+        elif head_kind in _CONSTRUCTORS:
+            declared = True
+            name, plist = _constructor_name(head, data)
+            if name is not None and not skip and (not name or name[0] != "_"):
+                constructors.setdefault(name, Signature(name, _parameters(plist, data) if plist else ()))
     return constructors, statics, declared
 
 
@@ -304,6 +315,9 @@ def _parameters(plist: Node, data: bytes) -> tuple[Parameter, ...]:
 
 def _parameter(node: Node, data: bytes, named: bool, required: bool) -> Parameter | None:
     """One ``formal_parameter``: its name (``this.x``/``super.x``: ``x``) and its type as written."""
+    simple = _simple_parameter(data[node.start_byte:node.end_byte])
+    if simple is not None:
+        return Parameter(simple[0], named, required, simple[1])
     name = function_params = None
     nullable = False
     type_start = type_end = node.start_byte
@@ -336,6 +350,26 @@ def _parameter(node: Node, data: bytes, named: bool, required: bool) -> Paramete
     if function_params is not None:
         typed = f"{typed} Function{_text(function_params, data)}{'?' if nullable else ''}"
     return Parameter(_text(name, data), named, required, " ".join(typed.split()))
+
+
+def _simple_parameter(text: bytes) -> tuple[str, str] | None:
+    """``(name, type)`` of a parameter whose text (the span tree-sitter gives it) is ``this.x``,
+    ``super.x`` or ``Type x`` with no annotation, modifier, comment or function-typed form — most
+    parameters, read without building their nodes; None for any other."""
+    tokens = text.split()
+    last = tokens[-1] if tokens else b""
+    if len(tokens) == 1:
+        if last.startswith(b"this."):
+            name = last[5:]
+        elif last.startswith(b"super."):
+            name = last[6:]
+        else:
+            return None
+        return (name.decode(), "") if _IDENTIFIER.fullmatch(name) else None
+    if not _IDENTIFIER.fullmatch(last) or not _PLAIN_TYPE.fullmatch(tokens[0]) or tokens[0] in _NOT_TYPE_WORDS \
+            or b"/" in text or b"(" in text:
+        return None
+    return last.decode(), b" ".join(tokens[:-1]).decode("utf-8", "replace")
 
 
 # --- small helpers ---------------------------------------------------------------------------------

@@ -48,10 +48,14 @@ def dart_files(root: Path) -> list[str]:
     return sorted(found, key=lambda rel: (rel.rsplit("/", 1)[-1].startswith("_"), rel))
 
 
-def read_dart(path: Path) -> bytes | None:
-    """A file's bytes as the parser wants them (no BOM, LF line ends), None when unreadable."""
+def read_dart(path: Path, max_bytes: int | None = None) -> bytes | None:
+    """A file's bytes as the parser wants them (no BOM, LF line ends); None when it cannot be read
+    or is larger than ``max_bytes``."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            if max_bytes is not None and os.fstat(handle.fileno()).st_size > max_bytes:
+                return None
+            data = handle.read()
     except OSError:
         return None
     if data.startswith(b"\xef\xbb\xbf"):

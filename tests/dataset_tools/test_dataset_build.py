@@ -35,8 +35,10 @@ def read_split(folder, name):
 def test_harvest_writes_splits_and_manifest(project, tmp_path):
     out = tmp_path / "ds"
     result = harvest_to_dataset([project], out)
-    assert sorted(p.name for p in out.iterdir()) == [".flutter-tune.json", "manifest.json", "test.jsonl", "train.jsonl",
-                                                      "validation.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [".flutter-tune.json", "manifest.json", "symbols.json.gz",
+                                                      "test.jsonl", "train.jsonl", "validation.jsonl"]
+    assert json.loads((out / ".flutter-tune.json").read_text())["files"] == [
+        "manifest.json", "symbols.json.gz", "test.jsonl", "train.jsonl", "validation.jsonl"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest == result.manifest
     assert manifest["version"] == __version__
@@ -47,6 +49,8 @@ def test_harvest_writes_splits_and_manifest(project, tmp_path):
     assert manifest["instruction_sources"] == {"doc": 8}
     assert manifest["skips"] == {"test": 1}
     assert manifest["sources"] == [str(project)] and manifest["files_seen"] == 9
+    assert manifest["symbols"] == {"file": "symbols.json.gz", "classes": 8, "functions": 0,  # W0..W7
+                                   "extension_members": 0, "packages": []}
     lengths = manifest["token_lengths"]
     assert lengths["counter"] == "regex" and 0 < lengths["p50"] <= lengths["p90"] <= lengths["max"]
     records = [r for s in ("train", "validation", "test") for r in read_split(out, s)]

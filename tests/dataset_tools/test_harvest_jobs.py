@@ -24,6 +24,8 @@ def test_jobs_give_identical_results(project):
     assert len(serial.samples) == 24
     assert parallel.samples == serial.samples == every_core.samples
     assert parallel.skips == serial.skips == {"invalid_utf8": 1}
+    assert len(serial.symbols.classes) == 24  # the user's symbols come back from the workers too
+    assert parallel.symbols.to_json() == serial.symbols.to_json() == every_core.symbols.to_json()
 
 
 def test_progress_reports_each_file(project):

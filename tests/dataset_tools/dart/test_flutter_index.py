@@ -73,7 +73,7 @@ def test_the_shipped_index_holds_what_flutter_declares():
 def test_the_shipped_index_is_compact_and_carries_its_licences():
     assert SHIPPED.stat().st_size < 2_000_000
     assert "The Flutter Authors" in (DATA / "FLUTTER_LICENSE").read_text(encoding="utf-8")
-    assert (DATA / "SKY_ENGINE_LICENSE").stat().st_size > 0
+    assert "the Dart project authors" in (DATA / "SKY_ENGINE_LICENSE").read_text(encoding="utf-8")
 
 
 def test_without_an_sdk_the_shipped_index_is_used(tmp_path):

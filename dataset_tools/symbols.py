@@ -1,0 +1,75 @@
+"""The user's own symbols: an API index of the harvested projects (their public classes with
+constructors and parameters, enums, mixins, static members, extensions' members and top-level
+functions) and of the packages they depend on whose source is on this machine (the pub cache, read
+through each project's ``.dart_tool/package_config.json``: ``dart.packages``).
+
+Harvest builds it in the same pass as the records (``api_builder.file_api`` on each file's tree)
+and the dataset folder stores it as ``symbols.json.gz``, written and replaced with the records.
+A project's classes carry their file's path as ``library``, a package's ``package:<name>/<path>``;
+a project's own declaration of a name wins over a package's. A package that is imported but has
+no source here is simply not in the index: its names are unknown, never wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from .dart.api import ApiIndex
+from .dart.api_builder import FileApi, file_api
+from .dart.api_folder import dart_files, read_dart
+from .dart.packages import DartPackage, project_packages
+from .dart.parser import parse
+from .errors import FlutterTuneError
+
+SYMBOLS_NAME = "symbols.json.gz"
+
+
+def project_dirs(root: Path, rels: Iterable[str]) -> list[Path]:
+    """Where a root's package configs may lie: the root, and each folder holding the ``lib/`` of a
+    harvested file (the projects of a monorepo)."""
+    found = {root: None}
+    for rel in rels:
+        parts = rel.split("/")
+        if "lib" in parts[1:]:
+            found.setdefault(root.joinpath(*parts[:parts.index("lib", 1)]), None)
+    return list(found)
+
+
+def dependencies(projects: Iterable[Path], inside: tuple[Path, ...]) -> list[DartPackage]:
+    """The packages of these projects with source on disk, each name once (the first project's)."""
+    found: dict[str, DartPackage] = {}
+    for project in projects:
+        for package in project_packages(project, inside):
+            found.setdefault(package.name, package)
+    return list(found.values())
+
+
+def package_files(packages: Iterable[DartPackage]) -> list[tuple[DartPackage, str]]:
+    """Every Dart file of each package's library folder, as ``(package, path relative to it)``."""
+    return [(package, rel) for package in packages for rel in dart_files(package.lib)]
+
+
+def package_file_api(path: str, max_bytes: int | None = None) -> FileApi | None:
+    """The API one package file declares; None when it cannot be read or is over ``max_bytes``.
+    (Unlike a project's, a package's generated files count: their public names are its API.)"""
+    data = read_dart(Path(path), max_bytes)
+    return None if data is None else file_api(parse(data).root_node, data)
+
+
+def summary(index: ApiIndex, packages: list[str]) -> dict:
+    """What the manifest records of the symbols: counts, and the packages indexed."""
+    return {"file": SYMBOLS_NAME, "classes": len(index.classes), "functions": len(index.functions),
+            "extension_members": len(index.extension_members), "packages": sorted(packages)}
+
+
+def load_symbols(dataset_dir: Path | str) -> ApiIndex | None:
+    """The symbols stored with a dataset; None when it has none (written before they were, or
+    from record files alone)."""
+    path = Path(dataset_dir) / SYMBOLS_NAME
+    if not path.is_file():
+        return None
+    try:
+        return ApiIndex.load(path)
+    except (OSError, ValueError, EOFError) as exc:
+        raise FlutterTuneError(f"{path} cannot be read ({exc}); harvest again to write it anew.") from exc
