@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from trainer.generation.generate import GenerationSettings, generate_code
-from trainer.generation.named_args import RepeatedArgumentWatcher
+from trainer.generation.named_args import CallWatcher
 from trainer.generation.widget_end import WidgetEndTracker
 
 from tests.trainer.conftest import TrieLM
 
 
 def repeated(text: str, chunk: int = 1) -> tuple[int | None, str]:
-    watcher = RepeatedArgumentWatcher()
+    watcher = CallWatcher()
     tracker = WidgetEndTracker(on_code=watcher.code_char)
     for i in range(0, len(text), chunk):
         tracker.feed(text[i:i + chunk])
@@ -132,3 +132,31 @@ def test_a_torch_batch_stops_a_candidate_with_a_repeated_label(scripted, smollm_
                                 prompt="", instruction="A tile")
     assert {c.stop_reason for c in decoded.candidates} == {"repeated_arg"}
     assert all("Again" not in c.raw_text and not c.passed for c in decoded.candidates)  # stopped at the label
+
+
+def open_call(text: str):
+    watcher = CallWatcher()
+    tracker = WidgetEndTracker(on_code=watcher.code_char)
+    tracker.feed(text)
+    return watcher.open_call(len(tracker.stack)) if tracker.stack and tracker.stack[-1] == "(" else None
+
+
+@pytest.mark.parametrize("text, callee, labels, positional, expecting", [
+    ("return Padding(", "Padding", set(), 0, True),
+    ("return const Text('hi', ", "Text", set(), 1, True),
+    ("Text('a', style: s, ", "Text", {"style"}, 1, True),
+    ("x = EdgeInsets.symmetric(horizontal: 8, ", "EdgeInsets.symmetric", {"horizontal"}, 0, True),
+    ("ValueListenableBuilder<Map<String, int>>(valueListenable: v, ", "ValueListenableBuilder", {"valueListenable"}, 0, True),
+    ("Column(children: [Text('a'), Icon(Icons.add, size: 3)], mainAxisSize: m, ", "Column", {"children", "mainAxisSize"}, 0, True),
+    ("Text(title", "Text", set(), 0, True),
+    ("Text(title.toUpperCase()", "Text", set(), 0, False),
+    ("foo.bar(1, 2, ", "foo.bar", set(), 2, True),
+    ("Theme.of(", "Theme.of", set(), 0, True),
+])
+def test_the_open_call_knows_its_callee_and_what_it_was_given(text, callee, labels, positional, expecting):
+    call = open_call(text)
+    assert (call.callee, call.labels, call.positional, call.expecting) == (callee, labels, positional, expecting)
+
+
+def test_brackets_that_are_not_calls_have_no_open_call():
+    assert open_call("Column(children: [") is None and open_call("if (") is not None

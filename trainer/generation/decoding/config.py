@@ -16,6 +16,7 @@ class DecodeConfig:
     # logits processors (trainer.generation.decoding.processors)
     keep_brackets_matched: bool = True  # no wrong closer, no "return …," — mended or redrawn; no EOS while open
     force_head: bool = True  # every candidate starts with the declaration the request fixes
+    known_names: bool = True  # with an API index: only a known call's parameters, a known owner's members
     # taking back (trainer.generation.decoding.take_back): bans the label there (BanTakenBack)
     take_back_repeated_args: bool = True  # a named argument written twice in one call, where the session rewinds
     # stopping rules (trainer.generation.decoding.stopping), in the order they are asked

@@ -13,6 +13,8 @@ candidates that have stopped alone.
   does it (``),`` → ``);``), else the next best (greedy) or another sample; no EOS while a bracket or
   string is open.
 - :class:`ForceHead` — every candidate starts with the declaration the request fixes.
+- :class:`~.known_names.KnownNames` — with an API index, a known constructor's call gets only the
+  named parameters it has, a known class's ``Owner.`` only its members.
 """
 
 from __future__ import annotations
@@ -24,39 +26,20 @@ import numpy as np
 from ..sampling import Choice, TokenChooser
 from ..widget_end import SLIP_CHARS
 from .config import DecodeConfig
+from .known_names import KnownNames
+from .logits_processor import LogitsProcessor, LogitsProcessorList
 from .stream import CandidateStream
 
 
-class LogitsProcessor:
-    """A guard on the next token of every candidate still writing; override one of the two steps."""
-
-    def before_choice(self, streams: Sequence[CandidateStream], logits: np.ndarray) -> np.ndarray:
-        """The scores [n, vocab] to choose from (a changed copy, or ``logits`` itself)."""
-        return logits
-
-    def after_choice(self, streams: Sequence[CandidateStream], logits: np.ndarray, choice: Choice) -> None:
-        """Replace tokens in ``choice`` (``choice.replace``); ``logits`` are the scores chosen from."""
-
-
-class LogitsProcessorList(list):
-    """The processors in order: every ``before_choice``, then (after the choice) every ``after_choice``."""
-
-    def before_choice(self, streams: Sequence[CandidateStream], logits: np.ndarray) -> np.ndarray:
-        for processor in self:
-            logits = processor.before_choice(streams, logits)
-        return logits
-
-    def after_choice(self, streams: Sequence[CandidateStream], logits: np.ndarray, choice: Choice) -> None:
-        for processor in self:
-            processor.after_choice(streams, logits, choice)
-
-
 def logits_processors(config: DecodeConfig, chooser: TokenChooser, tokenizer, eos: set[int],
-                      head: Sequence[int] = ()) -> LogitsProcessorList:
-    """The processors ``config`` turns on, in the order they run."""
+                      head: Sequence[int] = (), api=None) -> LogitsProcessorList:
+    """The processors ``config`` turns on, in the order they run (``KnownNames`` only with an ``api``
+    index: :class:`dataset_tools.dart.api.ApiIndex`)."""
     processors = LogitsProcessorList()
     if config.take_back_repeated_args:
         processors.append(BanTakenBack())
+    if config.known_names and api is not None:
+        processors.append(KnownNames(api, tokenizer))
     if config.keep_brackets_matched:
         processors.append(KeepBracketsMatched(chooser, tokenizer, eos, config.max_redraws))
     if config.force_head and head:

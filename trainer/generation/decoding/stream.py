@@ -3,7 +3,7 @@
 A :class:`CandidateStream` holds the tokens kept with their log-probabilities, the text they make
 (incrementally detokenized), a :class:`trainer.generation.widget_end.WidgetEndTracker` fed that text
 (where the widget ends, which brackets are open, the slips) and the
-:class:`trainer.generation.named_args.RepeatedArgumentWatcher` reading its code, the tokens taken back
+:class:`trainer.generation.named_args.CallWatcher` reading its code, the tokens taken back
 at each position, and why it stopped. ``taken_back(at)`` is the same candidate without the text from
 ``at`` on, for a session rewound there.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..checks import CheckReport
 from ..detokenize import IncrementalDetokenizer
-from ..named_args import RepeatedArgumentWatcher
+from ..named_args import CallWatcher
 from ..widget_end import WidgetEndTracker
 from .stop_reason import StopReason
 
@@ -24,7 +24,7 @@ class CandidateStream:
     """One candidate being written: its text, where its widget ends, the labels of its open calls."""
 
     detok: IncrementalDetokenizer
-    watcher: RepeatedArgumentWatcher = field(default_factory=RepeatedArgumentWatcher)
+    watcher: CallWatcher = field(default_factory=CallWatcher)
     tracker: WidgetEndTracker = field(init=False)
     logprobs: list[float] = field(default_factory=list)  # per token kept
     ends: list[int] = field(default_factory=list)  # length of the text after each token

@@ -1,0 +1,102 @@
+"""With an API index, decoding keeps a known call to its parameters and a known owner to its members."""
+
+from __future__ import annotations
+
+import pytest
+
+from dataset_tools.dart.api import ApiIndex, DartClass, Parameter, Signature
+from trainer.generation.decoding.known_names import KnownNames
+from trainer.generation.decoding.stream import CandidateStream
+from trainer.generation.detokenize import IncrementalDetokenizer
+from trainer.generation.generate import GenerationSettings, generate_code
+
+from tests.trainer.conftest import TrieLM
+
+
+def named(*names, required=()):
+    return tuple(Parameter(n, named=True, required=n in required) for n in names)
+
+
+API = ApiIndex({
+    "Text": DartClass("Text", constructors={"": Signature("", (Parameter("data", required=True),)
+                                                           + named("key", "style", "maxLines"))}),
+    "Padding": DartClass("Padding", constructors={"": Signature("", named("key", "padding", "child",
+                                                                          required=("padding",)))}),
+    "EdgeInsets": DartClass("EdgeInsets", constructors={"all": Signature("all", (Parameter("value", required=True),)),
+                                                        "only": Signature("only", named("left", "top"))},
+                            static_members=frozenset({"zero"})),
+    "Icons": DartClass("Icons", static_members=frozenset({"home", "home_filled", "add", "alarm"})),
+}, source="test")
+
+
+@pytest.fixture(scope="module")
+def guard(smollm_tokenizer):
+    return KnownNames(API, smollm_tokenizer)
+
+
+def allowed_texts(guard, tokenizer, text):
+    stream = CandidateStream(IncrementalDetokenizer(tokenizer))
+    for token in tokenizer(text, add_special_tokens=False)["input_ids"]:
+        stream.add(token, 0.0)
+    allowed = guard.allowed(stream)
+    return None if allowed is None else {tokenizer.decode([int(t)]) for t in allowed}
+
+
+def test_a_call_whose_positional_arguments_are_given_takes_only_its_named_parameters(guard, smollm_tokenizer):
+    texts = allowed_texts(guard, smollm_tokenizer, "return Text('Hike', ")
+    assert {" style", " key", " max"} <= texts and " color" not in texts and "color" not in texts
+    assert all(t.isspace() or t.lstrip().startswith(")") or any(
+        n.startswith(t.strip().rstrip(":").strip()) for n in ("style", "key", "maxLines")) for t in texts), texts
+    after = allowed_texts(guard, smollm_tokenizer, "return Text('Hike', style: s, ")
+    assert " style" not in after and " max" in after and ")" in after
+
+
+def test_a_required_parameter_keeps_the_call_open(guard, smollm_tokenizer):
+    texts = allowed_texts(guard, smollm_tokenizer, "return Padding(\n  ")
+    assert "padding" in texts and "child" in texts and ")" not in texts
+    assert ")" in allowed_texts(guard, smollm_tokenizer, "return Padding(\n  padding: p,\n  ")
+
+
+def test_a_name_half_written_is_finished_and_given_its_colon(guard, smollm_tokenizer):
+    texts = allowed_texts(guard, smollm_tokenizer, "return Padding(\n  chi")
+    assert texts and all("child"[3:].startswith(t.rstrip(": ")) or t.startswith("ld") for t in texts), texts
+
+
+def test_a_known_owner_takes_only_its_members(guard, smollm_tokenizer):
+    texts = allowed_texts(guard, smollm_tokenizer, "Icon(Icons.")
+    assert {"home", "add"} <= texts and "house" not in texts and "search" not in texts
+    assert "all" in allowed_texts(guard, smollm_tokenizer, "padding: EdgeInsets.")
+    assert "zero" in allowed_texts(guard, smollm_tokenizer, "padding: EdgeInsets.")
+
+
+@pytest.mark.parametrize("text", [
+    "return Text(",  # a positional argument may come
+    "return MyCard(",  # not in the index
+    "Text('Padding(",  # inside a string
+    "final x = context.",  # not an owner
+    "return Column(children: [",  # a list, not a call's argument
+])
+def test_anything_unknown_leaves_decoding_free(guard, smollm_tokenizer, text):
+    assert allowed_texts(guard, smollm_tokenizer, text) is None
+
+
+def test_a_model_that_wants_a_parameter_the_call_lacks_writes_one_it_has(smollm_tokenizer):
+    """The model's first choice (``color:``) is masked; its second (``style:``) is written instead."""
+    head = "class Tag extends StatelessWidget {\n  const Tag({super.key});\n\n  @override\n" \
+           "  Widget build(BuildContext context) {\n    return Text('Hike', "
+    wrong = head + "color: Colors.red);\n  }\n}\n"
+    right = head + "style: const TextStyle());\n  }\n}\n"
+    ids = [smollm_tokenizer(t, add_special_tokens=False)["input_ids"] for t in (wrong, right)]
+    model = TrieLM(ids, len(smollm_tokenizer), smollm_tokenizer.eos_token_id)
+    base = GenerationSettings(max_new_tokens=200, candidates=1)
+    free = generate_code(model, smollm_tokenizer, "A tag", settings=base)
+    assert "color: Colors.red" in free.code
+    guarded = generate_code(model, smollm_tokenizer, "A tag", settings=GenerationSettings(
+        max_new_tokens=200, candidates=1, api=API))
+    assert "style: const TextStyle()" in guarded.code and "color:" not in guarded.code
+
+
+def test_a_complete_member_may_be_followed_by_anything(guard, smollm_tokenizer):
+    assert allowed_texts(guard, smollm_tokenizer, "Icon(Icons.home") is None
+    texts = allowed_texts(guard, smollm_tokenizer, "Icon(Icons.al")
+    assert texts and all("alarm"[2:].startswith(t) or t.startswith("arm") for t in texts), texts
