@@ -60,6 +60,8 @@ def declared(root: Node) -> Declared:
 
 
 def _class(node: Node, kind: str) -> DartClass | None:
+    """A class, enum or mixin declaration as a ``DartClass``: its constructors and every member its body
+    names (None when it has no name)."""
     name_node = node.child_by_field_name("name") or next((c for c in node.children if c.type == "identifier"), None)
     name = text(name_node)
     if not name:

@@ -6,9 +6,10 @@ constructors, count wherever they are declared) and then in ``api``
 (:class:`dataset_tools.dart.api.ApiIndex`):
 
 - every capitalised constructor call — ``Text('a')``, ``const Text('a')``, ``new Text('a')``,
-  ``Text.rich(...)``, ``const EdgeInsets.all(8)``, ``ValueListenableBuilder<int>(...)``,
-  ``Foo<int>.named()`` — names a known class and that constructor: its named arguments exist, its
-  required named ones are passed, its positional count fits;
+  ``Text.rich(...)``, ``const EdgeInsets.all(8)``, ``ValueListenableBuilder<int>(...)`` (also when
+  tree-sitter reads a one-argument one as a comparison), ``Foo<int>.named()`` — names a known class
+  and that constructor: its named arguments exist, its required named ones are passed, its
+  positional count fits;
 - every ``extends`` and ``with`` names a known class;
 - ``Owner.member`` (``Icons.home``, ``MainAxisAlignment.center``, ``Colors.red.shade200``,
   ``Theme.of(context)``, ``case Level.low:``) where ``Owner`` is a known class: ``member`` is one of
@@ -53,7 +54,7 @@ _QUERY = Query(LANGUAGE, """
 
 @dataclass(frozen=True)
 class Resolution:
-    """What did not resolve, each a short phrase once, in the order met: ``wrong`` ("Text: no parameter
+    """What did not resolve, each a short phrase once, in the code's order: ``wrong`` ("Text: no parameter
     'color'", "Icons.hom does not exist") and ``unknown`` ("unknown class TrailIcon")."""
 
     wrong: tuple[str, ...] = ()
