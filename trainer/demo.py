@@ -79,6 +79,7 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
 
     from .adapters import read_metadata
     from .evaluation.evaluate import default_loader, default_systems, evaluate_and_report
+    from .generation.api_index import generation_index
     from .generation.generate import GenerationSettings, generate_code
     from .retrieval.examples import RetrievalSettings, examples_fn_for, examples_for
     from .training.train import train
@@ -131,10 +132,11 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
         return cache[adapter]
 
     systems = default_systems(info.path, examples_fn)
+    api = generation_index(out / "dataset")
     results, paths = evaluate_and_report(config.base, info.path, out / "dataset", out / "report",
                                          limit=config.eval_limit or None, settings=settings,
                                          quantization=config.quantization, progress=progress, systems=systems,
-                                         loader=loader)
+                                         loader=loader, api=api)
     timings["eval_s"] = round(time.monotonic() - t, 1)
     _say(_table(results))
     _say(f"report: {paths.get('markdown') or paths}")
@@ -145,12 +147,14 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
         serving = loader(adapter)[3]
         examples = examples_for(RetrievalSettings(enabled=config.retrieval), out / "dataset", serving.tokenizer,
                                 config.description)
-        result = generate_code(serving, None, config.description, examples=examples, settings=settings)
+        result = generate_code(serving, None, config.description, examples=examples, settings=settings, api=api)
         generated[name] = result.code
         verdict = "passed every check" if result.passed else f"failed: {', '.join(result.failed)}"
         _say(f"--- {name} ({result.backend}, {result.passing}/{len(result.candidates)} candidates passed, this one "
              f"{verdict}; {result.new_tokens} tokens, {result.seconds:.1f} s, stop: {result.stop_reason}) ---")
         _say(result.code)
+        for what in result.unresolved:
+            _say(f"does not resolve: {what}")
 
     timings["total_s"] = round(time.monotonic() - started, 1)
     summary = {
@@ -159,6 +163,7 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
         "train_metrics": m,
         "headline": {name: {k: _metric(results, name, k) for k in ("loss", "style_score", "valid_at_1",
                                                                    "parse_valid_rate", "checks_passed_rate", "chrf",
+                                                                   "resolves", "unknown_references",
                                                                    "latency_p50", "latency_p95", "tokens_per_second")}
                      for name in [s.name for s in systems]},
         "generated": generated,

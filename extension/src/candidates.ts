@@ -24,6 +24,8 @@ export interface Candidate {
   failed: string[];
   /** What the server changed in the model's code to make it pass (e.g. an unused parameter dropped). */
   mended: string[];
+  /** What did not resolve against Flutter's API and the user's symbols ("Text: no parameter 'color'"). */
+  unresolved: string[];
 }
 
 /** What the generate result says about the candidates (undefined: nothing to step through). */
@@ -56,7 +58,14 @@ export function parseCandidateSet(result: unknown): CandidateSet | undefined {
       }
     }
     const strings = (v: unknown) => (Array.isArray(v) ? v.filter((f): f is string => typeof f === "string") : []);
-    candidates.push({ text: c.text, passed: c.passed === true, checks, failed: strings(c.failed), mended: strings(c.mended) });
+    candidates.push({
+      text: c.text,
+      passed: c.passed === true,
+      checks,
+      failed: strings(c.failed),
+      mended: strings(c.mended),
+      unresolved: strings(c.unresolved),
+    });
   }
   return candidates.length ? { range: { start: r.range.start, end: r.range.end }, candidates } : undefined;
 }
@@ -119,17 +128,25 @@ export const CHECK_NAMES: Record<string, string> = {
   createsState: "a stateful widget creates its State",
   noSelfConstruction: "does not construct itself",
   noRepeatedArgs: "repeats no named argument",
+  resolves: "names only classes, arguments and members that exist",
 };
 
-/** Status bar text and tooltip for the candidate shown now. */
+/**
+ * Status bar text and tooltip for the candidate shown now: how many checks passed (and how many
+ * references did not resolve), each check, what did not resolve, what was mended.
+ */
 export function checksStatus(candidate: Candidate, index: number, count: number): { text: string; tooltip: string } {
   const names = Object.keys(candidate.checks);
   const which = count > 1 ? `candidate ${index + 1}/${count} · ` : "";
   const failed = candidate.failed.length ? candidate.failed : names.filter((n) => !candidate.checks[n]);
+  const unresolved = candidate.unresolved.length ? ` · ${candidate.unresolved.length} unresolved` : "";
   const text = failed.length
-    ? `$(warning) ${which}${names.length - failed.length}/${names.length} checks passed`
+    ? `$(warning) ${which}${names.length - failed.length}/${names.length} checks passed${unresolved}`
     : `$(pass) ${which}${names.length ? `all ${names.length} checks passed` : "checks passed"}`;
   const lines = names.map((name) => `${candidate.checks[name] ? "✓" : "✗"} ${CHECK_NAMES[name] ?? name}`);
+  if (candidate.unresolved.length) {
+    lines.push("", "Does not resolve:", ...candidate.unresolved.map((u) => `• ${u}`));
+  }
   if (candidate.mended.length) {
     lines.push("", "Mended:", ...candidate.mended.map((m) => `• ${m}`));
   }

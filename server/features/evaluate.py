@@ -32,7 +32,8 @@ class EvaluateArgs:
 
 HEADLINE = {"loss": "loss", "valid_at_1": "validAt1", "parse_valid_rate": "parseValidRate",
             "checks_passed_rate": "checksPassedRate", "chrf": "chrf", "style_score": "styleScore",
-            "widget_overlap": "widgetOverlap", "latency_p50": "latencyP50", "tokens_per_second": "tokensPerSecond"}
+            "widget_overlap": "widgetOverlap", "latency_p50": "latencyP50", "tokens_per_second": "tokensPerSecond",
+            "resolves": "resolves", "unknown_references": "unknownReferences"}
 
 
 def headline(results: dict) -> dict:
@@ -46,6 +47,7 @@ def headline(results: dict) -> dict:
 async def evaluate(ls: FlutterTuneServer, *args) -> dict:
     from trainer.adapters import resolve_adapter
     from trainer.evaluation.evaluate import default_loader, evaluate_and_report
+    from trainer.generation.api_index import generation_index
     from trainer.retrieval.examples import examples_fn_for
 
     from ..runtime.heavy_imports import HEAVY_LOCK, warm
@@ -71,7 +73,7 @@ async def evaluate(ls: FlutterTuneServer, *args) -> dict:
         return evaluate_and_report(s.base_model, adapter, data, out, limit=options.limit,
                                    settings=settings, quantization=s.quantization, device=s.device,
                                    progress=progress, loader=load, backend=s.backend,
-                                   examples_fn=examples_fn_for(s.retrieval, data))
+                                   examples_fn=examples_fn_for(s.retrieval, data), api=generation_index(data))
 
     outcome = await run_in_background(ls, ls.jobs, "evaluate", "Flutter Tune: evaluating", work)
     if outcome.cancelled:

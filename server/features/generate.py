@@ -4,9 +4,11 @@ Argument: ``{uri, position: {line, character}, instruction, input?, maxNewTokens
 (positional ``[uri, position, instruction]`` works too). Several candidates are written and checked
 (``trainer.generation``); the best is inserted with ``workspace/applyEdit`` (one undoable edit).
 Returns ``{applied, cancelled, code, stopReason, newTokens, seconds, firstTokenSeconds, examples,
-backend, passed, checks, failed, range, candidates: [{text, code, passed, checks, failed,
-meanLogprob}], noAdapter}`` — ``range`` is where the inserted text now lies and each candidate's
-``text`` is ready to replace it, so the editor can step through them.
+backend, passed, checks, failed, unresolved, range, candidates: [{text, code, passed, checks, failed,
+unresolved, meanLogprob, stopReason, newTokens, mended}], noAdapter}`` — ``range`` is where the
+inserted text now lies and each candidate's ``text`` is ready to replace it, so the editor can step
+through them; ``unresolved`` says what did not resolve against the API index ("Text: no parameter
+'color'", "unknown class TrailIcon"; [] without an index).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ NO_ADAPTER = ("No trained adapter yet: this is the base model, not your style. H
 
 def candidate_payload(candidate, text: str | None = None) -> dict:
     return {"text": candidate.code if text is None else text, "code": candidate.code, "passed": candidate.passed,
-            "checks": candidate.checks, "failed": candidate.failed,
+            "checks": candidate.checks, "failed": candidate.failed, "unresolved": candidate.unresolved,
             "meanLogprob": round(candidate.mean_logprob, 4) if candidate.new_tokens else None,
             "stopReason": candidate.stop_reason, "newTokens": candidate.new_tokens, "mended": list(candidate.mended)}
 
@@ -62,7 +64,7 @@ def result_payload(result, applied: bool, *, texts: list[str] | None = None, whe
         "newTokens": result.new_tokens, "seconds": round(result.seconds, 3),
         "firstTokenSeconds": None if result.first_token_seconds is None else round(result.first_token_seconds, 3),
         "examples": result.examples, "backend": result.backend, "passed": result.passed,
-        "checks": result.checks, "failed": result.failed,
+        "checks": result.checks, "failed": result.failed, "unresolved": result.unresolved,
         "range": _range(where, texts[0]) if applied and where is not None and texts and texts[0] else None,
         "candidates": [candidate_payload(c, t) for c, t in zip(result.candidates, texts)],
         "noAdapter": no_adapter,
@@ -118,6 +120,8 @@ async def generate(ls: FlutterTuneServer, *args) -> dict:
     applied = await apply_edit(ls, edit, "Flutter Tune: generate widget")
     if applied and not result.passed:  # the editor shows the checks with the result; the log keeps them
         ls.log(f"The inserted widget failed these checks: {', '.join(result.failed)}.")
+    if applied and result.unresolved:
+        ls.log(f"In the inserted widget, these do not resolve: {'; '.join(result.unresolved)}.")
     if applied and result.mended:
         ls.log(f"Mended in the inserted widget: {'; '.join(result.mended)}.")
     return result_payload(result, applied, texts=texts, where=where, no_adapter=no_adapter)

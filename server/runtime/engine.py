@@ -3,7 +3,8 @@
 ``submit(GenerationRequest)`` queues a request and returns its Future (a trainer
 ``GenerationResult``). A single worker thread takes requests in order, waits for the model
 (``ModelHost.request()``), adds the user's nearest widgets as examples when retrieval is on,
-and calls ``trainer.generation.generate.generate_code`` with the request's cancel event and time limit.
+and calls ``trainer.generation.generate.generate_code`` with the request's cancel event and time limit
+and the API index of the dataset folder (``trainer.generation.api_index.generation_index``).
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ class GenerationEngine:
                 continue
 
     def _run(self, request: GenerationRequest):
+        from trainer.generation.api_index import generation_index
         from trainer.generation.generate import generate_code
 
         if request.cancel.is_set():
@@ -137,7 +139,8 @@ class GenerationEngine:
             settings = generation_settings(self.settings(), request.max_new_tokens, request.candidates)
             return generate_code(loaded.model, loaded.tokenizer, request.instruction, input=request.input,
                                  examples=examples, settings=settings, cancel=request.cancel,
-                                 on_token=request.on_token, expected_name=request.expected_name)
+                                 on_token=request.on_token, expected_name=request.expected_name,
+                                 api=generation_index(self.settings().dataset_folder()))
         finally:
             status.update(generating=0, message="")
             release_free_memory()

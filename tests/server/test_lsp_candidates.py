@@ -21,6 +21,8 @@ async def test_candidates_come_back_with_checks_and_the_inserted_range(session):
     best = result["candidates"][0]
     assert best["code"] == result["code"] and set(best["checks"]) >= {"parses", "declaresWidget", "requestedName"}
     assert result["checks"] == best["checks"] and result["passed"] == best["passed"]
+    # no API index: the resolves check is not run, nothing is said about resolving
+    assert "resolves" not in best["checks"] and result["unresolved"] == best["unresolved"] == []
     edited = apply_text_edits(text, session.edits[-1].edit.changes[uri])
     lines = edited.split("\n")
     r = result["range"]
@@ -40,3 +42,24 @@ async def test_backend_setting_and_candidate_bounds(session):
     with pytest.raises(JsonRpcException, match="candidates"):
         await session.command("flutterTune.generate", {"uri": uri, "position": {"line": 0, "character": 0},
                                                        "instruction": "A red box", "candidates": 12})
+
+
+def test_each_candidate_says_what_did_not_resolve_beside_its_failed_checks():
+    from server.features.generate import result_payload
+    from trainer.generation.candidates import Candidate
+    from trainer.generation.checks import check_widget
+    from trainer.generation.generate import GenerationResult
+
+    from tests.trainer.flutter_api import FLUTTER
+
+    good = "Widget title(String name) => Text(name);"
+    bad = "Widget title(String name) => Text(name, colour: Colors.red, icon: TrailIcon());"
+    candidates = [Candidate(i, code, code, 8, "widget_end", -0.5, check_widget(code, api=FLUTTER))
+                  for i, code in enumerate([bad, good])]
+    result = GenerationResult(bad, bad, 8, "widget_end", 1.0, 0.1, candidates=candidates)
+    payload = result_payload(result, False)
+    first, second = payload["candidates"]
+    assert first["failed"] == ["resolves"] and payload["failed"] == ["resolves"]
+    assert first["unresolved"] == payload["unresolved"] == [
+        "Text: no parameter 'colour'", "Text: no parameter 'icon'", "unknown class TrailIcon"]
+    assert second["passed"] and second["checks"]["resolves"] and second["unresolved"] == []

@@ -30,6 +30,7 @@ def run_eval(args) -> int:
     from dataset_tools.progress import JsonLinesProgress, TqdmProgress
 
     from ..evaluation.evaluate import evaluate_and_report
+    from ..generation.api_index import generation_index
     from ..retrieval.examples import examples_fn_for
 
     model, settings, retrieval = options_from_args(args)
@@ -43,12 +44,20 @@ def run_eval(args) -> int:
     results, paths = evaluate_and_report(
         model.base, adapter, data_dir, args.output, limit=args.limit, settings=settings,
         quantization=model.quantization, device=model.device, progress=progress,
-        examples_fn=examples_fn_for(retrieval, data_dir), backend=model.backend)
+        examples_fn=examples_fn_for(retrieval, data_dir), backend=model.backend, api=generation_index(data_dir))
     for system in results["systems"]:
-        m = system["metrics"]
-        print(f"{system['name']:>20}: loss {m.get('loss', float('nan')):.3f}  "
-              f"parse-valid {100 * (m.get('valid_at_1') or 0):.0f}% greedy, {100 * m['parse_valid_rate']:.0f}% "
-              f"checked  p50 {m.get('latency_p50') or 0:.1f}s  chrF {m['chrf']:.1f}  "
-              f"style {100 * (m['style_score'] or 0):.0f}%  widgets {100 * m['widget_overlap']:.0f}%")
+        print(summary_line(system))
     print(f"Report: {paths['markdown']}")
     return 0
+
+
+def summary_line(system: dict) -> str:
+    """One system's headline figures, on one line (how many widgets resolve only when it was measured)."""
+    m = system["metrics"]
+    line = (f"{system['name']:>20}: loss {m.get('loss', float('nan')):.3f}  "
+            f"parse-valid {100 * (m.get('valid_at_1') or 0):.0f}% greedy, {100 * m['parse_valid_rate']:.0f}% "
+            f"checked  p50 {m.get('latency_p50') or 0:.1f}s  chrF {m['chrf']:.1f}  "
+            f"style {100 * (m['style_score'] or 0):.0f}%  widgets {100 * m['widget_overlap']:.0f}%")
+    if m.get("resolves") is not None:
+        line += f"  resolves {100 * m['resolves']:.0f}% ({m['unknown_references']:.1f} unknown per widget)"
+    return line

@@ -24,6 +24,7 @@ NO_ADAPTER = ("flutter-tune: no trained adapter yet, so this is the base model, 
 
 
 def run_generate(args) -> int:
+    from ..generation.api_index import generation_index
     from ..generation.generate import generate_code, validate_description
     from ..generation.serving import load_serving
     from ..retrieval.examples import examples_for
@@ -35,17 +36,26 @@ def run_generate(args) -> int:
         print(NO_ADAPTER, file=sys.stderr)
     serving = load_serving(model.base, adapter, backend=model.backend, quantization=model.quantization,
                            device=model.device, progress=_quiet_progress())
-    examples = examples_for(retrieval, model.dataset_folder(), serving.tokenizer, args.description, input=args.input)
+    dataset = model.dataset_folder()
+    examples = examples_for(retrieval, dataset, serving.tokenizer, args.description, input=args.input)
     result = generate_code(serving, None, args.description, input=args.input, examples=examples,
-                           settings=settings)
+                           settings=settings, api=generation_index(dataset))
     print(result.code)
-    verdict = "passed every check" if result.passed else f"failed: {', '.join(result.failed)}"
-    print(f"flutter-tune: {result.backend}, {result.passing} of {len(result.candidates)} candidates passed; "
-          f"this one {verdict}; {result.new_tokens} tokens, {result.seconds:.1f}s (stop: {result.stop_reason}; "
-          f"{result.examples} retrieved examples)", file=sys.stderr)
-    for what in result.mended:
-        print(f"flutter-tune: mended: {what}", file=sys.stderr)
+    for line in summary_lines(result):
+        print(line, file=sys.stderr)
     return 0
+
+
+def summary_lines(result) -> list[str]:
+    """How the generation went (for stderr): candidates and checks, then what was mended and what
+    did not resolve against the API index, a line each."""
+    verdict = "passed every check" if result.passed else f"failed: {', '.join(result.failed)}"
+    lines = [f"flutter-tune: {result.backend}, {result.passing} of {len(result.candidates)} candidates passed; "
+             f"this one {verdict}; {result.new_tokens} tokens, {result.seconds:.1f}s (stop: {result.stop_reason}; "
+             f"{result.examples} retrieved examples)"]
+    lines += [f"flutter-tune: mended: {what}" for what in result.mended]
+    lines += [f"flutter-tune: does not resolve: {what}" for what in result.unresolved]
+    return lines
 
 
 def _quiet_progress():

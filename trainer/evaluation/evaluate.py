@@ -4,7 +4,8 @@ A *system* is a named way to answer a request: a model (base, or base + adapter)
 an ``examples_fn(record, tokenizer) -> [Example]`` that puts retrieved examples in the prompt. For each
 system and each test record we measure the loss on the response tokens (prompt masked) and
 generate the widget, then score it: parse validity, chrF, exact match, style agreement with a
-profile learned from the train split, and widget vocabulary overlap.
+profile learned from the train split, widget vocabulary overlap and — given an API index (``api``) —
+whether its references resolve and how many names the index does not know.
 
 ``evaluate(...)`` returns a JSON-ready dict: ``systems`` (each with ``metrics`` and per-sample
 ``samples``), ``reference`` (the same code metrics for the real test outputs), ``style_profile``.
@@ -17,7 +18,7 @@ import math
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from dataset_tools.atomic_io import read_jsonl
 from dataset_tools.errors import FlutterTuneError
@@ -29,6 +30,9 @@ from ..prompt import Example, format_completion, format_prompt
 from .metric_specs import METRICS
 from .report import write_report
 from .style import StyleProfile, learn_profile, style_score
+
+if TYPE_CHECKING:
+    from dataset_tools.dart.api import ApiIndex
 
 ExamplesFn = Callable[[dict, object], Sequence[Example]]  # (record, tokenizer) -> examples
 Loader = Callable[[object], tuple]  # adapter (or None) -> (model, tokenizer, ...)
@@ -80,15 +84,19 @@ def response_loss(model, tokenizer, record: dict, examples: Sequence[Example] = 
     return float(loss) * len(completion_ids), len(completion_ids)
 
 
-def score_code(code: str, reference: str, profile: StyleProfile) -> dict:
-    """The per-sample code metrics of ``code`` against the real ``reference``."""
-    return {
+def score_code(code: str, reference: str, profile: StyleProfile, api: ApiIndex | None = None) -> dict:
+    """The per-sample code metrics of ``code`` against the real ``reference`` (with ``resolves`` and
+    ``unknown_references`` when an API index is given)."""
+    scores = {
         "parse_valid": metrics.parse_valid(code),
         "chrf": metrics.chrf(code, reference),
         "exact_match": metrics.exact_match(code, reference),
         "style_score": style_score(code, profile),
         "widget_overlap": metrics.widget_overlap(code, reference),
     }
+    if api is not None:
+        scores["resolves"], scores["unknown_references"] = metrics.resolution(code, api)
+    return scores
 
 
 def _mean(values) -> float | None:
@@ -113,6 +121,8 @@ def aggregate(samples: list[dict], profile: StyleProfile) -> dict:
         "style_score": _mean(s["style_score"] or 0.0 for s in samples) if profile.rules else None,
         "style_applicable": _mean(float(s["style_score"] is not None) for s in samples),
         "widget_overlap": _mean(s["widget_overlap"] for s in samples),
+        "resolves": _mean(float(s["resolves"]) for s in samples if "resolves" in s),  # None without an index
+        "unknown_references": _mean(s["unknown_references"] for s in samples if "unknown_references" in s),
     }
     tokens = sum(s.get("loss_tokens", 0) for s in samples)
     if tokens:
@@ -134,14 +144,16 @@ def aggregate(samples: list[dict], profile: StyleProfile) -> dict:
 
 
 def evaluate_system(system: System, model, tokenizer, records: list[dict], profile: StyleProfile,
-                    settings: GenerationSettings, progress: Progress, serving=None) -> dict:
-    """Loss (with the torch ``model``) and generation (with ``serving``, else ``model``) for every record."""
+                    settings: GenerationSettings, progress: Progress, serving=None,
+                    api: ApiIndex | None = None) -> dict:
+    """Loss (with the torch ``model``) and generation (with ``serving``, else ``model``; its candidates
+    checked against ``api`` when given) for every record."""
     samples = []
     for record in records:
         examples = list(system.examples_fn(record, tokenizer)) if system.examples_fn else []
         loss_sum, loss_tokens = response_loss(model, tokenizer, record, examples)
         result = generate_code(serving or model, tokenizer, record["instruction"], input=record.get("input", ""),
-                               examples=examples, settings=settings, cancel=progress.cancelled)
+                               examples=examples, settings=settings, cancel=progress.cancelled, api=api)
         if result.stop_reason == "cancelled":
             raise FlutterTuneError("Evaluation was cancelled; no report was written.")
         greedy = next((c for c in result.candidates if c.index == 0), result.best)
@@ -152,7 +164,9 @@ def evaluate_system(system: System, model, tokenizer, records: list[dict], profi
                   "backend": result.backend, "passed": result.passed, "failed": result.failed,
                   "candidates_passed": result.passing, "candidates": len(result.candidates),
                   "greedy_parse_valid": metrics.parse_valid(greedy.code) if greedy else False}
-        sample.update(score_code(result.code, record["output"], profile))
+        if api is not None:
+            sample["unresolved"] = result.unresolved
+        sample.update(score_code(result.code, record["output"], profile, api))
         samples.append(sample)
         progress.advance(1, f"{system.name}: {record.get('name') or record['instruction'][:30]}")
     return {"name": system.name, "adapter": None if system.adapter is None else str(system.adapter),
@@ -161,15 +175,17 @@ def evaluate_system(system: System, model, tokenizer, records: list[dict], profi
 
 
 def evaluate_loaded(systems: Sequence[System], loader: Loader, test: list[dict], train: list[dict], *,
-                    settings: GenerationSettings | None = None, progress: Progress = NULL_PROGRESS) -> dict:
-    """Evaluate ``systems`` on ``test``; ``loader(adapter)`` gives (model, tokenizer, ...) for each adapter."""
+                    settings: GenerationSettings | None = None, progress: Progress = NULL_PROGRESS,
+                    api: ApiIndex | None = None) -> dict:
+    """Evaluate ``systems`` on ``test``; ``loader(adapter)`` gives (model, tokenizer, ...) for each adapter;
+    ``api``: the API index generation and scoring check references against (None: not checked)."""
     if not test:
         raise FlutterTuneError("The test split has no samples, so there is nothing to evaluate. "
                                "Harvest more widgets (or lower the test share) and build the dataset again.")
     settings = settings or GenerationSettings()
     settings.validate()
     profile = learn_profile(r["output"] for r in train)
-    references = [score_code(r["output"], r["output"], profile) for r in test]
+    references = [score_code(r["output"], r["output"], profile, api) for r in test]
     started = time.perf_counter()
     progress.start("Evaluating", total=len(systems) * len(test))
     # Evaluate systems grouped by model so each model is loaded once and freed before the next.
@@ -183,7 +199,7 @@ def evaluate_loaded(systems: Sequence[System], loader: Loader, test: list[dict],
             loaded, loaded_key = loader(system.adapter), str(system.adapter)
         model, tokenizer = loaded[0], loaded[1]
         serving = loaded[3] if len(loaded) > 3 else None
-        results[i] = evaluate_system(system, model, tokenizer, test, profile, settings, progress, serving)
+        results[i] = evaluate_system(system, model, tokenizer, test, profile, settings, progress, serving, api)
         if len(loaded) > 2 and isinstance(loaded[2], dict):
             results[i]["info"] = json.loads(json.dumps(loaded[2], default=str))
     del loaded, model, tokenizer
@@ -227,7 +243,7 @@ def default_loader(base, quantization: str = "auto", device: str = "auto", backe
 def evaluate(base, adapter, data_dir, *, limit: int | None = None, settings: GenerationSettings | None = None,
              quantization: str = "auto", device: str = "auto", progress: Progress = NULL_PROGRESS,
              examples_fn: ExamplesFn | None = None, systems: Sequence[System] | None = None,
-             loader: Loader | None = None, backend: str = "auto") -> dict:
+             loader: Loader | None = None, backend: str = "auto", api: ApiIndex | None = None) -> dict:
     """Evaluate base (and base + ``adapter``) on ``data_dir``'s test split; see the module docstring."""
     test = load_split(data_dir, "test", limit)
     if not test:
@@ -244,17 +260,19 @@ def evaluate(base, adapter, data_dir, *, limit: int | None = None, settings: Gen
         loader = default_loader(base, quantization, device, backend)
 
     systems = list(systems) if systems is not None else default_systems(adapter, examples_fn)
-    result = evaluate_loaded(systems, loader, test, train, settings=settings, progress=progress)
+    result = evaluate_loaded(systems, loader, test, train, settings=settings, progress=progress, api=api)
     result.update({"base": str(base), "adapter": None if adapter is None else str(adapter),
                    "data_dir": str(data_dir), "quantization": quantization, "backend": backend})
     return result
 
 
-def evaluate_and_report(base, adapter, data_dir, out_dir, **options) -> tuple[dict, dict]:
-    """``evaluate(base, adapter, data_dir, **options)``, then the report (with the adapter's loss curve)
-    written into ``out_dir``: the one way the CLI, the server and the demo evaluate. → (results, paths)."""
+def evaluate_and_report(base, adapter, data_dir, out_dir, *, api: ApiIndex | None = None,
+                        **options) -> tuple[dict, dict]:
+    """``evaluate(base, adapter, data_dir, api=api, **options)``, then the report (with the adapter's loss
+    curve) written into ``out_dir``: the one way the CLI, the server and the demo evaluate. → (results,
+    paths). ``api`` is the API index the ``resolves`` columns are measured against (None: left out)."""
     from ..adapters import read_metadata
 
-    results = evaluate(base, adapter, data_dir, **options)
+    results = evaluate(base, adapter, data_dir, api=api, **options)
     history = read_metadata(adapter).get("loss_history") if adapter is not None else None
     return results, write_report(results, out_dir, loss_history=history)

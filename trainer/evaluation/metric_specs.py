@@ -2,7 +2,9 @@
 direction is better and how a value is written.
 
 ``evaluate`` lists them in eval.json's ``metrics``; ``report`` builds its table rows (label and arrow, the
-best value in bold, each value formatted) and its plot labels from them.
+best value in bold, each value formatted) and its plot labels from them. An ``optional`` metric is
+measured only in some evaluations (``resolves`` needs an API index): its row is left out when no column
+has a value.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ class MetricSpec:
     label: str
     higher_is_better: bool
     format: str
+    optional: bool = False  # a row only where some column has a value
 
     @property
     def arrow(self) -> str:
@@ -34,6 +37,8 @@ METRICS: dict[str, MetricSpec] = {spec.name: spec for spec in (  # in the report
     MetricSpec("parse_valid_rate", "Parse-valid after checking candidates", True, ".1%"),
     MetricSpec("checks_passed_rate", "Passed every check", True, ".1%"),
     MetricSpec("candidates_passed", "Candidates passing (mean)", True, ".2f"),
+    MetricSpec("resolves", "Resolves against the API index", True, ".1%", optional=True),
+    MetricSpec("unknown_references", "Unknown references per widget", False, ".2f", optional=True),
     MetricSpec("chrf", "chrF", True, ".1f"),
     MetricSpec("exact_match", "Exact match", True, ".1%"),
     MetricSpec("style_score", "Style score", True, ".1%"),

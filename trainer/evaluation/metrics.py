@@ -7,14 +7,23 @@
   ``const Text(``, ``ListView.builder(``; value classes such as ``EdgeInsets.all(`` and lookups such
   as ``Theme.of(`` left out: ``dataset_tools.dart.vocabulary.is_widget_call``, the rule harvest
   describes a widget's composition with), and the F1 overlap of those sets.
+- ``resolution``: whether every class, constructor call and ``Owner.member`` in the code resolves against
+  an API index (:mod:`trainer.generation.resolve`, the ``resolves`` check), and how many names it does
+  not know.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from dataset_tools.dart import parse
 from dataset_tools.dart.vocabulary import is_widget_call
+
+from ..generation.resolve import resolve
+
+if TYPE_CHECKING:
+    from dataset_tools.dart.api import ApiIndex
 
 # Capitalized name, optional type arguments (one nesting level), optional named constructor, then "(".
 _CALL = re.compile(r"(?<![\w.$])([A-Z]\w*)\s*(?:<[^<>();{}]*(?:<[^<>();{}]*>[^<>();{}]*)*>)?\s*(?:\.\s*([a-zA-Z_]\w*))?\s*\(")
@@ -86,3 +95,12 @@ def widget_overlap(hypothesis: str, reference: str) -> float:
         return 0.0
     precision, recall = common / len(hyp), common / len(ref)
     return 2 * precision * recall / (precision + recall)
+
+
+def resolution(code: str, api: ApiIndex) -> tuple[bool, int]:
+    """Whether every reference in ``code`` resolves against ``api`` (nothing wrong, nothing unknown: the
+    ``resolves`` check; empty code does not), and how many distinct names ``api`` does not know."""
+    if not code or not code.strip():
+        return False, 0
+    found = resolve(parse(code).root_node, api)
+    return found.ok, len(found.unknown)

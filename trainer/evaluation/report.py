@@ -19,6 +19,11 @@ from dataset_tools.artifacts import artifact_dir
 from .metric_specs import METRICS
 
 
+RESOLVES_NOTE = (" Resolves: share of widgets whose every class, constructor call and `Owner.member` is known "
+                 "to the API index (Flutter's and your own symbols) or declared in the widget, with valid "
+                 "arguments; unknown references: names the index does not hold, per widget.")
+
+
 def metric_table(results: dict) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the systems × metrics table (plus the real test code as a reference column)."""
     systems = results["systems"]
@@ -27,6 +32,8 @@ def metric_table(results: dict) -> tuple[list[str], list[list[str]]]:
     for name, spec in METRICS.items():
         values = [s["metrics"].get(name) for s in systems]
         known = [v for v in values if v is not None]
+        if spec.optional and not known and results.get("reference", {}).get(name) is None:
+            continue
         best = (max(known) if spec.higher_is_better else min(known)) if len(set(known)) > 1 else None
         cells = [("**%s**" % spec.formatted(v)) if best is not None and v == best else spec.formatted(v)
                  for v in values]
@@ -136,7 +143,8 @@ def render_markdown(results: dict, has_loss_curve: bool, samples: int = 3) -> st
         markdown_table(header, rows),
         "",
         "Best value per row in bold. Style score: share of your style rules the generated code follows "
-        "(code where no rule applies counts 0). Reference code: the real test widgets scored the same way.",
+        "(code where no rule applies counts 0). Reference code: the real test widgets scored the same way."
+        + (RESOLVES_NOTE if any(row[0].startswith(METRICS["resolves"].label) for row in rows) else ""),
         "",
         "![metrics](metrics.png)",
         "",

@@ -13,7 +13,10 @@
   next token), the take-back of a repeated argument, stopping rules (each returning a ``StopReason``).
 - ``widget_end``: where a streamed widget ends and which slips it must not write (on
   ``dataset_tools.dart.lexer``).
-- ``checks``: what tree-sitter says about a candidate (parses, declares the widget, ...).
+- ``checks``: what tree-sitter says about a candidate (parses, declares the widget, ..., and given an API
+  index, ``resolves``); ``resolve``: its class references, constructor calls and ``Owner.member`` looked
+  up in the index and in what the candidate declares itself (``declared``); ``api_index``: which index
+  generation uses; ``dart_tree``: the tree readers they share.
 - ``tokenizer``, ``detokenize``: a torch-free tokenizer with the chat template, and incremental
   decoding of streamed tokens.
 """

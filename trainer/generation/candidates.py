@@ -16,8 +16,9 @@ tokens to finish: waiting longer for a slower candidate rarely buys a better wid
 the user time.
 
 Each candidate is then cut to its code (:func:`trainer.generation.code_extract.extract_code`), checked on the
-syntax tree (:mod:`trainer.generation.checks`; mended where a mechanical edit fixes a check —
-:mod:`trainer.generation.repair`) and ranked: passing candidates first, unmended before
+syntax tree (:mod:`trainer.generation.checks`, and against the API index when one is given: ``resolves``;
+mended where a mechanical edit fixes a check — :mod:`trainer.generation.repair`) and ranked: passing
+candidates (with an index, those whose references all resolve) first, unmended before
 mended, by the model's mean token log-probability; then the others, those that parse first, by how many
 checks they failed.
 """
@@ -29,7 +30,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
@@ -43,6 +44,9 @@ from .decoding.take_back import TakeBack
 from .detokenize import IncrementalDetokenizer
 from .repair import check_mended
 from .sampling import TokenChooser
+
+if TYPE_CHECKING:
+    from dataset_tools.dart.api import ApiIndex
 
 PATIENCE = 1.5  # others may run to 1.5x the token count of the first candidate that passed
 ONNX_FIRST_ROUND = 1  # candidates of the CPU backend's first round: the greedy one and samples (decode_escalating)
@@ -75,6 +79,11 @@ class Candidate:
         return dict(self.report.checks)
 
     @property
+    def unresolved(self) -> list[str]:
+        """What did not resolve against the API index (``CheckReport.unresolved``; [] without one)."""
+        return self.report.unresolved
+
+    @property
     def failed(self) -> list[str]:
         failed = self.report.failed
         if not self.stop_reason.complete and "complete" not in failed:
@@ -82,9 +91,10 @@ class Candidate:
         return failed
 
     def rank_key(self) -> tuple:
-        """Passing first; then code that parses (a widget with the wrong name can be fixed in the
-        editor, code that does not parse cannot), then fewer failed checks (unfinished counts as one),
-        then the one mended less; the model's mean log-probability decides between equals."""
+        """Passing first (with an API index, passing includes ``resolves``); then code that parses (a
+        widget with the wrong name can be fixed in the editor, code that does not parse cannot), then
+        fewer failed checks (unfinished counts as one), then the one mended less; the model's mean
+        log-probability decides between equals."""
         failed = self.failed
         return (self.passed, "parses" not in failed, -len(failed), -len(self.mended),
                 self.mean_logprob if math.isfinite(self.mean_logprob) else -1e9)
@@ -94,12 +104,13 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
                       expected_name: str | None = None, cancel: threading.Event | None = None,
                       on_token: Callable[[int, str], None] | None = None, greedy_first: bool = True,
                       first_index: int = 0, first_step: int = 0, patience: float = PATIENCE,
-                      head: Sequence[int] = ()) -> "Decoded":
+                      head: Sequence[int] = (), api: ApiIndex | None = None) -> "Decoded":
     """Generate ``n`` candidates in one round: best first, the seconds to the first token, the tokens decoded.
 
     Every candidate starts with the tokens ``head`` (fed whatever the model prefers there) when
     ``settings.decode`` forces the head. A candidate is checked as soon as it stops (an end token aside:
     it is checked with the others at the end); the first to pass starts the others' ``patience``.
+    ``api`` is the API index the ``resolves`` check looks names up in (None: that check is not run).
 
     ``on_token(step, text)`` is called after every step with the step count and the text candidate 0
     added in it ("" when it added none).
@@ -114,7 +125,7 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
     stops = stopping_rules(config, prompt=prompt, instruction=instruction)
     limits = round_limits(patience=patience, max_new_tokens=settings.max_new_tokens,
                           time_limit_s=settings.time_limit_s, started=started)
-    check = functools.partial(_check, prompt=prompt, instruction=instruction, expected_name=expected_name)
+    check = functools.partial(_check, prompt=prompt, instruction=instruction, expected_name=expected_name, api=api)
     state = Round([CandidateStream(IncrementalDetokenizer(serving.tokenizer)) for _ in range(n)])
     session = serving.session(prompt_ids, n, settings.max_new_tokens)
     first_token_seconds, stop = None, None  # stop: the round's own (None once every candidate stopped)
@@ -168,9 +179,9 @@ def _held(session, row: int, stream: CandidateStream, eos: set[int]) -> int:
     return min(eos) if eos else 0
 
 
-def _check(stream: CandidateStream, prompt: str, instruction: str,
-           expected_name: str | None) -> tuple[str, CheckReport, list[str]]:
-    return check_mended(extract_code(stream.text, prompt=prompt, instruction=instruction), expected_name)
+def _check(stream: CandidateStream, prompt: str, instruction: str, expected_name: str | None,
+           api: ApiIndex | None) -> tuple[str, CheckReport, list[str]]:
+    return check_mended(extract_code(stream.text, prompt=prompt, instruction=instruction), expected_name, api)
 
 
 def _candidate(index: int, stream: CandidateStream, stop: StopReason, check) -> Candidate:

@@ -10,29 +10,47 @@ All checks read the tree-sitter-dart tree (no regular expressions over Dart):
 - ``fieldsForParams``: every ``this.x`` constructor parameter has a field ``x`` in its class;
 - ``createsState``: every ``StatefulWidget``-like class declares ``createState`` (else it cannot compile);
 - ``noSelfConstruction``: ``build()`` does not construct its own widget class (endless recursion);
-- ``noRepeatedArgs``: no call passes the same named argument twice.
+- ``noRepeatedArgs``: no call passes the same named argument twice;
+- ``resolves`` (only when an API index is given): every class the code names, every constructor call
+  and ``Owner.member`` resolves against the index or the code's own declarations, nothing wrong and
+  nothing unknown (:mod:`trainer.generation.resolve`; the phrases are ``CheckReport.unresolved``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
 from dataset_tools.dart import parse_within
 from dataset_tools.dart.vocabulary import STATE_BASES, STATEFUL_BASES, WIDGET_RETURN_TYPES, is_widget_type
 
+from .dart_tree import class_fields, member_names, superclass, text, walk
+from .resolve import Resolution, resolve
+
+if TYPE_CHECKING:
+    from dataset_tools.dart.api import ApiIndex
+
 PARSE_LIMIT_S = 0.5  # a candidate tree-sitter cannot parse in this time fails every check
 CHECKS = ("parses", "declaresWidget", "requestedName", "fieldsForParams", "createsState", "noSelfConstruction",
-          "noRepeatedArgs")
+          "noRepeatedArgs", "resolves")
 
 
 @dataclass
 class CheckReport:
-    """Which checks passed (name → bool, in ``CHECKS`` order) and what the code declares."""
+    """Which checks passed (name → bool, in ``CHECKS`` order), what the code declares and, when an API
+    index was given, what did not resolve against it."""
 
     checks: dict[str, bool] = field(default_factory=dict)
     declared: list[str] = field(default_factory=list)
+    resolution: Resolution | None = None  # None: no index was given (or nothing to resolve)
+
+    @property
+    def unresolved(self) -> list[str]:
+        """What did not resolve, wrong before unknown ("Text: no parameter 'color'", "unknown class
+        TrailIcon"); [] without an index."""
+        return self.resolution.phrases if self.resolution is not None else []
 
     @property
     def passed(self) -> bool:
@@ -45,26 +63,6 @@ class CheckReport:
     @property
     def score(self) -> int:
         return sum(self.checks.values())
-
-
-def text(node: Node | None) -> str:
-    return node.text.decode("utf-8", errors="replace") if node is not None and node.text is not None else ""
-
-
-def walk(node: Node):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
-
-
-def superclass(cls: Node) -> str | None:
-    sup = cls.child_by_field_name("superclass")
-    if sup is None:
-        return None
-    names = [c for c in sup.children if c.type in ("type_identifier", "identifier")]
-    return text(names[0]).split(".")[-1] if names else None
 
 
 def _is_widget_class(cls: Node) -> bool:
@@ -88,19 +86,6 @@ def _returns_widget(signature: Node) -> bool:
             return False
     return False
 
-
-def class_fields(body: Node) -> set[str]:
-    names = set()
-    for decl in body.children:
-        if decl.type != "declaration":
-            continue
-        for node in walk(decl):
-            if node.type == "initialized_identifier":
-                ident = next((c for c in node.children if c.type == "identifier"), None)
-                names.add(text(ident))
-            elif node.type == "identifier_list" or (node.type == "identifier" and node.parent is decl):
-                names.add(text(node))
-    return names
 
 
 def _this_params(body: Node) -> set[str]:
@@ -127,11 +112,6 @@ def _build_bodies(body: Node) -> list[Node]:
     return found
 
 
-def member_names(body: Node) -> set[str]:
-    """The names of a class body's methods and getters."""
-    return {text(sig.child_by_field_name("name")) for member in body.children if member.type == "method_signature"
-            for sig in member.children if sig.type in ("function_signature", "getter_signature")}
-
 
 def _constructs(body: Node, name: str) -> bool:
     """Whether ``body`` calls ``name(...)`` / ``const name(...)`` / ``name.named(...)``."""
@@ -152,15 +132,18 @@ def _repeated_named_args(root: Node) -> bool:
     return False
 
 
-def check_widget(code: str, expected_name: str | None = None) -> CheckReport:
-    """Run every check on ``code``; ``expected_name`` adds the ``requestedName`` check."""
+def check_widget(code: str, expected_name: str | None = None, api: ApiIndex | None = None) -> CheckReport:
+    """Run every check on ``code``; ``expected_name`` adds the ``requestedName`` check, ``api`` the
+    ``resolves`` check."""
     report = CheckReport()
+    failing = {name: False for name in CHECKS
+               if (name != "requestedName" or expected_name) and (name != "resolves" or api is not None)}
     if not code or not code.strip():
-        report.checks = {name: False for name in CHECKS if name != "requestedName" or expected_name}
+        report.checks = failing
         return report
     tree = parse_within(code, PARSE_LIMIT_S)
     if tree is None:  # no candidate worth keeping takes tree-sitter that long
-        report.checks = {name: False for name in CHECKS if name != "requestedName" or expected_name}
+        report.checks = failing
         return report
     root = tree.root_node
     classes = [n for n in root.children if n.type == "class_definition"]
@@ -199,5 +182,8 @@ def check_widget(code: str, expected_name: str | None = None) -> CheckReport:
     checks["createsState"] = state_ok
     checks["noSelfConstruction"] = self_ok
     checks["noRepeatedArgs"] = not _repeated_named_args(root)
+    if api is not None:
+        report.resolution = resolve(root, api)
+        checks["resolves"] = report.resolution.ok
     report.checks = checks
     return report

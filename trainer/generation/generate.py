@@ -5,7 +5,8 @@ examples, cut to fit the context), then decodes up to ``settings.candidates`` ca
 model's backend — candidate 0 greedy, the others sampled only while none has passed — each guarded
 and stopped as ``settings.decode`` configures (when its widget is complete, at EOS, in a loop, ...:
 ``trainer.generation.decoding``), at ``max_new_tokens``, the time limit or on cancel; every
-candidate is checked on the syntax tree and the best one is returned with the others
+candidate is checked on the syntax tree (and against an API index, when one is given: ``api``) and the
+best one is returned with the others
 (``trainer.generation.candidates``). ``model`` is a :class:`trainer.generation.serving.ServingModel`
 (ONNX or torch) or a plain transformers model.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from dataset_tools.dart.api import ApiIndex
 from dataset_tools.errors import FlutterTuneError
@@ -24,6 +25,9 @@ from dataset_tools.settings import range_problems, setting
 from ..prompt import Example, format_prompt
 from .decoding import DecodeConfig, StopReason
 from .serving import DEFAULT_CONTEXT
+
+if TYPE_CHECKING:
+    from dataset_tools.dart.api import ApiIndex
 
 MAX_NEW_TOKENS_LIMIT = 4096
 MAX_DESCRIPTION_CHARS = 4000
@@ -98,6 +102,11 @@ class GenerationResult:
         return self.candidates[0].failed if self.candidates else []
 
     @property
+    def unresolved(self) -> list[str]:
+        """What in the returned candidate did not resolve against the API index ([] without one)."""
+        return self.candidates[0].unresolved if self.candidates else []
+
+    @property
     def mended(self) -> list[str]:
         """What was changed in the returned candidate's code to make it pass (trainer.generation.repair)."""
         return list(self.candidates[0].mended) if self.candidates else []
@@ -157,7 +166,8 @@ def serving_of(model, tokenizer):
 def generate_code(model, tokenizer, instruction: str, *, input: str = "", examples: Sequence[Example] = (),
                   settings: GenerationSettings | None = None, cancel: threading.Event | None = None,
                   on_token: Callable[[int, str], None] | None = None,
-                  expected_name: str | None = None, batch_all: bool = False) -> GenerationResult:
+                  expected_name: str | None = None, batch_all: bool = False,
+                  api: ApiIndex | None = None) -> GenerationResult:
     """Generate the widget described by ``instruction`` (with optional retrieved ``examples``).
 
     ``on_token(step, new_text)`` is called after every decoding step with the step count and the
@@ -165,7 +175,8 @@ def generate_code(model, tokenizer, instruction: str, *, input: str = "", exampl
     is the widget name the caller needs (else the one the description names, if any); when the request
     fixes a class, every candidate starts with its declaration (``trainer.generation.request``). The greedy
     candidate is decoded first and the sampled ones only when it fails a check (``batch_all``: all in
-    one batch from the start, as the benchmarks compare). Raises
+    one batch from the start, as the benchmarks compare). ``api`` is the API index every candidate's
+    references are checked against (the ``resolves`` check; None: not checked). Raises
     FlutterTuneError for an empty or enormous description, bad settings, or a prompt that does not
     fit the model's context.
     """
@@ -190,7 +201,7 @@ def generate_code(model, tokenizer, instruction: str, *, input: str = "", exampl
         decoded = decode(
             serving, prompt_ids, n, settings, prompt=prompt, instruction=instruction,
             expected_name=expected_name or requested_name(instruction), cancel=cancel, on_token=on_token,
-            head=tokenizer(head, add_special_tokens=False)["input_ids"] if head else ())
+            head=tokenizer(head, add_special_tokens=False)["input_ids"] if head else (), api=api)
     finally:
         if was_training:
             model_obj.train()

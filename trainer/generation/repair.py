@@ -16,20 +16,27 @@ aims at, still parses and fails nothing new; it says what it changed, so the use
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tree_sitter import Node
 
 from dataset_tools.dart import parse
 
-from .checks import CheckReport, check_widget, class_fields, member_names, superclass, text, walk
+from .checks import CheckReport, check_widget
+from .dart_tree import class_fields, member_names, superclass, text, walk
+
+if TYPE_CHECKING:
+    from dataset_tools.dart.api import ApiIndex
 
 MAX_DROPS = 8
 MENDABLE_STATEFUL = {"StatefulWidget": "State", "StatefulHookWidget": "State"}  # base → its State's base
 
 
-def check_mended(code: str, expected_name: str | None = None) -> tuple[str, CheckReport, list[str]]:
-    """``code`` and its check report — mended where a mend fixes a failed check — with what was
-    mended ([] when nothing)."""
-    report = check_widget(code, expected_name)
+def check_mended(code: str, expected_name: str | None = None,
+                 api: ApiIndex | None = None) -> tuple[str, CheckReport, list[str]]:
+    """``code`` and its check report (with ``resolves`` when ``api`` is given) — mended where a mend
+    fixes a failed check — with what was mended ([] when nothing)."""
+    report = check_widget(code, expected_name, api)
     mended_all: list[str] = []
     for check, mend in (("fieldsForParams", drop_unbacked_params), ("createsState", give_state_class)):
         if report.checks.get(check, True) or not report.checks.get("parses"):
@@ -37,7 +44,7 @@ def check_mended(code: str, expected_name: str | None = None) -> tuple[str, Chec
         mended, what = mend(code)
         if not what:
             continue
-        again = check_widget(mended, expected_name)
+        again = check_widget(mended, expected_name, api)
         if again.checks.get(check) and again.checks.get("parses") and set(again.failed) <= set(report.failed):
             code, report, mended_all = mended, again, mended_all + what
     return code, report, mended_all

@@ -12,6 +12,16 @@ const result = {
   candidates: [
     { text: "class A extends StatelessWidget {\n...\n}", code: "x", passed: true, checks, failed: [], meanLogprob: -0.3, mended: [dropped, 3] },
     { text: "class B {}", code: "y", passed: false, checks: { ...checks, requestedName: false }, failed: ["requestedName"], meanLogprob: -0.5 },
+    {
+      text: "class C {}",
+      code: "z",
+      passed: false,
+      checks: { ...checks, resolves: false },
+      failed: ["resolves"],
+      unresolved: ["Text: no parameter 'color'", "unknown class TrailIcon", 7],
+      meanLogprob: -0.7,
+      mended: [],
+    },
     { nonsense: true },
   ],
 };
@@ -20,9 +30,10 @@ describe("parseCandidateSet", () => {
   it("reads the range and the candidates (best first), dropping malformed entries", () => {
     const set = parseCandidateSet(result)!;
     expect(set.range).toEqual(result.range);
-    expect(set.candidates.map((c) => c.passed)).toEqual([true, false]);
+    expect(set.candidates.map((c) => c.passed)).toEqual([true, false, false]);
     expect(set.candidates[1].failed).toEqual(["requestedName"]);
-    expect(set.candidates.map((c) => c.mended)).toEqual([[dropped], []]); // (non-strings dropped)
+    expect(set.candidates.map((c) => c.mended)).toEqual([[dropped], [], []]); // (non-strings dropped)
+    expect(set.candidates.map((c) => c.unresolved)).toEqual([[], [], ["Text: no parameter 'color'", "unknown class TrailIcon"]]);
   });
 
   it("has nothing to step through without an applied edit, a range or candidates", () => {
@@ -75,6 +86,7 @@ describe("stepping and the status", () => {
     const set = parseCandidateSet(result)!;
     const best = checksStatus(set.candidates[0], 0, 2);
     expect(best.text).toBe("$(pass) candidate 1/2 · all 6 checks passed");
+    expect(best.tooltip).not.toContain("Does not resolve");
     expect(best.tooltip).toContain("✓ uses the requested name");
     expect(best.tooltip).toContain("Alt+] next candidate");
     expect(best.tooltip).toContain(`Mended:\n• ${dropped}`);
@@ -83,5 +95,13 @@ describe("stepping and the status", () => {
     expect(second.tooltip).toContain("✗ uses the requested name");
     expect(second.tooltip).not.toContain("Mended");
     expect(checksStatus(set.candidates[0], 0, 1).text).toBe("$(pass) all 6 checks passed");
+  });
+
+  it("names what did not resolve against the API index", () => {
+    const set = parseCandidateSet(result)!;
+    const third = checksStatus(set.candidates[2], 2, 3);
+    expect(third.text).toBe("$(warning) candidate 3/3 · 6/7 checks passed · 2 unresolved");
+    expect(third.tooltip).toContain("✗ names only classes, arguments and members that exist");
+    expect(third.tooltip).toContain("Does not resolve:\n• Text: no parameter 'color'\n• unknown class TrailIcon");
   });
 });

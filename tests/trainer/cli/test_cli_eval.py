@@ -84,3 +84,32 @@ def test_generate_uses_retrieved_examples_from_the_dataset(tiny_model_dir, eval_
     assert main(args + ["--no-retrieval"]) == 0
     assert "0 retrieved examples" in capsys.readouterr().err
     assert "0 retrieved examples" not in with_examples and "retrieved examples" in with_examples
+
+
+def test_generate_names_on_stderr_what_did_not_resolve():
+    from trainer.cli.generate import summary_lines
+    from trainer.generation.candidates import Candidate
+    from trainer.generation.checks import check_widget
+    from trainer.generation.generate import GenerationResult
+
+    from tests.trainer.flutter_api import FLUTTER
+
+    code = "Widget title(String name) => Text(name, colour: Colors.red, icon: TrailIcon());"
+    best = Candidate(0, code, code, 9, "widget_end", -0.4, check_widget(code, api=FLUTTER))
+    lines = summary_lines(GenerationResult(code, code, 9, "widget_end", 1.5, 0.2, candidates=[best], backend="onnx"))
+    assert "0 of 1 candidates passed; this one failed: resolves" in lines[0]
+    assert lines[1:] == ["flutter-tune: does not resolve: Text: no parameter 'colour'",
+                         "flutter-tune: does not resolve: Text: no parameter 'icon'",
+                         "flutter-tune: does not resolve: unknown class TrailIcon"]
+    plain = Candidate(0, code, code, 9, "widget_end", -0.4, check_widget(code))
+    assert len(summary_lines(GenerationResult(code, code, 9, "widget_end", 1.5, 0.2, candidates=[plain]))) == 1
+
+
+def test_eval_summary_line_shows_resolves_only_when_measured():
+    from trainer.cli.evaluate import summary_line
+
+    metrics = {"loss": 1.5, "valid_at_1": 1.0, "parse_valid_rate": 1.0, "latency_p50": 2.0, "chrf": 40.0,
+               "style_score": 0.5, "widget_overlap": 0.25}
+    assert "resolves" not in summary_line({"name": "tuned", "metrics": dict(metrics, resolves=None)})
+    line = summary_line({"name": "tuned", "metrics": dict(metrics, resolves=0.75, unknown_references=0.5)})
+    assert line.endswith("widgets 25%  resolves 75% (0.5 unknown per widget)")

@@ -103,3 +103,20 @@ def test_cancel_stops_evaluation(tiny, eval_dataset_dir):
     progress.cancel()
     with pytest.raises(FlutterTuneError, match="cancelled"):
         evaluate("tiny", None, eval_dataset_dir, settings=SHORT, loader=lambda adapter: tiny, progress=progress)
+
+
+def test_with_an_api_index_each_system_says_how_many_widgets_resolve(tiny, eval_dataset_dir):
+    from tests.trainer.flutter_api import FLUTTER
+
+    model, tokenizer = tiny
+    results = evaluate("tiny", None, eval_dataset_dir, settings=SHORT, loader=lambda adapter: (model, tokenizer),
+                       api=FLUTTER)
+    (base,) = results["systems"]
+    assert 0 <= base["metrics"]["resolves"] <= 1 and base["metrics"]["unknown_references"] >= 0
+    assert all(isinstance(s["unresolved"], list) and isinstance(s["resolves"], bool) for s in base["samples"])
+    # the real test widgets name only classes the index holds, with valid arguments
+    assert results["reference"]["resolves"] == 1.0 and results["reference"]["unknown_references"] == 0
+    plain = evaluate("tiny", None, eval_dataset_dir, settings=SHORT, loader=lambda adapter: (model, tokenizer),
+                     limit=1)
+    assert plain["systems"][0]["metrics"]["resolves"] is None and plain["reference"]["resolves"] is None
+    assert "resolves" not in plain["systems"][0]["samples"][0]

@@ -53,3 +53,15 @@ def test_widget_overlap_f1():
     assert metrics.widget_overlap("Widget f() => Text('a');", STATELESS) == pytest.approx(2 / 3)
     assert metrics.widget_overlap("int x = 1;", STATELESS) == 0.0
     assert metrics.widget_overlap("int x = 1;", "int y = 2;") == 1.0
+
+
+def test_resolution_against_an_api_index():
+    from trainer.evaluation.metrics import resolution
+
+    from tests.trainer.flutter_api import FLUTTER
+
+    assert resolution("Widget title(String t) => Padding(padding: EdgeInsets.all(8), child: Text(t));",
+                      FLUTTER) == (True, 0)
+    assert resolution("Widget title(String t) => Text(t, colour: Colors.red);", FLUTTER) == (False, 0)  # wrong
+    assert resolution("Widget title(String t) => Gap(TrailIcon(t), TrailIcon(t));", FLUTTER) == (False, 2)
+    assert resolution("  ", FLUTTER) == (False, 0)

@@ -67,3 +67,21 @@ def test_report_folder_that_is_a_file(results, tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(FlutterTuneError, match="is a file"):
         write_report(results, tmp_path / "file")
+
+
+def test_the_resolves_rows_only_where_an_index_measured_them(tmp_path):
+    systems = [{"name": "base", "metrics": {"loss": 2.4, "resolves": 0.5, "unknown_references": 1.25}},
+               {"name": "tuned", "metrics": {"loss": 1.5, "resolves": 0.75, "unknown_references": 0.5}}]
+    header, rows = metric_table({"systems": systems, "reference": {"resolves": 1.0, "unknown_references": 0.0}})
+    by_label = {row[0]: row[1:] for row in rows}
+    assert by_label["Resolves against the API index ↑"] == ["50.0%", "**75.0%**", "100.0%"]
+    assert by_label["Unknown references per widget ↓"] == ["1.25", "**0.50**", "0.00"]
+    without = [{"name": "base", "metrics": {"loss": 2.4, "resolves": None}}]
+    labels = [row[0] for row in metric_table({"systems": without, "reference": {"resolves": None}})[1]]
+    assert not any(label.startswith(("Resolves", "Unknown references")) for label in labels)
+    assert any(label.startswith("Perplexity") for label in labels)  # other empty rows stay, as before
+    from trainer.evaluation.report import render_markdown
+
+    measured = render_markdown({"systems": systems, "n_samples": 0, "reference": {}}, has_loss_curve=False)
+    assert "Resolves: share of widgets whose every class" in measured
+    assert "Resolves:" not in render_markdown({"systems": without, "n_samples": 0, "reference": {}}, False)

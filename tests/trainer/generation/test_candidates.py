@@ -113,3 +113,20 @@ def test_a_rewound_torch_session_continues_from_the_tokens_kept(tiny):
     rewound.advance(np.array([rewound.rewind(0, [])]))  # back to the end of the prompt
     assert np.allclose(rewound.logits(), TorchSession(model, prompt, 1, 8).logits(), atol=1e-5)
     assert not TorchSession(model, prompt, 2, 8).can_rewind
+
+
+def test_with_an_index_a_candidate_that_resolves_ranks_before_one_that_only_passes_the_other_checks():
+    from tests.trainer.flutter_api import FLUTTER
+
+    resolving = STATELESS
+    unresolved = STATELESS.replace("fontSize: 12", "size: 12")  # TextStyle has no parameter 'size'
+    unparsed = STATELESS.replace("label;", "label")
+    without = [Candidate(i, code, code, 10, "widget_end", logprob, check_widget(code))
+               for i, (code, logprob) in enumerate([(resolving, -0.9), (unresolved, -0.1), (unparsed, -0.01)])]
+    assert [c.index for c in rank(without)] == [1, 0, 2]  # no index: both pass, the likelier first
+    assert all("resolves" not in c.checks and c.unresolved == [] for c in without)
+    checked = [Candidate(i, code, code, 10, "widget_end", logprob, check_widget(code, api=FLUTTER))
+               for i, (code, logprob) in enumerate([(resolving, -0.9), (unresolved, -0.1), (unparsed, -0.01)])]
+    assert [c.index for c in rank(checked)] == [0, 1, 2]
+    assert checked[0].passed and not checked[1].passed and checked[1].failed == ["resolves"]
+    assert checked[1].unresolved == ["TextStyle: no parameter 'size'"]

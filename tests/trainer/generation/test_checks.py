@@ -101,3 +101,18 @@ def test_text_that_keeps_tree_sitter_busy_fails_every_check_instead_of_hanging()
     assert report.checks and not any(report.checks.values())
     assert broken_before_last_line(dashes + "x\n", "")
     assert not parse("class B {}").root_node.has_error  # the thread's parser works again after a cut
+
+
+def test_the_resolves_check_runs_only_with_an_index_and_says_what_did_not_resolve():
+    from tests.trainer.flutter_api import FLUTTER
+
+    assert "resolves" not in check_widget(GOOD).checks and check_widget(GOOD).unresolved == []
+    report = check_widget(GOOD, "TrailCard", api=FLUTTER)
+    assert list(report.checks)[-1] == "resolves" and report.passed and report.unresolved == []
+    bad = GOOD.replace("Card(child: Text(name))", "Card(child: Text(name, color: Colors.red), shape: TrailShape())")
+    report = check_widget(bad, api=FLUTTER)
+    assert report.failed == ["resolves"]
+    assert report.unresolved == ["Card: no parameter 'shape'", "Text: no parameter 'color'", "unknown class TrailShape"]
+    unknown_only = check_widget(GOOD.replace("Card(", "TrailShell("), api=FLUTTER)
+    assert unknown_only.failed == ["resolves"] and unknown_only.resolution.wrong == ()
+    assert check_widget("", api=FLUTTER).checks["resolves"] is False

@@ -112,3 +112,15 @@ def test_prompt_length_is_capped(tiny):
     result = generate_code(model, tokenizer, "A card", examples=[big, big],
                            settings=GenerationSettings(max_new_tokens=4, decode=DecodeConfig.unguarded()))
     assert result.new_tokens == 4
+
+
+def test_with_an_index_every_candidate_is_checked_against_it(scripted, smollm_tokenizer):
+    from tests.trainer.flutter_api import FLUTTER
+
+    code = STATELESS.replace("fontSize: 12", "size: 12")
+    settings = GenerationSettings(candidates=1)
+    plain = generate_code(scripted(code), smollm_tokenizer, "A badge", settings=settings)
+    assert plain.passed and "resolves" not in plain.checks and plain.unresolved == []
+    checked = generate_code(scripted(code), smollm_tokenizer, "A badge", settings=settings, api=FLUTTER)
+    assert checked.code == code and not checked.passed and checked.failed == ["resolves"]
+    assert checked.unresolved == ["TextStyle: no parameter 'size'"] == checked.best.unresolved
