@@ -120,7 +120,7 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
     config, eos = settings.decode, serving.eos_ids
     chooser = TokenChooser.for_round(n, greedy_first, settings.temperature, settings.top_p, settings.seed,
                                      first_index)
-    processors = logits_processors(config, chooser, serving.tokenizer, eos, head, settings.api)
+    processors = logits_processors(config, chooser, serving.tokenizer, eos, head, api)
     take_back = TakeBack(config.max_takebacks if config.take_back_repeated_args else 0)
     stops = stopping_rules(config, prompt=prompt, instruction=instruction)
     limits = round_limits(patience=patience, max_new_tokens=settings.max_new_tokens,

@@ -18,7 +18,6 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from dataset_tools.dart.api import ApiIndex
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.settings import range_problems, setting
 
@@ -57,7 +56,6 @@ class GenerationSettings:
     seed: int | None = setting(None, low=0, high=2**32 - 1, flag="--seed",
                                help="random seed for sampling (default: a fresh random state)")
     decode: DecodeConfig = field(default_factory=DecodeConfig)  # the logits processors and stopping rules
-    api: ApiIndex | None = None  # the names known (Flutter's and the user's): checks and KnownNames use it
 
     def validate(self) -> "GenerationSettings":
         if not isinstance(self.max_new_tokens, int) or isinstance(self.max_new_tokens, bool):

@@ -118,7 +118,8 @@ def test_with_an_index_every_candidate_is_checked_against_it(scripted, smollm_to
     from tests.trainer.flutter_api import FLUTTER
 
     code = STATELESS.replace("fontSize: 12", "size: 12")
-    settings = GenerationSettings(candidates=1)
+    # The check alone: decoding with the index would not write `size` (test_known_names.py).
+    settings = GenerationSettings(candidates=1, decode=DecodeConfig(known_names=False))
     plain = generate_code(scripted(code), smollm_tokenizer, "A badge", settings=settings)
     assert plain.passed and "resolves" not in plain.checks and plain.unresolved == []
     checked = generate_code(scripted(code), smollm_tokenizer, "A badge", settings=settings, api=FLUTTER)

@@ -89,10 +89,9 @@ def test_a_model_that_wants_a_parameter_the_call_lacks_writes_one_it_has(smollm_
     ids = [smollm_tokenizer(t, add_special_tokens=False)["input_ids"] for t in (wrong, right)]
     model = TrieLM(ids, len(smollm_tokenizer), smollm_tokenizer.eos_token_id)
     base = GenerationSettings(max_new_tokens=200, candidates=1)
-    free = generate_code(model, smollm_tokenizer, "A tag", settings=base)
+    free = generate_code(model, smollm_tokenizer, "A tag", settings=base)  # no index: decoding is free
     assert "color: Colors.red" in free.code
-    guarded = generate_code(model, smollm_tokenizer, "A tag", settings=GenerationSettings(
-        max_new_tokens=200, candidates=1, api=API))
+    guarded = generate_code(model, smollm_tokenizer, "A tag", settings=base, api=API)
     assert "style: const TextStyle()" in guarded.code and "color:" not in guarded.code
 
 
