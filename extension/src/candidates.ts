@@ -17,6 +17,13 @@ export interface Range {
   end: Position;
 }
 
+/** An error or warning of the Dart analyzer inside a candidate (`line` 1 is the widget's first line). */
+export interface Diagnostic {
+  severity: string;
+  message: string;
+  line: number;
+}
+
 export interface Candidate {
   text: string;
   passed: boolean;
@@ -24,6 +31,17 @@ export interface Candidate {
   failed: string[];
   /** What the server changed in the model's code to make it pass (e.g. an unused parameter dropped). */
   mended: string[];
+  /** What the Dart analyzer found in it (only when the machine has a Dart SDK). */
+  diagnostics: Diagnostic[];
+}
+
+function diagnosticsOf(value: unknown): Diagnostic[] {
+  if (!Array.isArray(value)) {
+    return [];
+  }
+  return value
+    .filter((d) => d && typeof d.message === "string" && typeof d.severity === "string" && Number.isInteger(d.line))
+    .map((d) => ({ severity: d.severity as string, message: d.message as string, line: d.line as number }));
 }
 
 /** What the generate result says about the candidates (undefined: nothing to step through). */
@@ -56,7 +74,14 @@ export function parseCandidateSet(result: unknown): CandidateSet | undefined {
       }
     }
     const strings = (v: unknown) => (Array.isArray(v) ? v.filter((f): f is string => typeof f === "string") : []);
-    candidates.push({ text: c.text, passed: c.passed === true, checks, failed: strings(c.failed), mended: strings(c.mended) });
+    candidates.push({
+      text: c.text,
+      passed: c.passed === true,
+      checks,
+      failed: strings(c.failed),
+      mended: strings(c.mended),
+      diagnostics: diagnosticsOf(c.diagnostics),
+    });
   }
   return candidates.length ? { range: { start: r.range.start, end: r.range.end }, candidates } : undefined;
 }
@@ -119,6 +144,7 @@ export const CHECK_NAMES: Record<string, string> = {
   createsState: "a stateful widget creates its State",
   noSelfConstruction: "does not construct itself",
   noRepeatedArgs: "repeats no named argument",
+  analyzer: "the Dart analyzer finds no error in it",
 };
 
 /** Status bar text and tooltip for the candidate shown now. */
@@ -132,6 +158,9 @@ export function checksStatus(candidate: Candidate, index: number, count: number)
   const lines = names.map((name) => `${candidate.checks[name] ? "✓" : "✗"} ${CHECK_NAMES[name] ?? name}`);
   if (candidate.mended.length) {
     lines.push("", "Mended:", ...candidate.mended.map((m) => `• ${m}`));
+  }
+  if (candidate.diagnostics.length) {
+    lines.push("", "Dart analyzer:", ...candidate.diagnostics.map((d) => `• line ${d.line} (${d.severity}): ${d.message}`));
   }
   if (count > 1) {
     lines.push("", "Alt+] next candidate · Alt+[ previous candidate");

@@ -14,6 +14,8 @@
 - ``widget_end``: where a streamed widget ends and which slips it must not write (on
   ``dataset_tools.dart.lexer``).
 - ``checks``: what tree-sitter says about a candidate (parses, declares the widget, ...).
+- ``analyzer``: the final check when the machine has a Dart SDK: ``dart format`` and ``dart analyze`` of
+  the candidate in its place, in a scratch copy of the project.
 - ``tokenizer``, ``detokenize``: a torch-free tokenizer with the chat template, and incremental
   decoding of streamed tokens.
 """
