@@ -18,6 +18,7 @@ from typing import Any, Mapping
 from dataset_tools.converter import FolderText
 from dataset_tools.overrides import overlay
 from dataset_tools.settings import same_setting, setting
+from trainer.generation.analyzer import FlutterSdkSetting
 from trainer.generation.generate import GenerationSettings
 from trainer.generation.serving import BackendSetting
 from trainer.models import LoadSettings
@@ -53,6 +54,11 @@ class ServerSettings:
     dataset_dir: FolderText | None = setting(None, key="datasetDir")
     adapters_dir: FolderText | None = setting(None, key="adaptersDir")
     auto_switch: bool = setting(True, key="autoSwitch")
+    flutter_sdk_path: FolderText | None = same_setting(
+        FlutterSdkSetting, "flutter_sdk_path",
+        help="Flutter SDK folder whose `dart` formats a generated widget and analyses it in your project (the "
+             "final check). Empty: the Dart extension's `dart.flutterSdkPath` (else `dart.sdkPath`), else "
+             "`$FLUTTER_ROOT`, else `flutter` on `PATH`; with none, both are skipped.")
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
 
     def dataset_folder(self) -> Path:
@@ -89,7 +95,8 @@ def merge_settings(current: ServerSettings, values: Any, source: str = SECTION) 
 
 
 def _normalized(settings: ServerSettings) -> ServerSettings:
-    """A blank adapter means the base model alone; a blank folder means the default one."""
-    blank = {name: None for name in ("adapter", "dataset_dir", "adapters_dir")
+    """A blank adapter means the base model alone; a blank folder means the default one (for the SDK: the
+    one found elsewhere)."""
+    blank = {name: None for name in ("adapter", "dataset_dir", "adapters_dir", "flutter_sdk_path")
              if getattr(settings, name) is not None and not getattr(settings, name).strip()}
     return dataclasses.replace(settings, **blank) if blank else settings

@@ -78,3 +78,93 @@ def tiny_model_dir(tmp_path_factory, smollm_tokenizer_dir) -> Path:
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return EXAMPLES
+
+
+# --- a stand-in Flutter SDK and a Flutter project that resolves with it (the final check's tests) ---------
+FAKE_DART = ROOT / "tests" / "fixtures" / "fake_dart" / "dart.py"
+HOME_SCREEN = """import 'package:flutter/material.dart';
+import 'package:trail_app/widgets/tag.dart';
+import 'package:trail_models/models.dart';
+
+import '../widgets/tag.dart' as local;
+
+class HomeScreen extends StatelessWidget {
+  const HomeScreen({super.key});
+
+  @override
+  Widget build(BuildContext context) {
+    return Text('Home', color: Colors.red);
+  }
+}
+
+// widgets below
+"""
+
+
+def build_fake_flutter_sdk(root: Path) -> Path:
+    """A Flutter SDK folder (``packages/flutter/lib``, ``version``) whose ``bin/dart`` is the stand-in
+    ``tests/fixtures/fake_dart/dart.py``, run by this Python."""
+    import sys
+
+    (root / "packages" / "flutter" / "lib").mkdir(parents=True)
+    for name in ("material.dart", "widgets.dart"):
+        (root / "packages" / "flutter" / "lib" / name).write_text("// the stand-in's Flutter\n")
+    (root / "version").write_text("3.99.0-stand-in\n")
+    dart = root / "bin" / "dart"
+    dart.parent.mkdir()
+    dart.write_text(f"#!{sys.executable}\nimport runpy, sys\nsys.argv[0] = {str(FAKE_DART)!r}\n"
+                    f"runpy.run_path({str(FAKE_DART)!r}, run_name='__main__')\n")
+    dart.chmod(0o755)
+    return root
+
+
+@pytest.fixture(scope="session")
+def fake_flutter_sdk(tmp_path_factory) -> Path:
+    """A Flutter SDK whose ``dart`` is the stand-in that speaks the analyzer's machine format."""
+    return build_fake_flutter_sdk(tmp_path_factory.mktemp("sdk") / "flutter")
+
+
+@pytest.fixture
+def flutter_project(tmp_path, fake_flutter_sdk) -> Path:
+    """``<tmp>/trail_app``: a Flutter project resolved with the stand-in SDK (``.dart_tool/package_config.json``)
+    with a path dependency beside it (``../trail_models``, a relative rootUri); ``lib/screens/home.dart``
+    (``HOME_SCREEN``) passes ``color:`` to a ``Text`` on line 12."""
+    import json
+
+    models = tmp_path / "trail_models" / "lib" / "models.dart"
+    models.parent.mkdir(parents=True)
+    models.write_text("class Hike {\n  const Hike(this.name);\n  final String name;\n}\n")
+    project = tmp_path / "trail_app"
+    files = {
+        "pubspec.yaml": "name: trail_app\nenvironment:\n  sdk: ^3.4.0\ndependencies:\n  flutter:\n    sdk: flutter\n"
+                        "  trail_models:\n    path: ../trail_models\n",
+        "analysis_options.yaml": "linter:\n  rules:\n    - prefer_const_constructors\n",
+        "lib/main.dart": "import 'package:flutter/material.dart';\n\nvoid main() {}\n",
+        "lib/widgets/tag.dart": "import 'package:flutter/material.dart';\n\nclass Tag extends StatelessWidget {\n"
+                                "  const Tag({super.key});\n\n  @override\n  Widget build(BuildContext context) => "
+                                "const SizedBox();\n}\n",
+        "lib/screens/home.dart": HOME_SCREEN,
+    }
+    for rel, text in files.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text)
+    packages = [
+        {"name": "flutter", "rootUri": (fake_flutter_sdk / "packages" / "flutter").as_uri(), "packageUri": "lib/",
+         "languageVersion": "3.4"},
+        {"name": "trail_models", "rootUri": "../../trail_models", "packageUri": "lib/", "languageVersion": "3.4"},
+        {"name": "trail_app", "rootUri": "../", "packageUri": "lib/", "languageVersion": "3.4"},
+    ]
+    (project / ".dart_tool").mkdir()
+    (project / ".dart_tool" / "package_config.json").write_text(
+        json.dumps({"configVersion": 2, "packages": packages, "generator": "pub"}, indent=2))
+    return project
+
+
+@pytest.fixture
+def tree_snapshot():
+    """``tree_snapshot(root)``: every file under ``root`` (relative path → bytes), to show a folder was not written."""
+
+    def snapshot(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    return snapshot

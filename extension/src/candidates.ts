@@ -17,6 +17,13 @@ export interface Range {
   end: Position;
 }
 
+/** An error or warning of the Dart analyzer inside a candidate (`line` 1 is the widget's first line). */
+export interface Diagnostic {
+  severity: string;
+  message: string;
+  line: number;
+}
+
 export interface Candidate {
   text: string;
   passed: boolean;
@@ -26,6 +33,17 @@ export interface Candidate {
   mended: string[];
   /** What did not resolve against Flutter's API and the user's symbols ("Text: no parameter 'color'"). */
   unresolved: string[];
+  /** What the Dart analyzer found in it (only when the machine has a Dart SDK). */
+  diagnostics: Diagnostic[];
+}
+
+function diagnosticsOf(value: unknown): Diagnostic[] {
+  if (!Array.isArray(value)) {
+    return [];
+  }
+  return value
+    .filter((d) => d && typeof d.message === "string" && typeof d.severity === "string" && Number.isInteger(d.line))
+    .map((d) => ({ severity: d.severity as string, message: d.message as string, line: d.line as number }));
 }
 
 /** What the generate result says about the candidates (undefined: nothing to step through). */
@@ -65,6 +83,7 @@ export function parseCandidateSet(result: unknown): CandidateSet | undefined {
       failed: strings(c.failed),
       mended: strings(c.mended),
       unresolved: strings(c.unresolved),
+      diagnostics: diagnosticsOf(c.diagnostics),
     });
   }
   return candidates.length ? { range: { start: r.range.start, end: r.range.end }, candidates } : undefined;
@@ -129,6 +148,7 @@ export const CHECK_NAMES: Record<string, string> = {
   noSelfConstruction: "does not construct itself",
   noRepeatedArgs: "repeats no named argument",
   resolves: "names only classes, arguments and members that exist",
+  analyzer: "the Dart analyzer finds no error in it",
 };
 
 /**
@@ -149,6 +169,9 @@ export function checksStatus(candidate: Candidate, index: number, count: number)
   }
   if (candidate.mended.length) {
     lines.push("", "Mended:", ...candidate.mended.map((m) => `• ${m}`));
+  }
+  if (candidate.diagnostics.length) {
+    lines.push("", "Dart analyzer:", ...candidate.diagnostics.map((d) => `• line ${d.line} (${d.severity}): ${d.message}`));
   }
   if (count > 1) {
     lines.push("", "Alt+] next candidate · Alt+[ previous candidate");

@@ -8,7 +8,7 @@ import { CandidateStepper } from "./candidateUi";
 import { type CommandContext, COMMANDS, offerResume, registerCommands, resetResumeOffer, trainingActions } from "./commands";
 import { onPythonInterpreterChange } from "./python";
 import { ServerManager } from "./server";
-import { SECTION } from "./settings";
+import { DART_SDK_KEYS, SECTION } from "./settings";
 import { EnvironmentSetup } from "./setup";
 import { type ServerStatus, StatusBar } from "./statusBar";
 import { TrainingMonitor } from "./trainingPanel";
@@ -75,7 +75,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (!event.affectsConfiguration(SECTION)) {
+      const dartSdk = DART_SDK_KEYS.some((key) => event.affectsConfiguration(`dart.${key}`));
+      if (!event.affectsConfiguration(SECTION) && !dartSdk) {
         return;
       }
       if (event.affectsConfiguration(`${SECTION}.pythonPath`)) {

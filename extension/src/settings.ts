@@ -6,7 +6,8 @@
  * every time (the server merges onto its current settings, so a setting reset to its default must be
  * sent too); the defaults in package.json match server/settings.py. Empty folder settings are sent as
  * null ("use the default folder" / "no adapter"). `pythonPath` is the client's business (which
- * interpreter runs the server) and is never sent.
+ * interpreter runs the server) and is never sent. An empty `flutterSdkPath` is filled from the Dart
+ * extension's own `dart.flutterSdkPath` (else `dart.sdkPath`): the SDK the user already chose for Dart.
  */
 import * as os from "node:os";
 import * as path from "node:path";
@@ -29,16 +30,20 @@ export const SERVER_KEYS = [
   "datasetDir",
   "adaptersDir",
   "autoSwitch",
+  "flutterSdkPath",
   "retrieval.enabled",
   "retrieval.k",
   "retrieval.tokenBudget",
 ] as const;
 
 /** Settings whose values are paths: `~` and `${workspaceFolder}` are expanded before sending. */
-const PATH_KEYS = new Set(["baseModel", "adapter", "datasetDir", "adaptersDir"]);
+const PATH_KEYS = new Set(["baseModel", "adapter", "datasetDir", "adaptersDir", "flutterSdkPath"]);
 
 /** Settings where an empty string means "none / the default folder", sent as null. */
-const NULLABLE_KEYS = new Set(["adapter", "datasetDir", "adaptersDir"]);
+const NULLABLE_KEYS = new Set(["adapter", "datasetDir", "adaptersDir", "flutterSdkPath"]);
+
+/** The Dart extension's settings (section `dart`) naming its SDK, in the order they are taken. */
+export const DART_SDK_KEYS = ["flutterSdkPath", "sdkPath"] as const;
 
 /** Values that name something other than a path, left as they are. */
 const NOT_PATHS = new Set(["active", "latest", "default"]);
@@ -58,6 +63,7 @@ export interface ServerSettings {
   datasetDir?: string | null;
   adaptersDir?: string | null;
   autoSwitch?: boolean;
+  flutterSdkPath?: string | null;
   retrieval?: { enabled?: boolean; k?: number; tokenBudget?: number };
 }
 
@@ -72,18 +78,30 @@ export interface ConfigurationLike {
  * Settings a workspace may not choose until it is trusted (mirrors `restrictedConfigurations` in
  * package.json): an untrusted folder must not pick the interpreter or the files the server reads.
  */
-export const RESTRICTED_KEYS = new Set(["pythonPath", "baseModel", "adapter", "datasetDir", "adaptersDir"]);
+export const RESTRICTED_KEYS = new Set([
+  "pythonPath",
+  "baseModel",
+  "adapter",
+  "datasetDir",
+  "adaptersDir",
+  "flutterSdkPath",
+]);
 
 /**
  * The effective value of `key`: folder beats workspace beats user beats the declared default.
  * In an untrusted workspace, restricted keys skip the workspace's values.
  */
-export function effectiveValue<T>(config: ConfigurationLike, key: string, trusted = true): T | undefined {
+export function effectiveValue<T>(
+  config: ConfigurationLike,
+  key: string,
+  trusted = true,
+  restricted = RESTRICTED_KEYS.has(key),
+): T | undefined {
   const info = config.inspect<T>(key);
   if (!info) {
     return undefined;
   }
-  if (!trusted && RESTRICTED_KEYS.has(key)) {
+  if (!trusted && restricted) {
     return info.globalValue ?? info.defaultValue;
   }
   return info.workspaceFolderValue ?? info.workspaceValue ?? info.globalValue ?? info.defaultValue;
@@ -101,15 +119,33 @@ export function expandPath(value: string, workspaceFolder: string | undefined): 
   return result;
 }
 
-/** Build the server's settings object (every key) from `config`. */
+/**
+ * The SDK the Dart extension is set to (`dart.flutterSdkPath`, else `dart.sdkPath`), or "" — both name an
+ * executable the server runs, so a workspace's values count only when it is trusted.
+ */
+export function dartExtensionSdk(dart: ConfigurationLike | undefined, trusted = true): string {
+  for (const key of DART_SDK_KEYS) {
+    const value = dart ? effectiveValue<unknown>(dart, key, trusted, true) : undefined;
+    if (typeof value === "string" && value.trim()) {
+      return value.trim();
+    }
+  }
+  return "";
+}
+
+/** Build the server's settings object (every key) from `config` (and `dart`, the Dart extension's settings). */
 export function toServerSettings(
   config: ConfigurationLike,
   workspaceFolder?: string,
   trusted = true,
+  dart?: ConfigurationLike,
 ): ServerSettings {
   const settings: Record<string, unknown> = {};
   for (const key of SERVER_KEYS) {
     let value = effectiveValue<unknown>(config, key, trusted);
+    if (key === "flutterSdkPath" && (typeof value !== "string" || !value.trim())) {
+      value = dartExtensionSdk(dart, trusted);
+    }
     if (value === undefined) {
       continue;
     }
@@ -145,6 +181,7 @@ export function currentServerSettings(): ServerSettings {
     vscode.workspace.getConfiguration(SECTION),
     firstWorkspaceFolder(),
     vscode.workspace.isTrusted,
+    vscode.workspace.getConfiguration("dart"),
   );
 }
 

@@ -2,13 +2,15 @@
 
 Argument: ``{uri, position: {line, character}, instruction, input?, maxNewTokens?, candidates?}``
 (positional ``[uri, position, instruction]`` works too). Several candidates are written and checked
-(``trainer.generation``); the best is inserted with ``workspace/applyEdit`` (one undoable edit).
-Returns ``{applied, cancelled, code, stopReason, newTokens, seconds, firstTokenSeconds, examples,
-backend, passed, checks, failed, unresolved, range, candidates: [{text, code, passed, checks, failed,
-unresolved, meanLogprob, stopReason, newTokens, mended}], noAdapter}`` — ``range`` is where the
-inserted text now lies and each candidate's ``text`` is ready to replace it, so the editor can step
-through them; ``unresolved`` says what did not resolve against the API index ("Text: no parameter
-'color'", "unknown class TrailIcon"; [] without an index).
+(``trainer.generation``); when the machine has a Dart SDK they are formatted and the best ones analysed in
+place (``runtime.dart_check``: the check ``analyzer``); the best is inserted with ``workspace/applyEdit``
+(one undoable edit). Returns ``{applied, cancelled, code, stopReason, newTokens, seconds, firstTokenSeconds,
+examples, backend, passed, checks, failed, unresolved, range, candidates: [{text, code, passed, checks,
+failed, unresolved, meanLogprob, stopReason, newTokens, mended, diagnostics}], noAdapter}`` — ``range`` is
+where the inserted text now lies and each candidate's ``text`` is ready to replace it, so the editor can
+step through them; ``unresolved`` says what did not resolve against the API index ("Text: no parameter
+'color'", "unknown class TrailIcon"; [] without an index); ``diagnostics`` are the analyzer's errors and
+warnings inside the widget (line 1 = its first line).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from trainer.generation.generate import GenerationSettings
 
 from ..app import FlutterTuneServer
 from ..runtime.arguments import Position, arg, command_args
+from ..runtime.dart_check import check_with_dart, dart_for, placement, snapshot
 from ..runtime.editor_generation import generate_for_editor
 from ..runtime.edits import clamp_position, insert, is_dart, range_after_insert, text_for_insertion, workspace_edit
 from ..runtime.engine import GenerationRequest
@@ -48,11 +51,17 @@ NO_ADAPTER = ("No trained adapter yet: this is the base model, not your style. H
               "(Flutter Tune: Harvest Workspace, then Train Adapter), or run the demo.")
 
 
+def diagnostic_payload(diagnostic) -> dict:
+    return {"severity": diagnostic.severity.lower(), "code": diagnostic.code.lower(), "message": diagnostic.message,
+            "line": diagnostic.line, "column": diagnostic.column}
+
+
 def candidate_payload(candidate, text: str | None = None) -> dict:
     return {"text": candidate.code if text is None else text, "code": candidate.code, "passed": candidate.passed,
             "checks": candidate.checks, "failed": candidate.failed, "unresolved": candidate.unresolved,
             "meanLogprob": round(candidate.mean_logprob, 4) if candidate.new_tokens else None,
-            "stopReason": candidate.stop_reason, "newTokens": candidate.new_tokens, "mended": list(candidate.mended)}
+            "stopReason": candidate.stop_reason, "newTokens": candidate.new_tokens, "mended": list(candidate.mended),
+            "diagnostics": [diagnostic_payload(d) for d in candidate.diagnostics]}
 
 
 def result_payload(result, applied: bool, *, texts: list[str] | None = None, where=None,
@@ -115,6 +124,13 @@ async def generate(ls: FlutterTuneServer, *args) -> dict:
         return result_payload(result, False, no_adapter=no_adapter)
     document = ls.workspace.get_text_document(uri)  # it may have changed while generating
     where = clamp_position(document, options.position.to_lsp())
+    dart = dart_for(ls.settings, document, ls.workspace)
+    if dart is not None:
+        result = await check_with_dart(ls, ls.jobs, request, "generate", result, dart, _insertion(document, where))
+        if result is None:
+            return dict(CANCELLED)
+        document = ls.workspace.get_text_document(uri)  # and while it was checked
+        where = clamp_position(document, options.position.to_lsp())
     texts = [text_for_insertion(document, where, c.code) for c in result.candidates]
     edit = workspace_edit(uri, [insert(where, texts[0])])
     applied = await apply_edit(ls, edit, "Flutter Tune: generate widget")
@@ -124,7 +140,18 @@ async def generate(ls: FlutterTuneServer, *args) -> dict:
         ls.log(f"In the inserted widget, these do not resolve: {'; '.join(result.unresolved)}.")
     if applied and result.mended:
         ls.log(f"Mended in the inserted widget: {'; '.join(result.mended)}.")
+    errors = [d for d in result.best.diagnostics if d.is_error]
+    if applied and errors:
+        ls.log("The Dart analyzer found errors in the inserted widget: "
+               + "; ".join(f"line {d.line}: {d.message}" for d in errors))
     return result_payload(result, applied, texts=texts, where=where, no_adapter=no_adapter)
+
+
+def _insertion(document, where: types.Position):
+    """Where a candidate goes for the final check: inserted at ``where``, shaped as it will be inserted."""
+    document = snapshot(document)
+    offset = document.offset_at_position(where)
+    return placement(document, offset, offset, lambda code: text_for_insertion(document, where, code))
 
 
 def register(server: FlutterTuneServer) -> None:

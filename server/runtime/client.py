@@ -28,6 +28,9 @@ class Messenger(Protocol):
     def error(self, message: str) -> None:
         """``show`` as an error."""
 
+    def log(self, message: str) -> None:
+        """A ``window/logMessage``: the server's log in the editor, not a message the user must read."""
+
 
 class Client(Messenger, Notifier, Protocol):
     """Messages, notifications, requests to the client and the hooks of the request being handled."""

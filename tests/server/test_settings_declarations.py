@@ -82,12 +82,13 @@ def _commands() -> dict[str, tuple[type, ...]]:
     from trainer.cli.model_options import ModelOptions
     from trainer.cli.train import AfterTraining
     from trainer.demo import DemoConfig
+    from trainer.generation.analyzer import FlutterSdkSetting
     from trainer.generation.generate import GenerationSettings
     from trainer.training.config import TrainConfig
 
     model = (ModelOptions, GenerationSettings, RetrievalSettings)
     return {"harvest": (HarvestConfig, DatasetConfig), "dataset": (DatasetConfig,), "train": (TrainConfig, AfterTraining),
-            "generate": model, "eval": model, "demo": (DemoConfig,), "export": (ExportOptions,),
+            "generate": (*model, FlutterSdkSetting), "eval": model, "demo": (DemoConfig,), "export": (ExportOptions,),
             "adapters": (ListOptions,)}
 
 

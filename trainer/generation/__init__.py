@@ -17,6 +17,8 @@
   index, ``resolves``); ``resolve``: its class references, constructor calls and ``Owner.member`` looked
   up in the index and in what the candidate declares itself (``declared``); ``api_index``: which index
   generation uses; ``dart_tree``: the tree readers they share.
+- ``analyzer``: the final check when the machine has a Dart SDK: ``dart format`` and ``dart analyze`` of
+  the candidate in its place, in a scratch copy of the project.
 - ``tokenizer``, ``detokenize``: a torch-free tokenizer with the chat template, and incremental
   decoding of streamed tokens.
 """

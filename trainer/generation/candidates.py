@@ -66,6 +66,7 @@ class Candidate:
     report: CheckReport = field(default_factory=CheckReport)
     token_ids: list[int] = field(default_factory=list, repr=False)
     mended: list[str] = field(default_factory=list)  # what trainer.generation.repair changed in ``code``
+    diagnostics: list = field(default_factory=list)  # the Dart analyzer's, when it ran (trainer.generation.analyzer)
 
     def __post_init__(self) -> None:
         self.stop_reason = StopReason(self.stop_reason)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from dataset_tools.errors import FlutterTuneError
@@ -112,6 +112,14 @@ class GenerationResult:
     @property
     def passing(self) -> int:
         return sum(c.passed for c in self.candidates)
+
+    def reordered(self, candidates: list) -> "GenerationResult":
+        """This result with ``candidates`` (best first) in place of its own: the returned code, its tokens
+        and why it stopped are the new first candidate's (a cancelled generation stays cancelled)."""
+        best = candidates[0]
+        stop = self.stop_reason if self.stop_reason == StopReason.CANCELLED else best.stop_reason
+        return replace(self, code=best.code, raw_text=best.raw_text, new_tokens=best.new_tokens,
+                                   stop_reason=stop, candidates=list(candidates))
 
 
 def context_length(model) -> int:

@@ -11,7 +11,18 @@ const result = {
   range: { start: { line: 10, character: 0 }, end: { line: 14, character: 1 } },
   candidates: [
     { text: "class A extends StatelessWidget {\n...\n}", code: "x", passed: true, checks, failed: [], meanLogprob: -0.3, mended: [dropped, 3] },
-    { text: "class B {}", code: "y", passed: false, checks: { ...checks, requestedName: false }, failed: ["requestedName"], meanLogprob: -0.5 },
+    {
+      text: "class B {}",
+      code: "y",
+      passed: false,
+      checks: { ...checks, requestedName: false, analyzer: false },
+      failed: ["requestedName", "analyzer"],
+      meanLogprob: -0.5,
+      diagnostics: [
+        { severity: "error", code: "undefined_named_parameter", message: "The named parameter 'color' isn't defined.", line: 3, column: 7 },
+        { severity: "error", message: 42, line: 1 },
+      ],
+    },
     {
       text: "class C {}",
       code: "z",
@@ -31,9 +42,14 @@ describe("parseCandidateSet", () => {
     const set = parseCandidateSet(result)!;
     expect(set.range).toEqual(result.range);
     expect(set.candidates.map((c) => c.passed)).toEqual([true, false, false]);
-    expect(set.candidates[1].failed).toEqual(["requestedName"]);
+    expect(set.candidates[1].failed).toEqual(["requestedName", "analyzer"]);
     expect(set.candidates.map((c) => c.mended)).toEqual([[dropped], [], []]); // (non-strings dropped)
     expect(set.candidates.map((c) => c.unresolved)).toEqual([[], [], ["Text: no parameter 'color'", "unknown class TrailIcon"]]);
+    expect(set.candidates.map((c) => c.diagnostics)).toEqual([
+      [],
+      [{ severity: "error", message: "The named parameter 'color' isn't defined.", line: 3 }], // (malformed dropped)
+      [],
+    ]);
   });
 
   it("has nothing to step through without an applied edit, a range or candidates", () => {
@@ -91,9 +107,12 @@ describe("stepping and the status", () => {
     expect(best.tooltip).toContain("Alt+] next candidate");
     expect(best.tooltip).toContain(`Mended:\n• ${dropped}`);
     const second = checksStatus(set.candidates[1], 1, 2);
-    expect(second.text).toBe("$(warning) candidate 2/2 · 5/6 checks passed");
+    expect(second.text).toBe("$(warning) candidate 2/2 · 5/7 checks passed");
     expect(second.tooltip).toContain("✗ uses the requested name");
+    expect(second.tooltip).toContain("✗ the Dart analyzer finds no error in it");
+    expect(second.tooltip).toContain("Dart analyzer:\n• line 3 (error): The named parameter 'color' isn't defined.");
     expect(second.tooltip).not.toContain("Mended");
+    expect(best.tooltip).not.toContain("Dart analyzer");
     expect(checksStatus(set.candidates[0], 0, 1).text).toBe("$(pass) all 6 checks passed");
   });
 

@@ -32,8 +32,25 @@ describe("toServerSettings", () => {
       datasetDir: null,
       adaptersDir: null,
       autoSwitch: true,
+      flutterSdkPath: null,
       retrieval: { enabled: true, k: 2, tokenBudget: 1024 },
     });
+  });
+
+  it("takes the Flutter SDK from the Dart extension when flutterTune.flutterSdkPath is empty", () => {
+    const dart = (user: Record<string, string>, workspace: Record<string, string> = {}) => ({
+      inspect: <T>(key: string) =>
+        ({ globalValue: user[key], workspaceValue: workspace[key] }) as { globalValue?: T; workspaceValue?: T },
+    });
+    const send = (ours: Record<string, unknown>, theirs: ReturnType<typeof dart>, trusted = true) =>
+      toServerSettings(configLike(ours), "/srv/app", trusted, theirs).flutterSdkPath;
+    expect(send({}, dart({ flutterSdkPath: "~/flutter", sdkPath: "/opt/dart" }))).toBe(path.join(os.homedir(), "flutter"));
+    expect(send({}, dart({ sdkPath: "/opt/dart-sdk" }))).toBe("/opt/dart-sdk");
+    expect(send({ flutterSdkPath: "/mine/flutter" }, dart({ flutterSdkPath: "/theirs" }))).toBe("/mine/flutter");
+    expect(send({}, dart({}, { flutterSdkPath: ".fvm/flutter_sdk" }))).toBe(".fvm/flutter_sdk");
+    expect(send({}, dart({}, { flutterSdkPath: "/evil/flutter" }), false)).toBeNull(); // untrusted: user values only
+    expect(send({}, dart({}))).toBeNull();
+    expect(toServerSettings(configLike()).flutterSdkPath).toBeNull();
   });
 
   it("never sends the interpreter path", () => {

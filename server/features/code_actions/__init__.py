@@ -1,8 +1,9 @@
 """Code actions in Dart files, listed from the syntax tree and resolved lazily with the model.
 
 Listing (``textDocument/codeAction``) only parses the document with tree-sitter: no model call.
-Each action carries ``data`` (which action, where); ``codeAction/resolve`` runs the model and
-fills in the edit:
+Each action carries ``data`` (which action, where); ``codeAction/resolve`` runs the model (and, when the
+machine has a Dart SDK, the final check of the widget in its place: ``runtime.dart_check``) and fills in
+the edit:
 - "Generate widget from this comment": the code goes under the comment;
 - "Rewrite in my style": the widget class/function is replaced by the model's version;
 - "Add a doc comment": a ``///`` line above the declaration (offered when it has none);
@@ -25,6 +26,7 @@ from dataset_tools.dart.names import identifier_words
 
 from ...app import FlutterTuneServer
 from ...runtime.arguments import Position
+from ...runtime.dart_check import check_with_dart, dart_for, placement, snapshot
 from ...runtime.editor_generation import generate_for_editor
 from ...runtime.edits import indent_code, is_dart, replace, workspace_edit
 from ...runtime.engine import GenerationRequest
@@ -215,12 +217,32 @@ async def code_action_resolve(ls: FlutterTuneServer, action: types.CodeAction) -
         raise RequestFailed(f"'{TITLES[kind]}' was cancelled.")
     if kind != DOC_COMMENT and not result.code.strip():
         raise RequestFailed(f"The model wrote no code for '{TITLES[kind]}'. Try again or rephrase.")
+    document, ctx = _still_applicable(ls, uri, position, kind)
+    dart = dart_for(ls.settings, document, ls.workspace) if kind != DOC_COMMENT else None
+    if dart is not None:
+        result = await check_with_dart(ls, ls.jobs, request, "codeAction", result, dart,
+                                       _placement(kind, ctx, document))
+        if result is None:
+            raise RequestFailed(f"'{TITLES[kind]}' was cancelled.")
+        document, ctx = _still_applicable(ls, uri, position, kind)
+    action.edit = workspace_edit(document.uri, _edits(kind, ctx, document, result.code))
+    return action
+
+
+def _still_applicable(ls: FlutterTuneServer, uri: str, position: types.Position, kind: str):
+    """The document and its context now, when the action still applies there."""
     found = _document_context(ls, uri, position)
     if found is None or kind not in applicable(found[1]):
         raise RequestFailed(f"'{TITLES[kind]}' no longer applies here: the code changed while generating.")
-    document, ctx = found
-    action.edit = workspace_edit(document.uri, _edits(kind, ctx, document, result.code))
-    return action
+    return found
+
+
+def _placement(kind: str, ctx: DartContext, document: TextDocument):
+    """Where the generated widget goes (the action's first edit), for the final check with the Dart SDK."""
+    document = snapshot(document)
+    first = _edits(kind, ctx, document, "")[0].range
+    return placement(document, document.offset_at_position(first.start), document.offset_at_position(first.end),
+                     lambda code: _edits(kind, ctx, document, code)[0].new_text)
 
 
 def register(server: FlutterTuneServer) -> None:
