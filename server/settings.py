@@ -51,14 +51,16 @@ class ServerSettings:
     top_p: float = same_setting(GenerationSettings, "top_p")
     time_limit_s: float = same_setting(GenerationSettings, "time_limit_s")
     candidates: int = same_setting(GenerationSettings, "candidates")
+    check_names: bool = same_setting(GenerationSettings, "check_names")
     dataset_dir: FolderText | None = setting(None, key="datasetDir")
     adapters_dir: FolderText | None = setting(None, key="adaptersDir")
     auto_switch: bool = setting(True, key="autoSwitch")
     flutter_sdk_path: FolderText | None = same_setting(
         FlutterSdkSetting, "flutter_sdk_path",
-        help="Flutter SDK folder whose `dart` formats a generated widget and analyses it in your project (the "
-             "final check). Empty: the Dart extension's `dart.flutterSdkPath` (else `dart.sdkPath`), else "
-             "`$FLUTTER_ROOT`, else `flutter` on `PATH`; with none, both are skipped.")
+        help="Flutter SDK folder whose framework generated widgets are checked against (indexed once) and whose "
+             "`dart` formats a generated widget and analyses it in your project (the final check). Empty: the Dart "
+             "extension's `dart.flutterSdkPath` (else `dart.sdkPath`), else `$FLUTTER_ROOT`, else `flutter` on "
+             "`PATH`; with none, the Flutter API index shipped with Flutter Tune, and no analyzer.")
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
 
     def dataset_folder(self) -> Path:

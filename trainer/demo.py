@@ -163,7 +163,7 @@ def run_demo(config: DemoConfig, progress: Progress) -> dict:
         "train_metrics": m,
         "headline": {name: {k: _metric(results, name, k) for k in ("loss", "style_score", "valid_at_1",
                                                                    "parse_valid_rate", "checks_passed_rate", "chrf",
-                                                                   "resolves", "unknown_references",
+                                                                   "resolves", "unknown_references", "invented_arguments",
                                                                    "latency_p50", "latency_p95", "tokens_per_second")}
                      for name in [s.name for s in systems]},
         "generated": generated,

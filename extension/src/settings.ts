@@ -27,6 +27,7 @@ export const SERVER_KEYS = [
   "topP",
   "timeLimitSeconds",
   "candidates",
+  "checkNames",
   "datasetDir",
   "adaptersDir",
   "autoSwitch",
@@ -60,6 +61,7 @@ export interface ServerSettings {
   topP?: number;
   timeLimitSeconds?: number;
   candidates?: number;
+  checkNames?: boolean;
   datasetDir?: string | null;
   adaptersDir?: string | null;
   autoSwitch?: boolean;

@@ -33,7 +33,8 @@ class EvaluateArgs:
 HEADLINE = {"loss": "loss", "valid_at_1": "validAt1", "parse_valid_rate": "parseValidRate",
             "checks_passed_rate": "checksPassedRate", "chrf": "chrf", "style_score": "styleScore",
             "widget_overlap": "widgetOverlap", "latency_p50": "latencyP50", "tokens_per_second": "tokensPerSecond",
-            "resolves": "resolves", "unknown_references": "unknownReferences"}
+            "resolves": "resolves", "unknown_references": "unknownReferences",
+            "invented_arguments": "inventedArguments"}
 
 
 def headline(results: dict) -> dict:
@@ -73,7 +74,7 @@ async def evaluate(ls: FlutterTuneServer, *args) -> dict:
         return evaluate_and_report(s.base_model, adapter, data, out, limit=options.limit,
                                    settings=settings, quantization=s.quantization, device=s.device,
                                    progress=progress, loader=load, backend=s.backend,
-                                   examples_fn=examples_fn_for(s.retrieval, data), api=generation_index(data))
+                                   examples_fn=examples_fn_for(s.retrieval, data), api=generation_index(data, s.flutter_sdk_path))
 
     outcome = await run_in_background(ls, ls.jobs, "evaluate", "Flutter Tune: evaluating", work)
     if outcome.cancelled:

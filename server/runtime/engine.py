@@ -57,7 +57,8 @@ def generation_settings(settings, max_new_tokens: int | None = None, candidates:
 
     return GenerationSettings(max_new_tokens=max_new_tokens or settings.max_new_tokens,
                               temperature=settings.temperature, top_p=settings.top_p,
-                              time_limit_s=settings.time_limit_s, candidates=candidates or settings.candidates)
+                              time_limit_s=settings.time_limit_s, candidates=candidates or settings.candidates,
+                              check_names=settings.check_names)
 
 
 class GenerationEngine:
@@ -136,11 +137,13 @@ class GenerationEngine:
             if request.on_start is not None:
                 request.on_start()
             examples = self._examples(loaded.tokenizer, request)
-            settings = generation_settings(self.settings(), request.max_new_tokens, request.candidates)
+            current = self.settings()
+            settings = generation_settings(current, request.max_new_tokens, request.candidates)
+            api = generation_index(current.dataset_folder(), current.flutter_sdk_path) if settings.check_names \
+                else None
             return generate_code(loaded.model, loaded.tokenizer, request.instruction, input=request.input,
                                  examples=examples, settings=settings, cancel=request.cancel,
-                                 on_token=request.on_token, expected_name=request.expected_name,
-                                 api=generation_index(self.settings().dataset_folder()))
+                                 on_token=request.on_token, expected_name=request.expected_name, api=api)
         finally:
             status.update(generating=0, message="")
             release_free_memory()

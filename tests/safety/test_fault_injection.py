@@ -165,7 +165,8 @@ def test_index_build_killed_or_out_of_space(examples_dir, data_home):
 
     def check():
         check_index(out, ("first", "second"))
-        assert sorted(visible(out)) == ["manifest.json", "retrieval", "test.jsonl", "train.jsonl", "validation.jsonl"]
+        assert sorted(visible(out)) == ["manifest.json", "retrieval", "symbols.json.gz", "test.jsonl", "train.jsonl",
+                                    "validation.jsonl"]
 
     kill_everywhere(operation, out, check)
     fail_with_enospc(operation, out, check, out / "retrieval")

@@ -10,6 +10,14 @@ from pygls.exceptions import JsonRpcException
 POS = {"line": 1, "character": 2}
 
 
+async def test_with_check_names_off_nothing_is_resolved(session):
+    await session.initialize(candidates=1, maxNewTokens=16, checkNames=False)
+    uri = session.open("lib/a.dart", "void main() {\n  \n}\n")
+    result = await session.command("flutterTune.generate", {"uri": uri, "position": POS,
+                                                            "instruction": "A card named TrailCard"})
+    assert "resolves" not in result["candidates"][0]["checks"] and result["unresolved"] == []
+
+
 async def test_candidates_come_back_with_checks_and_the_inserted_range(session):
     await session.initialize(candidates=3, maxNewTokens=16)
     text = "void main() {\n  \n}\n"
@@ -21,8 +29,9 @@ async def test_candidates_come_back_with_checks_and_the_inserted_range(session):
     best = result["candidates"][0]
     assert best["code"] == result["code"] and set(best["checks"]) >= {"parses", "declaresWidget", "requestedName"}
     assert result["checks"] == best["checks"] and result["passed"] == best["passed"]
-    # no API index: the resolves check is not run, nothing is said about resolving
-    assert "resolves" not in best["checks"] and result["unresolved"] == best["unresolved"] == []
+    # the shipped Flutter index (no SDK here, no symbols in the dataset): the resolves check runs
+    assert "resolves" in best["checks"] and result["unresolved"] == best["unresolved"]
+    assert isinstance(best["unresolved"], list)
     edited = apply_text_edits(text, session.edits[-1].edit.changes[uri])
     lines = edited.split("\n")
     r = result["range"]

@@ -46,7 +46,7 @@ def run_generate(args) -> int:
 
     model, settings, retrieval = options_from_args(args)  # every check before the time spent loading the model
     validate_description(args.description)
-    dart, project = dart_and_project(args)
+    dart, project, sdk = dart_and_project(args)
     adapter = model.resolved_adapter()
     if adapter is None and model.wants_trained_adapter:
         print(NO_ADAPTER, file=sys.stderr)
@@ -55,7 +55,8 @@ def run_generate(args) -> int:
     dataset = model.dataset_folder()
     examples = examples_for(retrieval, dataset, serving.tokenizer, args.description, input=args.input)
     result = generate_code(serving, None, args.description, input=args.input, examples=examples,
-                           settings=settings, api=generation_index(dataset))
+                           settings=settings,
+                           api=generation_index(dataset, sdk) if settings.check_names else None)
     if dart is not None and project is not None:
         from ..generation.analyzer import final_check, new_file
 
@@ -82,7 +83,8 @@ def summary_lines(result) -> list[str]:
 
 
 def dart_and_project(args):
-    """The ``dart`` of the SDK to check with and the project to check in (either None: no final check).
+    """The ``dart`` of the SDK to check with and the project to check in (either None: no final check),
+    and the SDK folder given (None: the one found on this machine gives the API index).
     A ``--flutter-sdk`` or ``--project`` that names no SDK or project is the user's to fix."""
     from dataset_tools.dart.scratch import project_root
     from dataset_tools.dart.tool import dart_in, find_dart
@@ -103,7 +105,7 @@ def dart_and_project(args):
     if dart is not None and project is None:
         print("flutter-tune: no Flutter project here (pubspec.yaml): the widget is not checked with the Dart analyzer "
               "(--project names one).", file=sys.stderr)
-    return dart, project
+    return dart, project, configured
 
 
 def analyzer_verdict(candidate) -> list[str]:

@@ -86,7 +86,7 @@ def response_loss(model, tokenizer, record: dict, examples: Sequence[Example] = 
 
 def score_code(code: str, reference: str, profile: StyleProfile, api: ApiIndex | None = None) -> dict:
     """The per-sample code metrics of ``code`` against the real ``reference`` (with ``resolves`` and
-    ``unknown_references`` when an API index is given)."""
+    ``unknown_references``, ``invented_arguments`` when an API index is given)."""
     scores = {
         "parse_valid": metrics.parse_valid(code),
         "chrf": metrics.chrf(code, reference),
@@ -95,7 +95,7 @@ def score_code(code: str, reference: str, profile: StyleProfile, api: ApiIndex |
         "widget_overlap": metrics.widget_overlap(code, reference),
     }
     if api is not None:
-        scores["resolves"], scores["unknown_references"] = metrics.resolution(code, api)
+        scores["resolves"], scores["unknown_references"], scores["invented_arguments"] = metrics.resolution(code, api)
     return scores
 
 
@@ -123,6 +123,7 @@ def aggregate(samples: list[dict], profile: StyleProfile) -> dict:
         "widget_overlap": _mean(s["widget_overlap"] for s in samples),
         "resolves": _mean(float(s["resolves"]) for s in samples if "resolves" in s),  # None without an index
         "unknown_references": _mean(s["unknown_references"] for s in samples if "unknown_references" in s),
+        "invented_arguments": _mean(s["invented_arguments"] for s in samples if "invented_arguments" in s),
     }
     tokens = sum(s.get("loss_tokens", 0) for s in samples)
     if tokens:

@@ -39,6 +39,7 @@ METRICS: dict[str, MetricSpec] = {spec.name: spec for spec in (  # in the report
     MetricSpec("candidates_passed", "Candidates passing (mean)", True, ".2f"),
     MetricSpec("resolves", "Resolves against the API index", True, ".1%", optional=True),
     MetricSpec("unknown_references", "Unknown references per widget", False, ".2f", optional=True),
+    MetricSpec("invented_arguments", "Invented named arguments per widget", False, ".2f", optional=True),
     MetricSpec("chrf", "chrF", True, ".1f"),
     MetricSpec("exact_match", "Exact match", True, ".1%"),
     MetricSpec("style_score", "Style score", True, ".1%"),

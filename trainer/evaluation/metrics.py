@@ -97,10 +97,11 @@ def widget_overlap(hypothesis: str, reference: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def resolution(code: str, api: ApiIndex) -> tuple[bool, int]:
+def resolution(code: str, api: ApiIndex) -> tuple[bool, int, int]:
     """Whether every reference in ``code`` resolves against ``api`` (nothing wrong, nothing unknown: the
-    ``resolves`` check; empty code does not), and how many distinct names ``api`` does not know."""
+    ``resolves`` check; empty code does not), how many distinct names ``api`` does not know, and how
+    many named arguments it passes that the known constructor called does not have."""
     if not code or not code.strip():
-        return False, 0
+        return False, 0, 0
     found = resolve(parse(code).root_node, api)
-    return found.ok, len(found.unknown)
+    return found.ok, len(found.unknown), found.invented

@@ -45,12 +45,14 @@ NEW_FILE = Path("lib") / "flutter_tune_widget.dart"
 
 @dataclass
 class FlutterSdkSetting:
-    """Which SDK's ``dart`` runs the final check: the one declaration of the ``flutterSdkPath`` setting."""
+    """Which Flutter SDK gives the API index (``trainer.generation.api_index``) and whose ``dart`` runs the
+    final check: the one declaration of the ``flutterSdkPath`` setting."""
 
     flutter_sdk_path: str | None = setting(
         None, key="flutterSdkPath", flag="--flutter-sdk",
-        help="Flutter SDK (or Dart SDK) folder whose dart formats the widget and analyses it in your project "
-             "(default: $FLUTTER_ROOT, else flutter on PATH; with none both are skipped)")
+        help="Flutter SDK folder whose framework the widget's names are checked against (indexed once) and whose "
+             "dart formats the widget and analyses it in your project (default: $FLUTTER_ROOT, else flutter on "
+             "PATH; with none: the Flutter API index shipped with Flutter Tune, and no analyzer)")
 
 
 def _unchanged(code: str) -> str:

@@ -53,6 +53,10 @@ class GenerationSettings:
     candidates: int = setting(DEFAULT_CANDIDATES, low=1, high=8, key="candidates", flag="--candidates",
                               help="Most candidate widgets written for one request: the greedy one first, "
                                    "then sampled ones until one passes every check; the best is kept.")
+    check_names: bool = setting(True, key="checkNames", flag="--no-check-names",
+                                help="Check every candidate's classes, named arguments and Icons./Colors./enum "
+                                     "members against Flutter's API and your own symbols, rank the candidates "
+                                     "that resolve first, and keep decoding to the names they know.")
     seed: int | None = setting(None, low=0, high=2**32 - 1, flag="--seed",
                                help="random seed for sampling (default: a fresh random state)")
     decode: DecodeConfig = field(default_factory=DecodeConfig)  # the logits processors and stopping rules
@@ -182,7 +186,8 @@ def generate_code(model, tokenizer, instruction: str, *, input: str = "", exampl
     fixes a class, every candidate starts with its declaration (``trainer.generation.request``). The greedy
     candidate is decoded first and the sampled ones only when it fails a check (``batch_all``: all in
     one batch from the start, as the benchmarks compare). ``api`` is the API index every candidate's
-    references are checked against (the ``resolves`` check; None: not checked). Raises
+    references are checked against (the ``resolves`` check) and decoding keeps to (``KnownNames``); None,
+    or ``settings.check_names`` off: neither. Raises
     FlutterTuneError for an empty or enormous description, bad settings, or a prompt that does not
     fit the model's context.
     """
@@ -190,6 +195,7 @@ def generate_code(model, tokenizer, instruction: str, *, input: str = "", exampl
     from .request import declaration_head, requested_name
 
     settings = (settings or GenerationSettings()).validate()
+    api = api if settings.check_names else None
     instruction = validate_description(instruction)
     serving = serving_of(model, tokenizer)
     tokenizer = serving.tokenizer

@@ -55,10 +55,12 @@ _QUERY = Query(LANGUAGE, """
 @dataclass(frozen=True)
 class Resolution:
     """What did not resolve, each a short phrase once, in the code's order: ``wrong`` ("Text: no parameter
-    'color'", "Icons.hom does not exist") and ``unknown`` ("unknown class TrailIcon")."""
+    'color'", "Icons.hom does not exist") and ``unknown`` ("unknown class TrailIcon"); and how many named
+    arguments were passed to a known constructor that has no such parameter (``invented``)."""
 
     wrong: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
+    invented: int = 0
 
     @property
     def ok(self) -> bool:
@@ -87,7 +89,7 @@ def resolve(root: Node, api: ApiIndex) -> Resolution:
             _generic_call(node, lookup)
         else:
             _extends(node, lookup)
-    return Resolution(tuple(dict.fromkeys(lookup.wrong)), tuple(dict.fromkeys(lookup.unknown)))
+    return Resolution(tuple(dict.fromkeys(lookup.wrong)), tuple(dict.fromkeys(lookup.unknown)), lookup.invented)
 
 
 def _primary(name: Node, lookup: "_Lookup") -> None:
@@ -204,6 +206,7 @@ class _Lookup:
         self.api, self.own = api, own
         self.wrong: list[str] = []
         self.unknown: list[str] = []
+        self.invented = 0
 
     def find(self, name: str) -> DartClass | None:
         """The class ``name``, or None when it is unknown (and noted so) or not a class at all (a
@@ -249,6 +252,7 @@ class _Lookup:
 
     def _fits(self, shown: str, signature: Signature, arguments: Node) -> None:
         positional, named = _passed(arguments)
+        self.invented += sum(name not in signature.named for name in named)
         self.wrong += [f"{shown}: {problem}" for problem in signature.call_problems(positional, named)]
 
 

@@ -111,5 +111,6 @@ def test_eval_summary_line_shows_resolves_only_when_measured():
     metrics = {"loss": 1.5, "valid_at_1": 1.0, "parse_valid_rate": 1.0, "latency_p50": 2.0, "chrf": 40.0,
                "style_score": 0.5, "widget_overlap": 0.25}
     assert "resolves" not in summary_line({"name": "tuned", "metrics": dict(metrics, resolves=None)})
-    line = summary_line({"name": "tuned", "metrics": dict(metrics, resolves=0.75, unknown_references=0.5)})
-    assert line.endswith("widgets 25%  resolves 75% (0.5 unknown per widget)")
+    line = summary_line({"name": "tuned", "metrics": dict(metrics, resolves=0.75, unknown_references=0.5,
+                                                          invented_arguments=0.25)})
+    assert line.endswith("widgets 25%  resolves 75% (0.5 unknown, 0.2 invented arguments per widget)")

@@ -61,7 +61,7 @@ def test_resolution_against_an_api_index():
     from tests.trainer.flutter_api import FLUTTER
 
     assert resolution("Widget title(String t) => Padding(padding: EdgeInsets.all(8), child: Text(t));",
-                      FLUTTER) == (True, 0)
-    assert resolution("Widget title(String t) => Text(t, colour: Colors.red);", FLUTTER) == (False, 0)  # wrong
-    assert resolution("Widget title(String t) => Gap(TrailIcon(t), TrailIcon(t));", FLUTTER) == (False, 2)
-    assert resolution("  ", FLUTTER) == (False, 0)
+                      FLUTTER) == (True, 0, 0)
+    assert resolution("Widget title(String t) => Text(t, colour: Colors.red);", FLUTTER) == (False, 0, 1)  # wrong
+    assert resolution("Widget title(String t) => Gap(TrailIcon(t), TrailIcon(t));", FLUTTER) == (False, 2, 0)
+    assert resolution("  ", FLUTTER) == (False, 0, 0)

@@ -72,6 +72,13 @@ def test_a_call_or_member_that_does_not_fit_a_known_class_is_wrong(body, phrase)
     assert found.wrong == (phrase,) and found.unknown == () and not found.ok
 
 
+def test_named_arguments_a_known_constructor_does_not_have_are_counted_as_invented():
+    found = resolved(widget("Text(name, color: Colors.red, colour: 1, style: null)"))
+    assert found.invented == 2
+    assert resolved(widget("TrailIcon(colour: 1)")).invented == 0  # an unknown class: not invented
+    assert resolved(GOOD.replace("ValueNotifier<int>(0)", "0")).invented == 0
+
+
 def test_a_class_the_index_does_not_hold_is_unknown_never_wrong():
     found = resolved(widget("TrailIcon(kind: Gap.small, size: 2)").replace("StatelessWidget", "HookWidget"))
     assert found.wrong == ()

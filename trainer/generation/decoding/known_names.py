@@ -165,6 +165,7 @@ def _ids(tokens: set[int]) -> np.ndarray:
 
 
 _SCANNED: dict[tuple[int, tuple[str, ...], str], np.ndarray] = {}
+SCANNED_KEPT = 4096  # scans kept (owner, partial name); the oldest go first
 
 
 def _scan(vocabulary: Vocabulary, names: tuple[str, ...], partial: str) -> np.ndarray:
@@ -179,6 +180,8 @@ def _scan(vocabulary: Vocabulary, names: tuple[str, ...], partial: str) -> np.nd
             at = bisect.bisect_left(names, word)
             if at < len(names) and names[at].startswith(word) and (head == text or names[at] == word):
                 found.append(token)
+        while len(_SCANNED) >= SCANNED_KEPT:
+            _SCANNED.pop(next(iter(_SCANNED)))
         _SCANNED[key] = np.array(found, dtype=np.int64)
     return _SCANNED[key]
 
