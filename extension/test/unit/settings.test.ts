@@ -29,6 +29,7 @@ describe("toServerSettings", () => {
       timeLimitSeconds: 120,
       backend: "auto",
       candidates: 8,
+      checkNames: true,
       datasetDir: null,
       adaptersDir: null,
       autoSwitch: true,
