@@ -11,9 +11,11 @@ adapter (else the base model), retrieval on, default settings otherwise:
 - resident memory (VmRSS, and its anonymous part) of the server after those generations: onnx vs torch
   fp32 (target ≤ 0.5×).
 ``--guide`` adds the guide's path (``model.generate(max_length=1024, do_sample=True)``) for reference.
+``--compare-check-names`` times the onnx path only, with the setting ``checkNames`` on and off, taking
+turns per pass which goes first (the dataset's symbols are used when it has them).
 
     .venv/bin/python benchmarks/server_latency.py [--widgets 0] [--actions 200] [--repeat 1] [--guide]
-        [--out server_latency]
+        [--compare-check-names] [--out server_latency]
 
 Writes benchmarks/results/<--out>.{md,json} (server_latency.{md,json} by default).
 """
@@ -150,7 +152,8 @@ async def through_server(args, settings: dict, descriptions: list[str], listing:
             result, total, first = await client.generate(uri, description, None)
             widgets.append({"seconds": total, "first_s": first, "tokens": result["newTokens"],
                             "stop": result["stopReason"], "passed": result.get("passed"),
-                            "candidates": len(result.get("candidates") or [1])})
+                            "candidates": len(result.get("candidates") or [1]),
+                            "unresolved": result.get("unresolved") or []})
             print(f"  {settings.get('backend')}/{settings.get('quantization')}: {total:.1f}s "
                   f"{result['newTokens']} tokens {result['stopReason']} passed={result.get('passed')}", flush=True)
         out["widgets"] = widgets
@@ -202,6 +205,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="passes over the descriptions with the default (sampling) configuration: its median "
                              "depends on which candidates get sampled, so one pass is one draw")
+    parser.add_argument("--compare-check-names", action="store_true",
+                        help="onnx only: checkNames on and off, taking turns per pass which goes first")
     parser.add_argument("--out", default="server_latency", help="results file name under benchmarks/results/")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -220,6 +225,9 @@ def main() -> None:
             held_out += [r["instruction"] for r in read_jsonl(dataset / f"{split}.jsonl")]
     descriptions = (held_out or [DESCRIPTION])[: args.widgets or None]
 
+    if args.compare_check_names:
+        compare_check_names(args, adapter, descriptions)
+        return
     configs = {
         "onnx int8, default candidates": settings_for(args, backend="onnx"),
         "torch 8-bit, 1 candidate (before)": settings_for(args, backend="torch", quantization="8bit", candidates=1,
@@ -266,6 +274,39 @@ def main() -> None:
         guide = guide_path(args)
         lines.append(f"- the guide's path: {guide['total_s']:.1f} s for {guide['tokens']} tokens (sampled to "
                      "max_length=1024, decoded at the end)")
+    text = "\n".join(lines)
+    print(text)
+    out = ROOT / "benchmarks" / "results"
+    (out / f"{args.out}.md").write_text(text + "\n", encoding="utf-8")
+    (out / f"{args.out}.json").write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
+
+
+def compare_check_names(args, adapter, descriptions: list[str]) -> None:
+    """The onnx path with ``checkNames`` on and off, ``args.repeat`` passes each, alternating which goes
+    first; p50/p95, passing and unresolved per configuration."""
+    import json
+
+    configs = {"checkNames on": settings_for(args, backend="onnx"),
+               "checkNames off": settings_for(args, backend="onnx", checkNames=False)}
+    runs: dict[str, list[dict]] = {name: [] for name in configs}
+    for k in range(args.repeat):
+        for name in (list(configs) if k % 2 == 0 else list(configs)[::-1]):
+            print(f"{name}, pass {k + 1}", flush=True)
+            runs[name] += asyncio.run(through_server(args, configs[name], descriptions, listing=False))["widgets"]
+    lines = ["# Server latency with and without checking names (benchmarks/server_latency.py --compare-check-names)",
+             "", f"Adapter: {adapter.name if adapter else 'none (base model)'}; dataset `{args.dataset}`; retrieval "
+             f"on; onnx int8, default candidates; {len(descriptions)} held-out descriptions × {args.repeat} passes "
+             f"(alternating which configuration goes first); warm model; {os.cpu_count()} CPU cores.", "",
+             "| configuration | p50 s | p95 s | first token p50 s | passed every check | with unresolved names |",
+             "|---|---|---|---|---|---|"]
+    for name, widgets in runs.items():
+        seconds = [w["seconds"] for w in widgets]
+        firsts = [w["first_s"] for w in widgets if w["first_s"] is not None]
+        unresolved = sum(bool(w.get("unresolved")) for w in widgets)
+        lines.append(f"| {name} | {p(seconds, 50):.1f} | {p(seconds, 95):.1f} | {p(firsts, 50):.2f} | "
+                     f"{sum(bool(w['passed']) for w in widgets)}/{len(widgets)} | {unresolved}/{len(widgets)} |")
+    on, off = (p([w["seconds"] for w in runs[name]], 50) for name in configs)
+    lines += ["", f"- p50 on / off: {on:.1f} / {off:.1f} s = **{on / off:.2f}×** (target: on ≤ 8 s)"]
     text = "\n".join(lines)
     print(text)
     out = ROOT / "benchmarks" / "results"

@@ -1,7 +1,8 @@
 """Pull declarations out of one parsed Dart file: classes with a superclass and Widget-returning code.
 
 This is pass 1 of the harvest and needs only the file itself, so it runs in worker processes; the
-same tree gives the file's public API (``dart.api_builder.file_api``: the user's symbols).
+same tree gives the file's API, its private top-level names too (``dart.api_builder.file_api``: the
+user's symbols).
 Whether a class is a widget depends on the whole project's superclass chains, which
 :mod:`dataset_tools.classify` resolves in pass 2 from the :class:`FileDecls` collected here.
 
@@ -89,7 +90,7 @@ def extract_source(data: bytes) -> FileDecls:
     """Parse cleaned UTF-8 bytes and extract their declarations and their API from the one tree."""
     root = parse(data).root_node
     decls = extract_tree(root, data)
-    decls.api = file_api(root, data)
+    decls.api = file_api(root, data, private=True)
     return decls
 
 

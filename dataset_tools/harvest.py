@@ -115,7 +115,8 @@ def harvest(roots: Iterable[Path | str], config: HarvestConfig | None = None,
     package_jobs = package_files(packages)
     progress.start("Harvesting", total=len(jobs_list) + len(package_jobs))
     per_project: list[dict[str, FileDecls]] = [{} for _ in paths]
-    apis: list[tuple[str, FileApi]] = []
+    apis: list[tuple[str, FileApi]] = []  # the projects' files
+    package_apis: list[tuple[str, FileApi]] = []
     files = [c.path for _, c in jobs_list]
     labels = [c.rel for _, c in jobs_list]
     for (index, cand), (skip, decls) in zip(jobs_list, _run(process_file, files, labels, config, progress)):
@@ -128,10 +129,10 @@ def harvest(roots: Iterable[Path | str], config: HarvestConfig | None = None,
     labels = [f"package:{package.name}/{rel}" for package, rel in package_jobs]
     for label, api in zip(labels, _run(package_file_api, files, labels, config, progress)):
         if api is not None:
-            apis.append((label, api))
+            package_apis.append((label, api))
     result.packages = [package.name for package in packages]
-    result.symbols = index_of(apis, source=" + ".join(result.projects) + (
-        f" + {len(packages)} packages" if packages else ""))
+    result.symbols = ApiIndex.combined(index_of(package_apis), index_of(apis, merge=True))  # the projects' own win
+    result.symbols.source = " + ".join(result.projects) + (f" + {len(packages)} packages" if packages else "")
     for name, files_of_project in zip(result.projects, per_project):
         records = project_records(Project(name, files_of_project), result.skips)
         result.samples.extend(records)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -63,6 +63,22 @@ class Signature:
             problems.append(f"{positional} positional argument{'s' if positional != 1 else ''}, expected {expected}")
         return problems
 
+    def merged(self, other: "Signature") -> "Signature":
+        """A signature that accepts every call either accepts (two declarations of one name in different
+        libraries: a call fits one of them): the named parameters of both, required only where both
+        require them; positional parameters up to the longer list, required where both require them."""
+        mine = [p for p in self.parameters if not p.named]
+        theirs = [p for p in other.parameters if not p.named]
+        longer = mine if len(mine) >= len(theirs) else theirs
+        positional = [replace(p, required=i < len(mine) and i < len(theirs) and mine[i].required and theirs[i].required)
+                      for i, p in enumerate(longer)]
+        named_mine = {p.name: p for p in self.parameters if p.named}
+        named_theirs = {p.name: p for p in other.parameters if p.named}
+        named = [replace(p, required=p.required and name in named_theirs and named_theirs[name].required)
+                 for name, p in named_mine.items()]
+        named += [replace(p, required=False) for name, p in named_theirs.items() if name not in named_mine]
+        return Signature(self.name, tuple(positional + named))
+
 
 @dataclass(frozen=True)
 class DartClass:
@@ -75,6 +91,14 @@ class DartClass:
     constructors: Mapping[str, Signature] = field(default_factory=dict)  # "" = unnamed; factories too
     static_members: frozenset[str] = frozenset()  # static fields, getters, methods; an enum's values
     library: str = ""  # where it is declared: "package:flutter/material.dart", or a file of the project
+
+    def merged(self, other: "DartClass") -> "DartClass":
+        """This class and another of the same name declared elsewhere as one: the constructors of both
+        (one named alike in both accepts what either accepts), the static members of both."""
+        constructors = dict(self.constructors)
+        for name, signature in other.constructors.items():
+            constructors[name] = constructors[name].merged(signature) if name in constructors else signature
+        return replace(self, constructors=constructors, static_members=self.static_members | other.static_members)
 
     def constructor(self, name: str = "") -> Signature | None:
         return self.constructors.get(name)
@@ -136,21 +160,28 @@ class ApiIndex:
         return None if found is None else member in found.static_members
 
     @staticmethod
-    def combined(*indexes: "ApiIndex") -> "ApiIndex":
-        """One index of several; a name in a later one replaces the same name in an earlier one."""
+    def combined(*indexes: "ApiIndex", merge: bool = False) -> "ApiIndex":
+        """One index of several; a name in a later one replaces the same name in an earlier one, or, with
+        ``merge``, is merged with it (``DartClass.merged``, ``Signature.merged``: a call or member that
+        fits either declaration fits — a package's ``Colors`` beside Flutter's)."""
         raw: dict[str, Mapping] = {}
         decoded: dict[str, DartClass] = {}
+        functions: dict[str, Signature] = {}
         for index in indexes:
             for name, entry in _entries(index.classes):
-                raw.pop(name, None)
-                decoded.pop(name, None)
+                earlier = decoded.pop(name, None)
+                earlier_raw = raw.pop(name, None)
+                if merge and (earlier is not None or earlier_raw is not None):
+                    first = earlier if earlier is not None else _class_from_json(earlier_raw)
+                    entry = first.merged(entry if isinstance(entry, DartClass) else _class_from_json(entry))
                 if isinstance(entry, DartClass):
                     decoded[name] = entry
                 else:
                     raw[name] = entry
+            for name, signature in index.functions.items():
+                functions[name] = functions[name].merged(signature) if merge and name in functions else signature
         classes = _Decoded(raw)
         dict.update(classes, decoded)
-        functions = {name: s for index in indexes for name, s in index.functions.items()}
         members = frozenset().union(*(index.extension_members for index in indexes))
         return ApiIndex(classes, functions, members, " + ".join(i.source for i in indexes if i.source))
 

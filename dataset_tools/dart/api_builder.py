@@ -64,11 +64,18 @@ class FileApi:
     functions: list[Signature] = field(default_factory=list)
     extension_members: list[str] = field(default_factory=list)
     mixin_applications: list[DartClass] = field(default_factory=list)  # constructors come from the superclass
+    private: bool = False  # private top-level names are kept (file_api(private=True))
+
+    def hides(self, name: Node, data: bytes) -> bool:
+        """Whether a top-level declaration's name is left out: a private one, unless kept."""
+        return not self.private and data[name.start_byte] == _UNDERSCORE
 
 
-def file_api(root: Node, data: bytes) -> FileApi:
-    """The public API declared at the top level of a parsed file (``root`` is the tree's root node)."""
-    out = FileApi()
+def file_api(root: Node, data: bytes, private: bool = False) -> FileApi:
+    """The public API declared at the top level of a parsed file (``root`` is the tree's root node);
+    with ``private``, its private top-level classes, enums, mixins and functions too (the user's own
+    files, where a widget may use the ``_Header`` declared beside it)."""
+    out = FileApi(private=private)
     for parent in top_levels(root):
         hidden = False
         for node in parent.children:
@@ -85,7 +92,7 @@ def file_api(root: Node, data: bytes) -> FileApi:
                 _add_class(node, data, out)
             elif kind == "function_signature":
                 name = node.child_by_field_name("name")
-                if name is not None and data[name.start_byte] != _UNDERSCORE:
+                if name is not None and not out.hides(name, data):
                     plist = _child_of_type(node, "formal_parameter_list")
                     out.functions.append(Signature(_text(name, data), _parameters(plist, data) if plist else ()))
             elif kind == "enum_declaration":
@@ -99,8 +106,11 @@ def file_api(root: Node, data: bytes) -> FileApi:
     return out
 
 
-def index_of(files: Iterable[tuple[str, FileApi]], source: str = "") -> ApiIndex:
-    """One index of ``(library, FileApi)`` pairs; the first declaration of a name wins."""
+def index_of(files: Iterable[tuple[str, FileApi]], source: str = "", merge: bool = False) -> ApiIndex:
+    """One index of ``(library, FileApi)`` pairs; the first declaration of a name wins, or, with
+    ``merge``, a class declared again in another library is merged into it (``DartClass.merged``: a
+    call that fits either declaration fits; the user's projects, where two files may each declare a
+    ``SectionTitle`` or a private ``_Header``)."""
     classes: dict[str, DartClass] = {}
     functions: dict[str, Signature] = {}
     members: set[str] = set()
@@ -109,6 +119,8 @@ def index_of(files: Iterable[tuple[str, FileApi]], source: str = "") -> ApiIndex
         for found in api.classes:
             if found.name not in classes:
                 classes[found.name] = replace(found, library=library)
+            elif merge and classes[found.name].kind == found.kind:
+                classes[found.name] = classes[found.name].merged(found)
         for found in api.mixin_applications:
             if found.name not in classes:
                 applications.append(replace(found, library=library))
@@ -131,7 +143,7 @@ def _add_class(node: Node, data: bytes, out: FileApi) -> None:
         if application is not None:
             _add_mixin_application(node, application, data, out)
         return
-    if data[name.start_byte] == _UNDERSCORE or _hidden_annotation(node, data):
+    if out.hides(name, data) or _hidden_annotation(node, data):
         return
     abstract = _child_of_type(node, "abstract") is not None or _child_of_type(node, "sealed") is not None
     kind = "abstract class" if abstract else "class"
@@ -148,7 +160,7 @@ def _add_class(node: Node, data: bytes, out: FileApi) -> None:
 def _add_mixin_application(node: Node, application: Node, data: bytes, out: FileApi) -> None:
     name = _child_of_type(application, "identifier")
     mixed = _child_of_type(application, "mixin_application")
-    if name is None or mixed is None or data[name.start_byte] == _UNDERSCORE:
+    if name is None or mixed is None or out.hides(name, data):
         return
     base = _child_of_type(mixed, "type_identifier")
     kind = "abstract class" if _child_of_type(node, "abstract") is not None else "class"
@@ -158,7 +170,7 @@ def _add_mixin_application(node: Node, application: Node, data: bytes, out: File
 def _add_enum(node: Node, data: bytes, out: FileApi) -> None:
     name = node.child_by_field_name("name")
     body = node.child_by_field_name("body")
-    if name is None or body is None or data[name.start_byte] == _UNDERSCORE:
+    if name is None or body is None or out.hides(name, data):
         return
     statics = {"values"}
     for child in body.children:
@@ -174,7 +186,7 @@ def _add_enum(node: Node, data: bytes, out: FileApi) -> None:
 def _add_mixin(node: Node, data: bytes, out: FileApi) -> None:
     name = _child_of_type(node, "identifier")
     body = _child_of_type(node, "class_body")
-    if name is None or data[name.start_byte] == _UNDERSCORE or _hidden_annotation(node, data):
+    if name is None or out.hides(name, data) or _hidden_annotation(node, data):
         return
     _, statics, _ = _scan_body(body, data, _text(name, data)) if body is not None else ({}, set(), False)
     out.classes.append(DartClass(_text(name, data), "mixin", None, _type_parameters(node, data), {},
@@ -183,7 +195,7 @@ def _add_mixin(node: Node, data: bytes, out: FileApi) -> None:
 
 def _add_extension_type(node: Node, data: bytes, out: FileApi) -> None:
     name = node.child_by_field_name("name")
-    if name is None or data[name.start_byte] == _UNDERSCORE:
+    if name is None or out.hides(name, data):
         return
     class_name = _text(name, data)
     body = node.child_by_field_name("body")

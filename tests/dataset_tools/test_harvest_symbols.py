@@ -99,7 +99,19 @@ def test_the_projects_own_symbols(app):
     assert symbols.has_static("TrailCard", "radius") and symbols.has_static("Difficulty", "hard")
     assert symbols.functions["formatKm"].named == {"digits"}
     assert "trail" in symbols.extension_members
-    assert symbols.find_class("_Private") is None
+    assert symbols.find_class("_Private").constructor() is not None  # the project's own private classes count
+
+
+def test_two_files_declaring_one_name_accept_what_either_accepts(make_project):
+    app = make_project({
+        "lib/a.dart": "class SectionTitle extends StatelessWidget {\n  const SectionTitle({required this.title, "
+                      "required this.scale});\n}\nclass _Header {\n  const _Header(this.text);\n}\n",
+        "lib/b.dart": "class SectionTitle extends StatelessWidget {\n  const SectionTitle({required this.section, "
+                      "required this.scale, this.opacity});\n}\nclass _Header {\n  const _Header();\n}\n"})
+    symbols = harvest([app]).symbols
+    title = symbols.find_class("SectionTitle").constructor()
+    assert title.named == {"title", "section", "scale", "opacity"} and title.required_named == {"scale"}
+    assert symbols.find_class("_Header").constructor().positional == (0, 1)
 
 
 def test_packages_with_source_on_disk_are_indexed_too(app):
@@ -131,7 +143,7 @@ def test_the_dataset_stores_the_symbols_and_the_manifest_counts_them(app, tmp_pa
     out = tmp_path / "ds"
     manifest = harvest_to_dataset([app], out).manifest
     assert SYMBOLS_NAME in json.loads((out / MARKER_NAME).read_text())["files"]
-    assert manifest["symbols"] == {"file": SYMBOLS_NAME, "classes": 4, "functions": 1, "extension_members": 1,
+    assert manifest["symbols"] == {"file": SYMBOLS_NAME, "classes": 5, "functions": 1, "extension_members": 1,
                                    "packages": ["badges", "trail_kit"]}
     symbols = load_symbols(out)
     assert symbols.find_class("TrailCard").constructor().required_named == {"name"}

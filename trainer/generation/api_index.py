@@ -3,8 +3,9 @@ server, evaluation and the demo ask for it.
 
 ``generation_index(dataset_dir, flutter_sdk)`` is Flutter's index (the user's SDK's, built once and
 cached, else the one shipped in the package: ``dataset_tools.dart.flutter_index``) with the user's
-symbols stored in the dataset folder over it (``dataset_tools.symbols``: their classes, enums,
-extensions and the packages they depend on). A dataset without symbols (none harvested yet, or
+symbols stored in the dataset folder (``dataset_tools.symbols``: their classes, enums, extensions and
+the packages they depend on) merged into it: a name both declare accepts what either declaration
+accepts (a package's ``Colors`` or ``Navigator`` does not hide Flutter's). A dataset without symbols (none harvested yet, or
 written from pairs files alone) gives Flutter's index alone. The combined index is kept while the
 symbols file stays the same, so a re-harvest is picked up by the next request.
 """
@@ -42,7 +43,7 @@ def generation_index(dataset_dir: str | Path | None, flutter_sdk: str | Path | N
     if found is not None:
         return found
     symbols = load_symbols(dataset_dir)
-    combined = flutter if symbols is None else ApiIndex.combined(flutter, symbols)
+    combined = flutter if symbols is None else ApiIndex.combined(flutter, symbols, merge=True)
     with _lock:
         while len(_combined) >= KEPT:
             _combined.pop(next(iter(_combined)))

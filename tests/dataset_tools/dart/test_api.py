@@ -62,3 +62,27 @@ def test_the_users_symbols_replace_flutters_of_the_same_name(tmp_path):
 def test_an_index_of_another_format_is_refused():
     with pytest.raises(ValueError, match="format"):
         ApiIndex.from_json({"format": 99})
+
+
+def test_a_merged_signature_accepts_what_either_accepts():
+    from dataset_tools.dart.api import Parameter, Signature
+
+    one = Signature("", (Parameter("label", required=True), Parameter("title", named=True, required=True),
+                         Parameter("scale", named=True, required=True)))
+    other = Signature("", (Parameter("scale", named=True, required=True), Parameter("opacity", named=True)))
+    merged = one.merged(other)
+    assert merged.positional == (0, 1) and merged.named == {"title", "scale", "opacity"}
+    assert merged.required_named == {"scale"}
+    assert merged.call_problems(0, ["scale", "opacity"]) == [] and merged.call_problems(1, ["title", "scale"]) == []
+    assert merged.call_problems(0, ["colour"]) == ["no parameter 'colour'", "missing required 'scale'"]
+
+
+def test_combined_indexes_replace_or_merge_a_name_both_hold():
+    from dataset_tools.dart.api import ApiIndex, DartClass, Signature
+
+    first = ApiIndex({"Colors": DartClass("Colors", static_members=frozenset({"red"}))},
+                     {"lerp": Signature("lerp", ())})
+    second = ApiIndex({"Colors": DartClass("Colors", static_members=frozenset({"aliceBlue"}))})
+    assert ApiIndex.combined(first, second).find_class("Colors").static_members == {"aliceBlue"}
+    merged = ApiIndex.combined(first, second, merge=True)
+    assert merged.find_class("Colors").static_members == {"red", "aliceBlue"} and "lerp" in merged.functions

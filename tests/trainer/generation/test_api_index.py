@@ -34,13 +34,16 @@ def test_without_a_dataset_or_its_symbols_it_is_flutters_index(tmp_path):
     assert generation_index(tmp_path) is shipped_index()
 
 
-def test_the_users_symbols_lie_over_flutters(tmp_path):
+def test_the_users_symbols_are_merged_with_flutters(tmp_path):
     symbols_of("class TrailCard {\n  const TrailCard({required this.name});\n  final String name;\n}\n"
-               "class Text {\n  const Text.trail();\n}\n").save(tmp_path / SYMBOLS_NAME)
+               "class Text {\n  const Text.trail();\n}\n"
+               "class Colors {\n  static const aliceBlue = 1;\n}\n").save(tmp_path / SYMBOLS_NAME)
     index = generation_index(tmp_path)
     assert index.find_class("TrailCard").constructor().required_named == {"name"}
     assert index.find_class("Container") is not None and index.has_static("Icons", "home")
-    assert index.find_class("Text").constructor("trail") is not None  # the user's own Text wins
+    text = index.find_class("Text")  # a name both declare accepts what either accepts
+    assert text.constructor("trail") is not None and "style" in text.constructor().named
+    assert index.has_static("Colors", "aliceBlue") and index.has_static("Colors", "red")
     assert generation_index(tmp_path) is index  # kept while the file is the same
 
     symbols_of("class TrailBadge {\n  const TrailBadge();\n}\n").save(tmp_path / SYMBOLS_NAME)
