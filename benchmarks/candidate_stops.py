@@ -7,10 +7,11 @@ was mended. Prints per widget the seconds and tokens decoded, and in all: widget
 tokens by stop reason, and why greedy candidates failed — the figures that say which failures cost
 the time of a request. ``--compare-syntax-stop`` generates each widget twice, with and without the
 ``syntax_error`` stop (:mod:`trainer.generation.dead_end`), taking turns which goes first, and prints
-the ratio of their p50s.
+the ratio of their p50s. ``--compare-backtracks N`` does the same with and without syntax-guided
+backtracking (``DecodeConfig.syntax_backtracks``: up to N broken lines decoded again per candidate).
 
     .venv/bin/python benchmarks/candidate_stops.py [--adapter DIR] [--dataset DIR] [--seed 1] [--out NAME]
-        [--compare-syntax-stop]
+        [--limit N] [--compare-syntax-stop | --compare-backtracks N]
 
 Run `bash scripts/demo.sh` first. Writes benchmarks/results/<--out>.{md,json} (candidate_stops by default;
 <--out>_with and <--out>_without when comparing).
@@ -44,48 +45,57 @@ def main() -> None:
     parser.add_argument("--compare-syntax-stop", action="store_true",
                         help="generate each widget twice, with and without the syntax_error stop "
                              "(trainer.generation.dead_end), taking turns which goes first")
+    parser.add_argument("--limit", type=int, default=None, help="the first N held-out widgets only")
+    parser.add_argument("--compare-backtracks", type=int, default=0, metavar="N",
+                        help="generate each widget twice, with up to N syntax backtracks per candidate and "
+                             "without any, taking turns which goes first")
     args = parser.parse_args()
+    from trainer.generation.decoding import DecodeConfig
 
     from dataset_tools.atomic_io import read_jsonl
     from trainer.generation.serving import load_serving
     from trainer.retrieval.examples import RetrievalSettings, examples_for
 
     adapter, dataset = demo_adapter_and_dataset(args.adapter, args.dataset)
-    records = read_jsonl(dataset / "test.jsonl") + read_jsonl(dataset / "validation.jsonl")
+    records = (read_jsonl(dataset / "test.jsonl") + read_jsonl(dataset / "validation.jsonl"))[:args.limit]
     serving = load_serving(None, adapter, backend="onnx")
-    configurations = ["with", "without"] if args.compare_syntax_stop else ["with"]
+    decodes = {"with": DecodeConfig(syntax_backtracks=args.compare_backtracks), "without": DecodeConfig()} \
+        if args.compare_backtracks else {"with": DecodeConfig(), "without": DecodeConfig(syntax_error_stop=False)}
+    compared = args.compare_syntax_stop or args.compare_backtracks > 0
+    what = f"{args.compare_backtracks} syntax backtracks" if args.compare_backtracks else "the syntax_error stop"
+    configurations = ["with", "without"] if compared else ["with"]
     rows: dict[str, list[dict]] = {name: [] for name in configurations}
     for k, record in enumerate(records):
         examples = examples_for(RetrievalSettings(), dataset, serving.tokenizer, record["instruction"], exclude=record)
         for name in (configurations if k % 2 == 0 else configurations[::-1]):
-            rows[name].append(generate_row(serving, k, record, examples, args.seed, syntax_stop=name == "with"))
-    if args.compare_syntax_stop:
+            rows[name].append(generate_row(serving, k, record, examples, args.seed, decodes[name],
+                                           label="" if name == "with" else " (without)"))
+    if compared:
         for name in configurations:
-            write(rows[name], adapter, args, f"{args.out}_{name}", f"{name} the syntax_error stop")
+            write(rows[name], adapter, args, f"{args.out}_{name}", f"{name} {what}")
         with_, without = (statistics.median(r["seconds"] for r in rows[name]) for name in configurations)
-        print(f"p50 with / without the syntax_error stop: {with_:.2f} / {without:.2f} s = {with_ / without:.2f}x; "
+        print(f"p50 with / without {what}: {with_:.2f} / {without:.2f} s = {with_ / without:.2f}x; "
               f"tokens decoded {sum(r['decoded'] for r in rows['with'])} / "
               f"{sum(r['decoded'] for r in rows['without'])}")
     else:
         write(rows["with"], adapter, args, args.out)
 
 
-def generate_row(serving, k: int, record: dict, examples, seed: int, syntax_stop: bool = True) -> dict:
-    """Generate one widget at default settings (without the syntax_error stop unless ``syntax_stop``);
-    its seconds, tokens and every candidate's stop."""
-    from trainer.generation.decoding import DecodeConfig
+def generate_row(serving, k: int, record: dict, examples, seed: int, decode, label: str = "") -> dict:
+    """Generate one widget at default settings with the guards of ``decode``; its seconds, tokens and
+    every candidate's stop."""
     from trainer.generation.generate import GenerationSettings, generate_code
 
     if getattr(serving, "onnx_model", None) is not None:
         serving.onnx_model.last_prompt = None  # each run prefills its prompt, as a request after another one
-    settings = GenerationSettings(seed=seed, decode=DecodeConfig(syntax_error_stop=syntax_stop))
+    settings = GenerationSettings(seed=seed, decode=decode)
     start = time.perf_counter()
     result = generate_code(serving, None, record["instruction"], examples=examples, settings=settings)
     seconds = time.perf_counter() - start
     candidates = [{"index": c.index, "stop": str(c.stop_reason), "tokens": c.new_tokens, "passed": c.passed,
                    "failed": c.failed, "mended": getattr(c, "mended", [])}  # (none before 2026-12-03)
                   for c in sorted(result.candidates, key=lambda c: c.index)]
-    print(f"#{k}{'' if syntax_stop else ' (without)'} {seconds:5.1f} s {result.total_tokens:5d} tokens "
+    print(f"#{k}{label} {seconds:5.1f} s {result.total_tokens:5d} tokens "
           f"passed={result.passed} "
           + " ".join(f"[{c['index']} {c['stop']} {c['tokens']}{' ok' if c['passed'] else ''}"
                      f"{' mended' if c['mended'] else ''}]" for c in candidates), flush=True)
@@ -110,13 +120,14 @@ def write(rows: list[dict], adapter: Path, args, out_name: str, label: str = "")
         "p50_s": round(statistics.median(seconds), 2), "seconds": round(sum(seconds), 1),
         "decoded": sum(r["decoded"] for r in rows), "tokens_by_stop": dict(by_stop.most_common()),
         "greedy_failed": dict(greedy_failed.most_common()), "passing_candidates_mended": mended,
+        "greedy_parses": sum(bool(r["candidates"]) and "parses" not in r["candidates"][0]["failed"] for r in rows),
     }
     lines = [f"# Where candidates spend their tokens ({time.strftime('%Y-%m-%d %H:%M')})", "",
              f"Adapter `{adapter.name}`, onnx int8, default settings{', ' + label if label else ''}, seed {args.seed}, "
              "retrieval on; "
              f"{len(rows)} held-out widgets (test, then validation).", "",
              f"- passed every check: **{summary['passed']}/{len(rows)}**; returned code parses: "
-             f"{summary['parses']}/{len(rows)}",
+             f"{summary['parses']}/{len(rows)}; the greedy candidate parses: {summary['greedy_parses']}/{len(rows)}",
              f"- seconds per widget p50 **{summary['p50_s']}**, in all {summary['seconds']}; tokens decoded "
              f"{summary['decoded']}",
              f"- tokens by stop reason: {summary['tokens_by_stop']}",

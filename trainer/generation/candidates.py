@@ -40,7 +40,7 @@ from .decoding.processors import logits_processors
 from .decoding.stop_reason import StopReason
 from .decoding.stopping import round_limits, stopping_rules
 from .decoding.stream import CandidateStream, Round
-from .decoding.take_back import TakeBack
+from .decoding.take_back import SyntaxBacktrack, TakeBack
 from .detokenize import IncrementalDetokenizer
 from .repair import check_mended
 from .sampling import TokenChooser
@@ -123,6 +123,7 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
                                      first_index)
     processors = logits_processors(config, chooser, serving.tokenizer, eos, head, api)
     take_back = TakeBack(config.max_takebacks if config.take_back_repeated_args else 0)
+    backtrack = SyntaxBacktrack(config.syntax_backtracks if config.syntax_error_stop else 0)
     stops = stopping_rules(config, prompt=prompt, instruction=instruction)
     limits = round_limits(patience=patience, max_new_tokens=settings.max_new_tokens,
                           time_limit_s=settings.time_limit_s, started=started)
@@ -157,6 +158,10 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
                 state.streams[i], choice.tokens[i] = rewound
                 continue
             stream.stop = stops(stream, text)
+            rewound = backtrack(stream, session, i)
+            if rewound is not None:
+                state.streams[i], choice.tokens[i] = rewound
+                continue
             if stream.stop is not None and state.passed_at is None:
                 stream.checked = check(stream)
                 state.passed_at = stream.tokens if stream.checked[1].passed else None

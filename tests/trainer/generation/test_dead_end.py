@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,60 @@ def test_prose_before_the_code_is_not_taken_for_broken_code(scripted, smollm_tok
                            settings=GenerationSettings(max_new_tokens=300, temperature=0.0, candidates=1))
     assert result.stop_reason in ("widget_end", "eos") and result.passed
     assert result.code == STATELESS
+
+
+@pytest.mark.parametrize("code, line", [(STATEMENT_AMONG_ARGUMENTS, 6), (GETTER_WITHOUT_GET, 4),
+                                        (FIELD_PATH_AS_PARAMETER, 2)])
+def test_the_first_broken_line_is_located_at_its_first_character(code, line):
+    from trainer.generation.dead_end import first_broken_line as located
+
+    lines = code.split("\n")
+    written = "\n".join(lines[:first_broken_line(code)])
+    tracker = WidgetEndTracker()
+    tracker.feed(written + "\n")
+    at = located(written, tracker.closers())
+    expected = sum(len(text) + 1 for text in lines[:line - 1]) + len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    assert at == expected
+
+
+# A widget whose line 6 is a statement among a call's arguments, and the same widget written right.
+BROKEN_HEAD = "Widget hourStrip(int hours) {\n  return Padding(\n    padding: const EdgeInsets.all(8),\n" \
+              "    child: Text(\n      'Hours',\n      "
+BROKEN_LINE = "if (hours > 18) {\n        const late = true;\n        if (late) {\n          final x = 1;\n"
+GOOD_LINE = "style: const TextStyle(fontSize: 12),\n    ),\n  );\n}\n"
+
+
+def test_a_broken_line_is_decoded_again_instead_of_stopping(smollm_tokenizer):
+    from tests.trainer.conftest import TrieLM
+    from trainer.generation.decoding import DecodeConfig
+    from trainer.generation.generate import GenerationSettings, generate_code
+
+    encode = lambda text: smollm_tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
+    eos = smollm_tokenizer.eos_token_id
+    head = encode(BROKEN_HEAD)
+    broken = head + encode(BROKEN_LINE * 8) + [eos]
+    good = head + encode(GOOD_LINE) + [eos]
+    model = TrieLM([broken, good], len(smollm_tokenizer), eos)
+    settings = GenerationSettings(max_new_tokens=300, temperature=0.0, candidates=1)
+
+    stopped = generate_code(model, smollm_tokenizer, "An hour strip", settings=settings)
+    assert stopped.stop_reason == "syntax_error" and not stopped.passed  # off: the candidate stops
+
+    model = TrieLM([broken, good], len(smollm_tokenizer), eos)
+    backtracking = dataclasses.replace(settings, decode=DecodeConfig(syntax_backtracks=2))
+    result = generate_code(model, smollm_tokenizer, "An hour strip", settings=backtracking)
+    assert "parses" not in result.failed and "if (hours" not in result.code
+    assert result.code == (BROKEN_HEAD + GOOD_LINE).strip()
+    assert result.candidates[0].token_ids == good[:result.new_tokens]  # the line taken back is not in it
+    assert result.total_tokens > result.new_tokens  # but was decoded
+
+
+def test_valid_code_is_never_taken_back(scripted, smollm_tokenizer):
+    from trainer.generation.decoding import DecodeConfig
+    from trainer.generation.generate import GenerationSettings, generate_code
+
+    for code in (STATELESS, STATEFUL, FUNCTION):
+        settings = GenerationSettings(max_new_tokens=400, temperature=0.0, candidates=1,
+                                      decode=DecodeConfig(syntax_backtracks=4))
+        result = generate_code(scripted(code + "\n", eos=True), smollm_tokenizer, "A widget", settings=settings)
+        assert result.code == code.strip() and result.total_tokens == result.new_tokens

@@ -29,6 +29,7 @@ class DecodeConfig:
     # bounds
     max_takebacks: int = 8  # repeated labels taken back in one candidate before it is stopped
     max_redraws: int = 8  # tokens made impossible at one step to keep brackets matched before one is let through
+    syntax_backtracks: int = 0  # broken lines rewound and decoded again per candidate before syntax_error stops it
 
     @classmethod
     def unguarded(cls) -> "DecodeConfig":

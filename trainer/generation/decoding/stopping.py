@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 
 from ..code_extract import extract_code, starts_with_code
-from ..dead_end import broken_before_last_line
+from ..dead_end import first_broken_line
 from ..repetition import ends_in_loop, line_ends_in_loop
 from .config import DecodeConfig
 from .stop_reason import StopReason
@@ -95,8 +95,10 @@ class NestedClassStop:
 
 class SyntaxErrorStop:
     """At a line end, the candidate's complete lines hold a syntax error no later text mends
-    (:func:`trainer.generation.dead_end.broken_before_last_line`); its code is cut out of the text as
-    it will be in the end (without the prompt echo and prose before it)."""
+    (:func:`trainer.generation.dead_end.first_broken_line`); its code is cut out of the text as it will
+    be in the end (without the prompt echo and prose before it). Where the broken line starts in the
+    candidate's text is kept on the stream (``broken_at``; None when the code is not found there as
+    written), for :class:`~.take_back.SyntaxBacktrack`."""
 
     def __init__(self, prompt: str, instruction: str) -> None:
         self.prompt, self.instruction = prompt, instruction
@@ -114,7 +116,14 @@ class SyntaxErrorStop:
             return False
         code = extract_code(written[:line_end], prompt=self.prompt, instruction=self.instruction,
                             cut_at_widget_end=False)
-        return starts_with_code(code) and broken_before_last_line(code, closers)  # (prose before the code: not yet)
+        if not starts_with_code(code):
+            return False  # (prose before the code: not yet)
+        at = first_broken_line(code, closers)
+        if at is None:
+            return False
+        start = written.rfind(code.rstrip(), 0, line_end + 1)
+        stream.broken_at = start + at if start >= 0 and at > 0 else None
+        return True
 
 
 # ---------------------------------------------------------------------- a round's limits
