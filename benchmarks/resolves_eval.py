@@ -32,7 +32,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from demo_inputs import demo_adapter_and_dataset  # noqa: E402  (benchmarks/ is on sys.path)
 
 COLUMNS = [("valid_at_1", "parse-valid greedy", "{:.0%}"), ("parse_valid_rate", "parse-valid returned", "{:.0%}"),
-           ("resolves", "resolves", "{:.0%}"), ("unknown_references", "unknown refs / widget", "{:.2f}"),
+           ("resolves", "resolves", "{:.0%}"), ("parses_and_resolves", "parses & resolves", "{:.0%}"), ("unknown_references", "unknown refs / widget", "{:.2f}"),
            ("invented_arguments", "invented args / widget", "{:.2f}"), ("latency_p50", "p50 s", "{:.1f}"),
            ("latency_p95", "p95 s", "{:.1f}")]
 

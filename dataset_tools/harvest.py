@@ -58,7 +58,7 @@ class HarvestResult:
     files_harvested: int = 0  # files that parsed into at least one sample
     roots: list[str] = field(default_factory=list)
     projects: list[str] = field(default_factory=list)
-    symbols: ApiIndex = field(default_factory=ApiIndex)  # the projects' and their packages' public API
+    symbols: ApiIndex = field(default_factory=ApiIndex)  # the projects' declarations and their packages' public API
     packages: list[str] = field(default_factory=list)  # the packages indexed into ``symbols``
 
 

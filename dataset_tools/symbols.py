@@ -1,7 +1,9 @@
-"""The user's own symbols: an API index of the harvested projects (their public classes with
-constructors and parameters, enums, mixins, static members, extensions' members and top-level
-functions) and of the packages they depend on whose source is on this machine (the pub cache, read
-through each project's ``.dart_tool/package_config.json``: ``dart.packages``).
+"""The user's own symbols: an API index of the harvested projects (their classes with constructors and
+parameters, enums, mixins, static members, extensions' members and top-level functions — private
+top-level ones too, as a widget may use the ``_Header`` beside it; a name two files declare accepts
+what either declaration accepts) and of the public API of the packages they depend on whose source
+is on this machine (the pub cache, read through each project's ``.dart_tool/package_config.json``:
+``dart.packages``).
 
 Harvest builds it in the same pass as the records (``api_builder.file_api`` on each file's tree)
 and the dataset folder stores it as ``symbols.json.gz``, written and replaced with the records.

@@ -122,6 +122,7 @@ def aggregate(samples: list[dict], profile: StyleProfile) -> dict:
         "style_applicable": _mean(float(s["style_score"] is not None) for s in samples),
         "widget_overlap": _mean(s["widget_overlap"] for s in samples),
         "resolves": _mean(float(s["resolves"]) for s in samples if "resolves" in s),  # None without an index
+        "parses_and_resolves": _mean(float(s["resolves"] and s["parse_valid"]) for s in samples if "resolves" in s),
         "unknown_references": _mean(s["unknown_references"] for s in samples if "unknown_references" in s),
         "invented_arguments": _mean(s["invented_arguments"] for s in samples if "invented_arguments" in s),
     }

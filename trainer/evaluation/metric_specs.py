@@ -38,6 +38,7 @@ METRICS: dict[str, MetricSpec] = {spec.name: spec for spec in (  # in the report
     MetricSpec("checks_passed_rate", "Passed every check", True, ".1%"),
     MetricSpec("candidates_passed", "Candidates passing (mean)", True, ".2f"),
     MetricSpec("resolves", "Resolves against the API index", True, ".1%", optional=True),
+    MetricSpec("parses_and_resolves", "Parses and resolves", True, ".1%", optional=True),
     MetricSpec("unknown_references", "Unknown references per widget", False, ".2f", optional=True),
     MetricSpec("invented_arguments", "Invented named arguments per widget", False, ".2f", optional=True),
     MetricSpec("chrf", "chrF", True, ".1f"),

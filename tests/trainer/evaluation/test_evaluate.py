@@ -116,7 +116,7 @@ def test_with_an_api_index_each_system_says_how_many_widgets_resolve(tiny, eval_
     assert all(isinstance(s["unresolved"], list) and isinstance(s["resolves"], bool) for s in base["samples"])
     # the real test widgets name only classes the index holds, with valid arguments
     assert results["reference"]["resolves"] == 1.0 and results["reference"]["unknown_references"] == 0
-    assert results["reference"]["invented_arguments"] == 0
+    assert results["reference"]["invented_arguments"] == 0 and results["reference"]["parses_and_resolves"] == 1.0
     plain = evaluate("tiny", None, eval_dataset_dir, settings=SHORT, loader=lambda adapter: (model, tokenizer),
                      limit=1)
     assert plain["systems"][0]["metrics"]["resolves"] is None and plain["reference"]["resolves"] is None

@@ -69,8 +69,37 @@ def test_a_known_owner_takes_only_its_members(guard, smollm_tokenizer):
     assert "zero" in allowed_texts(guard, smollm_tokenizer, "padding: EdgeInsets.")
 
 
+def banned_texts(guard, tokenizer, text):
+    stream = CandidateStream(IncrementalDetokenizer(tokenizer))
+    for token in tokenizer(text, add_special_tokens=False)["input_ids"]:
+        stream.add(token, 0.0)
+    banned = guard.banned(stream)
+    return None if banned is None else {tokenizer.decode([int(t)]) for t in banned}
+
+
+def test_where_a_positional_argument_may_come_only_wrong_labels_and_early_closing_are_banned(guard, smollm_tokenizer):
+    banned = banned_texts(guard, smollm_tokenizer, "return Text(")
+    assert ")" in banned  # the text is required
+    assert " title" not in banned and "'" not in banned and "color" not in banned  # an expression may start
+    colour = banned_texts(guard, smollm_tokenizer, "return Text(color")
+    assert ":" in colour and ")" not in colour  # `color:` may not come; a variable `color` may
+    assert ":" not in banned_texts(guard, smollm_tokenizer, "return Text(style")  # its own labels may come first
+    assert ")" not in banned_texts(guard, smollm_tokenizer, "return Text(title")  # a positional one: may close
+
+
+def test_a_label_is_refused_only_when_the_constructor_lacks_it(guard, smollm_tokenizer):
+    from trainer.generation.generate import GenerationSettings, generate_code
+
+    wrong = "Widget title(String name) {\n  return Text(color: Colors.red, name);\n}\n"
+    right = "Widget title(String name) {\n  return Text(name, style: null);\n}\n"
+    ids = [smollm_tokenizer(t, add_special_tokens=False)["input_ids"] for t in (wrong, right)]
+    model = TrieLM(ids, len(smollm_tokenizer), smollm_tokenizer.eos_token_id)
+    result = generate_code(model, smollm_tokenizer, "A title", settings=GenerationSettings(max_new_tokens=200,
+                                                                                          candidates=1), api=API)
+    assert "color:" not in result.code
+
+
 @pytest.mark.parametrize("text", [
-    "return Text(",  # a positional argument may come
     "return MyCard(",  # not in the index
     "Text('Padding(",  # inside a string
     "final x = context.",  # not an owner

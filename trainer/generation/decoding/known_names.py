@@ -4,6 +4,9 @@
   positional parameters are all given, the next token may only continue the name of a named
   parameter not yet given (``child``, ``padding:``), be white space, or close the call — and it may
   close it only when every required named parameter is given.
+- Where a positional argument may still come (``Text(``), any expression may start, but no token may
+  make a label of a name the constructor does not have (``color:`` in ``Text(color: …)``), nor close
+  the call while a required positional or named argument is missing.
 - After ``Owner.`` where ``Owner`` is a known class or enum (``Icons.``, ``Colors.``,
   ``MainAxisAlignment.``, ``EdgeInsets.``), the next token may only continue one of its static
   members or named constructors (``home``, ``center``, ``all``).
@@ -31,6 +34,7 @@ from .logits_processor import LogitsProcessor
 from .stream import CandidateStream
 
 _IDENTIFIER_TAIL = re.compile(r"[A-Za-z0-9_$]*\Z")
+_LABEL_END = re.compile(r"(\s*)([A-Za-z0-9_$]*)\s*:(?!:)")
 _MEMBER_TAIL = re.compile(r"(?<![A-Za-z0-9_$.])([A-Z][A-Za-z0-9_$]*)\.([A-Za-z0-9_$]*)\Z")
 _IDENTIFIER_HEAD = re.compile(r"[A-Za-z0-9_$]+")
 MANY_MEMBERS = 64  # an owner with more members is answered by scanning the vocabulary, cached
@@ -65,6 +69,24 @@ class Vocabulary:
         self.white = np.array(white, dtype=np.int64)
         self.closing = np.array(closing, dtype=np.int64)
         self.size = size
+        # tokens that end a label: optional white space, identifier characters, white space, ":" (not "::")
+        self.labels: list[tuple[bool, str, int]] = []  # (starts with white space, identifier part, token)
+        for token, text in enumerate(texts):
+            found = _LABEL_END.match(text)
+            if found:
+                self.labels.append((bool(found.group(1)), found.group(2), token))
+
+    def making_labels(self, partial: str, named: frozenset[str]) -> set[int]:
+        """Tokens that, written after ``partial`` (the identifier being written, may be ""), make it a
+        label ``name:`` whose name is not in ``named``."""
+        banned = set()
+        for spaced, head, token in self.labels:
+            if partial and spaced:
+                continue  # white space ends the identifier: a ":" after it is a ternary's or a map's
+            label = partial + head
+            if label and (label[0].isalpha() or label[0] in "_$") and label not in named:
+                banned.add(token)
+        return banned
 
     def continuing(self, partial: str, names: Sequence[str], ends: Sequence[str]) -> set[int]:
         """Tokens that continue ``partial`` toward one of ``names`` (a prefix of the rest), or complete
@@ -96,37 +118,60 @@ class KnownNames(LogitsProcessor):
         self.vocabulary = vocabulary_of(tokenizer)
 
     def before_choice(self, streams: Sequence[CandidateStream], logits: np.ndarray) -> np.ndarray:
-        masks = [(i, self.allowed(s)) for i, s in enumerate(streams) if s.stop is None]
-        masks = [(i, allowed) for i, allowed in masks if allowed is not None and len(allowed)]
-        if not masks:
+        rules = [(i, self.rule(s)) for i, s in enumerate(streams) if s.stop is None]
+        rules = [(i, rule) for i, rule in rules if rule is not None and len(rule[1])]
+        if not rules:
             return logits
         logits = np.array(logits, dtype=np.float32, copy=True)
-        for i, allowed in masks:
-            row = np.full(logits.shape[1], -np.inf, dtype=np.float32)
-            row[allowed] = logits[i, allowed]
-            logits[i] = row
+        for i, (allow, ids) in rules:
+            if allow:
+                row = np.full(logits.shape[1], -np.inf, dtype=np.float32)
+                row[ids] = logits[i, ids]
+                logits[i] = row
+            else:
+                logits[i, ids] = -np.inf
         return logits
 
     def allowed(self, stream: CandidateStream) -> np.ndarray | None:
-        """The token ids the candidate may write next, or None when it is free here."""
+        """The token ids the candidate may write next, or None when it is not kept to a list here."""
+        rule = self.rule(stream)
+        return rule[1] if rule is not None and rule[0] else None
+
+    def banned(self, stream: CandidateStream) -> np.ndarray | None:
+        """The token ids the candidate may not write next where it is otherwise free, or None."""
+        rule = self.rule(stream)
+        return rule[1] if rule is not None and not rule[0] else None
+
+    def rule(self, stream: CandidateStream) -> tuple[bool, np.ndarray] | None:
+        """``(True, ids)``: only these may come next; ``(False, ids)``: these may not; None: free."""
         tracker = stream.tracker
         if tracker.mode != "code" or tracker.done:
             return None
         text = stream.text[-200:]
         member = _MEMBER_TAIL.search(text)
         if member is not None:
-            return self._members(member.group(1), member.group(2))
+            allowed = self._members(member.group(1), member.group(2))
+            return None if allowed is None else (True, allowed)
         if not tracker.stack or tracker.stack[-1] != "(":
             return None
         call = stream.watcher.open_call(len(tracker.stack))
         if call is None or not call.expecting:
             return None
         signature = self._constructor(call.callee)
-        if signature is None or call.positional < signature.positional[1]:
-            return None  # an unknown callee, or a positional argument may come
+        if signature is None:
+            return None  # an unknown callee
+        low, high = signature.positional
+        if call.positional < high:  # a positional argument may come: only wrong labels and closings are banned
+            if call.name_done:
+                return None
+            partial = _IDENTIFIER_TAIL.search(text).group()
+            banned = self.vocabulary.making_labels(partial, signature.named - call.labels)
+            if not partial and (call.positional < low or signature.required_named - call.labels):
+                banned.update(self.vocabulary.closing.tolist())
+            return False, _ids(banned)
         remaining = sorted(signature.named - call.labels)
         if call.name_done:
-            return _ids(self.vocabulary.continuing("", [":"], ())) if call.name in remaining else None
+            return (True, _ids(self.vocabulary.continuing("", [":"], ()))) if call.name in remaining else None
         partial = _IDENTIFIER_TAIL.search(text).group()
         if partial and not any(name.startswith(partial) for name in remaining):
             return None  # written before it could be guarded: leave it be
@@ -135,7 +180,7 @@ class KnownNames(LogitsProcessor):
             allowed.update(self.vocabulary.white.tolist())
             if not signature.required_named - call.labels:
                 allowed.update(self.vocabulary.closing.tolist())
-        return _ids(allowed)
+        return True, _ids(allowed)
 
     def _constructor(self, callee: str) -> Signature | None:
         owner, _, name = callee.partition(".")
