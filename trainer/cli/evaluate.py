@@ -18,7 +18,8 @@ def register(subparsers) -> None:
     from ..generation.analyzer import FlutterSdkSetting
 
     e = subparsers.add_parser("eval", help="evaluate base vs tuned on the test split and write a report",
-                              description="Loss, parse validity, chrF, exact match, style and widget "
+                              description="Loss, parse validity, whether the names resolve against Flutter's "
+                                          "API and your symbols, chrF, exact match, style and widget "
                                           "vocabulary for the base model and base + adapter.")
     add_model_options(e)
     add_arguments(e, FlutterSdkSetting)
