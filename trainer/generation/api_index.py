@@ -5,9 +5,9 @@ server, evaluation and the demo ask for it.
 cached, else the one shipped in the package: ``dataset_tools.dart.flutter_index``) with the user's
 symbols stored in the dataset folder (``dataset_tools.symbols``: their classes, enums, extensions and
 the packages they depend on) merged into it: a name both declare accepts what either declaration
-accepts (a package's ``Colors`` or ``Navigator`` does not hide Flutter's). A dataset without symbols (none harvested yet, or
-written from pairs files alone) gives Flutter's index alone. The combined index is kept while the
-symbols file stays the same, so a re-harvest is picked up by the next request.
+accepts (a package's ``Colors`` or ``Navigator`` does not hide Flutter's). A dataset without symbols
+(none harvested yet, or written from pairs files alone) gives Flutter's index alone. The combined
+index is kept while the symbols file stays the same, so a re-harvest is picked up by the next request.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ KEPT = 4  # combined indexes kept (one per dataset folder and SDK in use)
 
 def generation_index(dataset_dir: str | Path | None, flutter_sdk: str | Path | None = None) -> ApiIndex:
     """Flutter's API (of ``flutter_sdk``, else the SDK found on this machine, else the shipped index)
-    with the symbols of the dataset in ``dataset_dir`` over it. Raises FlutterTuneError when the
+    merged with the symbols of the dataset in ``dataset_dir``. Raises FlutterTuneError when the
     symbols file is damaged (it says to harvest again)."""
     flutter = flutter_index(flutter_sdk)
     if dataset_dir is None:

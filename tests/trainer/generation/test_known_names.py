@@ -34,12 +34,19 @@ def guard(smollm_tokenizer):
     return KnownNames(API, smollm_tokenizer)
 
 
-def allowed_texts(guard, tokenizer, text):
+def written(tokenizer, text: str) -> CandidateStream:
     stream = CandidateStream(IncrementalDetokenizer(tokenizer))
     for token in tokenizer(text, add_special_tokens=False)["input_ids"]:
         stream.add(token, 0.0)
-    allowed = guard.allowed(stream)
-    return None if allowed is None else {tokenizer.decode([int(t)]) for t in allowed}
+    return stream
+
+
+def texts_of(tokenizer, ids) -> set[str] | None:
+    return None if ids is None else {tokenizer.decode([int(t)]) for t in ids}
+
+
+def allowed_texts(guard, tokenizer, text):
+    return texts_of(tokenizer, guard.allowed(written(tokenizer, text)))
 
 
 def test_a_call_whose_positional_arguments_are_given_takes_only_its_named_parameters(guard, smollm_tokenizer):
@@ -70,11 +77,7 @@ def test_a_known_owner_takes_only_its_members(guard, smollm_tokenizer):
 
 
 def banned_texts(guard, tokenizer, text):
-    stream = CandidateStream(IncrementalDetokenizer(tokenizer))
-    for token in tokenizer(text, add_special_tokens=False)["input_ids"]:
-        stream.add(token, 0.0)
-    banned = guard.banned(stream)
-    return None if banned is None else {tokenizer.decode([int(t)]) for t in banned}
+    return texts_of(tokenizer, guard.banned(written(tokenizer, text)))
 
 
 def test_where_a_positional_argument_may_come_only_wrong_labels_and_early_closing_are_banned(guard, smollm_tokenizer):
