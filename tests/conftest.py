@@ -80,6 +80,13 @@ def examples_dir() -> Path:
     return EXAMPLES
 
 
+@pytest.fixture
+def no_sdk_around(monkeypatch, tmp_path):
+    """No Flutter SDK to be found: no ``$FLUTTER_ROOT`` and no ``flutter`` on ``PATH``."""
+    monkeypatch.delenv("FLUTTER_ROOT", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-flutter-here"))
+
+
 # --- a stand-in Flutter SDK and a Flutter project that resolves with it (the final check's tests) ---------
 FAKE_DART = ROOT / "tests" / "fixtures" / "fake_dart" / "dart.py"
 HOME_SCREEN = """import 'package:flutter/material.dart';

@@ -32,12 +32,10 @@ double? lerpDouble(num? a, num? b, double t) => null;
 
 
 @pytest.fixture(autouse=True)
-def fresh(monkeypatch, tmp_path):
+def fresh(monkeypatch, tmp_path, no_sdk_around):
     """No answer kept from another test; a cache home of this test's own; no SDK around."""
     monkeypatch.setattr(module, "_answers", {})
     monkeypatch.setenv("FLUTTER_TUNE_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("FLUTTER_ROOT", raising=False)
-    monkeypatch.setenv("PATH", str(tmp_path / "no-flutter-here"))
 
 
 def fake_sdk(root: Path, version: str = "3.22.0", sky_engine: bool = True) -> Path:

@@ -18,12 +18,6 @@ def dart(fake_flutter_sdk):
     return DartTool(fake_flutter_sdk / "bin" / "dart")
 
 
-@pytest.fixture
-def no_sdk_around(monkeypatch, tmp_path):
-    monkeypatch.delenv("FLUTTER_ROOT", raising=False)
-    monkeypatch.setenv("PATH", str(tmp_path / "empty-path"))
-
-
 def make_dart_sdk(root):
     (root / "bin").mkdir(parents=True)
     (root / "lib").mkdir()

@@ -17,10 +17,8 @@ from trainer.generation.api_index import generation_index
 
 
 @pytest.fixture(autouse=True)
-def no_sdk_here(monkeypatch):
+def no_sdk_here(no_sdk_around):
     """This machine has no Flutter SDK; make sure none is found from the environment either."""
-    monkeypatch.delenv("FLUTTER_ROOT", raising=False)
-    monkeypatch.setenv("PATH", os.defpath)
 
 
 def symbols_of(source: str) -> ApiIndex:
