@@ -10,9 +10,10 @@ and with retrieval, on the onnx int8 backend with default settings (one fixed se
 unknown references and invented named arguments per widget, seconds per widget (p50).
 
     .venv/bin/python benchmarks/resolves_eval.py [--case NAME=DATASET:ADAPTER ...] [--limit 12] [--seed 1]
+        [--systems "tuned,tuned + retrieval"] [--out resolves_eval]
 
 Default case: the example app (the demo's dataset and active adapter; run `bash scripts/demo.sh` first).
-Writes benchmarks/results/resolves_eval.{md,json}.
+Writes benchmarks/results/<out>.md (default resolves_eval).
 """
 
 from __future__ import annotations
@@ -50,9 +51,13 @@ def main() -> None:
     parser.add_argument("--case", action="append", default=[], help="NAME=DATASET:ADAPTER (repeatable)")
     parser.add_argument("--limit", type=int, default=12, help="held-out widgets per case")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--systems", default="base,tuned,base + retrieval,tuned + retrieval",
+                        help="which systems, comma-separated")
+    parser.add_argument("--out", default="resolves_eval", help="result name under benchmarks/results/")
     args = parser.parse_args()
+    wanted = [name.strip() for name in args.systems.split(",")]
 
-    from dataset_tools.atomic_io import read_jsonl, write_json_atomic
+    from dataset_tools.atomic_io import read_jsonl
     from trainer.evaluation.evaluate import System, default_loader, evaluate_loaded
     from trainer.generation.api_index import generation_index
     from trainer.generation.generate import GenerationSettings
@@ -63,7 +68,7 @@ def main() -> None:
         adapter, dataset = demo_adapter_and_dataset(None, str(ROOT / "demo_output" / "dataset"))
         cases = [("example app", dataset, adapter)]
     started = time.perf_counter()
-    report: dict = {"limit": args.limit, "seed": args.seed, "cases": {}}
+    report: dict = {"limit": args.limit, "seed": args.seed, "out": args.out, "cases": {}}
     for name, dataset, adapter in cases:
         records = (read_jsonl(dataset / "test.jsonl") + read_jsonl(dataset / "validation.jsonl"))[:args.limit]
         train = read_jsonl(dataset / "train.jsonl")
@@ -71,6 +76,7 @@ def main() -> None:
         retrieval = examples_fn_for(RetrievalSettings(), dataset)
         systems = [System("base"), System("tuned", adapter), System("base + retrieval", None, retrieval),
                    System("tuned + retrieval", adapter, retrieval)]
+        systems = [s for s in systems if s.name in wanted]
         loader = default_loader(None, backend="onnx")
         case = {"dataset": str(dataset), "adapter": str(adapter), "widgets": len(records), "index": api.source}
         for label, check_names in (("before", False), ("after", True)):
@@ -82,8 +88,7 @@ def main() -> None:
             print(f"{name}, {label}: {result['seconds']:.0f} s", flush=True)
         report["cases"][name] = case
     report["seconds"] = time.perf_counter() - started
-    out = ROOT / "benchmarks" / "results" / "resolves_eval"
-    write_json_atomic(out.with_suffix(".json"), report)
+    out = ROOT / "benchmarks" / "results" / args.out
     text = markdown(report)
     out.with_suffix(".md").write_text(text, encoding="utf-8")
     print(text)
@@ -91,7 +96,7 @@ def main() -> None:
 
 def markdown(report: dict) -> str:
     lines = ["# Resolves: before and after checking and decoding with the API index", "",
-             f"`.venv/bin/python benchmarks/resolves_eval.py` — held-out widgets (test, then validation split; at "
+             f"`.venv/bin/python benchmarks/resolves_eval.py --out {report['out']}` — held-out widgets (test, then validation split; at "
              f"most {report['limit']}), onnx int8, default settings, seed {report['seed']}; before: `checkNames` "
              "off, after: on (the resolves check and ranking, and the KnownNames processor). Every column is "
              "scored against the same index: Flutter's shipped one with the dataset's symbols.", ""]

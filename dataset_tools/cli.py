@@ -100,6 +100,12 @@ def summary(manifest: dict, out_dir) -> str:
     if "files_seen" in manifest:
         lines.append(f"  files:         {manifest['files_seen']} read, {manifest['files_harvested']} with samples")
     lines.append(f"  skipped:       {joined(manifest.get('skips', {}))}")
+    symbols = manifest.get("symbols")
+    if symbols:
+        unindexed = symbols.get("unindexed") or []
+        lines.append(f"  symbols:       {symbols['classes']} classes, packages {', '.join(symbols['packages']) or 'none'}")
+        lines.append("  not indexed:   " + (", ".join(unindexed[:8]) + (" …" if len(unindexed) > 8 else "") if unindexed
+                                            else "none: every import is indexed, so a class no index holds is invented"))
     tl = manifest["token_lengths"]
     if "p50" in tl:
         lines.append(f"  tokens:        p50 {tl['p50']}, p90 {tl['p90']}, max {tl['max']} ({tl['counter']})")

@@ -23,6 +23,7 @@ from tree_sitter import Node
 
 from .dart import parse
 from .dart.api_builder import FileApi, file_api
+from .dart.directives import directive_uris
 from .dart.parser import top_levels
 from .dart.vocabulary import WIDGET_RETURN_TYPES, is_widget_call
 
@@ -84,6 +85,7 @@ class FileDecls:
     functions: list[FuncDecl] = field(default_factory=list)
     syntax_errors: int = 0  # Widget-returning functions dropped because their subtree has errors
     api: FileApi | None = None
+    uris: tuple[str, ...] = ()  # what its import, export and part directives name (dart.directives)
 
 
 def extract_source(data: bytes) -> FileDecls:
@@ -91,7 +93,13 @@ def extract_source(data: bytes) -> FileDecls:
     root = parse(data).root_node
     decls = extract_tree(root, data)
     decls.api = file_api(root, data, private=True)
+    decls.uris = directive_uris(data)
     return decls
+
+
+def extract_api(data: bytes) -> FileDecls:
+    """Only the API and directives of a file that gives no records (a generated one): no declarations."""
+    return FileDecls(api=file_api(parse(data).root_node, data, private=True), uris=directive_uris(data))
 
 
 def extract_tree(root: Node, data: bytes) -> FileDecls:

@@ -1,10 +1,11 @@
 """Harvest: walk project roots → read → parse → extract (pass 1, per file) → classify (pass 2).
 
 Pass 1 runs in a multiprocessing pool when ``jobs`` ≠ 1 (``jobs=0`` means all cores); each file is
-read and parsed exactly once, and its tree gives both its declarations and its public API. Then the
+read and parsed exactly once, and its tree gives both its declarations and its public API (a
+generated file, ``*.g.dart`` or one marked generated, gives its API alone). Then the
 packages the projects depend on whose source is on disk are indexed the same way (their API only).
 Pass 2 resolves superclass chains per project in this process; the APIs become the user's symbols
-(``symbols``).
+(``symbols``), with the libraries the files import that no index holds (``symbols.unindexed``).
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from typing import Iterable
 from .classify import Project, project_records
 from .dart.api import ApiIndex
 from .dart.api_builder import FileApi, index_of
-from .dart.api_folder import package_library
+from .dart.api_folder import package_library, read_dart
 from .errors import FlutterTuneError
-from .extract import FileDecls, extract_source
+from .extract import FileDecls, extract_api, extract_source
 from .progress import NULL_PROGRESS, Progress
 from .settings import setting
 from .source import read_source
-from .symbols import dependencies, package_file_api, package_files, project_dirs
+from .symbols import (dependencies, own_packages, package_file_api, package_files, project_dirs,
+                      unindexed_libraries)
 from .walk import WalkLimits, walk
 
 
@@ -63,11 +65,20 @@ class HarvestResult:
 
 
 def process_file(path: str, max_bytes: int | None = None) -> tuple[str | None, FileDecls | None]:
-    """Read, clean, parse and extract one file: ``(skip_reason, None)`` or ``(None, decls)``."""
+    """Read, clean, parse and extract one file: ``(skip_reason, None)`` or ``(None, decls)``; a file
+    skipped as generated gives its API alone (``("generated_header", decls)``)."""
     source = read_source(path, max_bytes)
+    if source.skip == "generated_header":
+        return source.skip, generated_file(path, max_bytes)
     if source.skip:
         return source.skip, None
     return None, extract_source(source.data)
+
+
+def generated_file(path: str, max_bytes: int | None = None) -> FileDecls | None:
+    """The API and directives of a generated file of a project (None when it cannot be read)."""
+    data = read_dart(Path(path), max_bytes)
+    return None if data is None else extract_api(data)
 
 
 def _project_names(roots: list[Path]) -> list[str]:
@@ -110,11 +121,12 @@ def harvest(roots: Iterable[Path | str], config: HarvestConfig | None = None,
         walks.append(walked)
     jobs_list = [(i, c) for i, w in enumerate(walks) for c in w.candidates]
     result.files_seen = len(jobs_list)
-    projects = [d for path, w in zip(paths, walks) for d in project_dirs(path, (c.rel for c in w.candidates))]
-    packages = dependencies(projects, inside=tuple(limits.inside))
+    projects_of_root = [project_dirs(path, (c.rel for c in w.candidates)) for path, w in zip(paths, walks)]
+    packages = dependencies([d for dirs in projects_of_root for d in dirs], inside=tuple(limits.inside))
     package_jobs = package_files(packages)
-    progress.start("Harvesting", total=len(jobs_list) + len(package_jobs))
+    progress.start("Harvesting", total=len(jobs_list) + sum(len(w.generated) for w in walks) + len(package_jobs))
     per_project: list[dict[str, FileDecls]] = [{} for _ in paths]
+    read_of_root: list[dict[str, FileDecls]] = [{} for _ in paths]  # every project file read, generated too
     apis: list[tuple[str, FileApi]] = []  # the projects' files
     package_apis: list[tuple[str, FileApi]] = []
     files = [c.path for _, c in jobs_list]
@@ -124,6 +136,14 @@ def harvest(roots: Iterable[Path | str], config: HarvestConfig | None = None,
             result.skips[skip] += 1
         else:
             per_project[index][cand.rel] = decls
+        if decls is not None:
+            read_of_root[index][cand.rel] = decls
+            apis.append((cand.rel, decls.api))
+    generated = [(i, c) for i, w in enumerate(walks) for c in w.generated]
+    for (index, cand), decls in zip(generated, _run(generated_file, [c.path for _, c in generated],
+                                                    [c.rel for _, c in generated], config, progress)):
+        if decls is not None:
+            read_of_root[index][cand.rel] = decls
             apis.append((cand.rel, decls.api))
     files = [str(package.lib / rel) for package, rel in package_jobs]
     labels = [f"package:{package.name}/{rel}" for package, rel in package_jobs]
@@ -133,6 +153,10 @@ def harvest(roots: Iterable[Path | str], config: HarvestConfig | None = None,
     result.packages = [package.name for package in packages]
     result.symbols = ApiIndex.combined(index_of(package_apis), index_of(apis, merge=True))  # the projects' own win
     result.symbols.source = " + ".join(result.projects) + (f" + {len(packages)} packages" if packages else "")
+    result.symbols.unindexed = tuple(sorted(set().union(*(
+        unindexed_libraries({rel: decls.uris for rel, decls in files_of_root.items()},
+                            own_packages(path if path.is_dir() else path.parent, dirs), result.packages)
+        for path, dirs, files_of_root in zip(paths, projects_of_root, read_of_root)))))
     for name, files_of_project in zip(result.projects, per_project):
         records = project_records(Project(name, files_of_project), result.skips)
         result.samples.extend(records)

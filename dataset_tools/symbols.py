@@ -14,17 +14,22 @@ no source here is simply not in the index: its names are unknown, never wrong.
 
 from __future__ import annotations
 
+import posixpath
+import re
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .dart.api import ApiIndex
 from .dart.api_builder import FileApi, file_api
 from .dart.api_folder import dart_files, read_dart
+from .dart.directives import library_of
+from .dart.flutter_index import COVERED_LIBRARIES
 from .dart.packages import DartPackage, project_packages
 from .dart.parser import parse
 from .errors import FlutterTuneError
 
 SYMBOLS_NAME = "symbols.json.gz"
+_PUBSPEC_NAME = re.compile(r"^name:\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 
 
 def project_dirs(root: Path, rels: Iterable[str]) -> list[Path]:
@@ -59,10 +64,60 @@ def package_file_api(path: str, max_bytes: int | None = None) -> FileApi | None:
     return None if data is None else file_api(parse(data).root_node, data)
 
 
+def own_packages(root: Path, projects: Iterable[Path]) -> dict[str, str]:
+    """Where each project's ``lib/`` lies relative to ``root`` (posix), by the package name its
+    ``pubspec.yaml`` gives ("" for a project without a readable one); projects outside ``root`` are
+    left out."""
+    found: dict[str, str] = {}
+    for project in projects:
+        try:
+            rel = (Path(project) / "lib").relative_to(root).as_posix()
+        except ValueError:
+            continue
+        try:
+            name = _PUBSPEC_NAME.search((Path(project) / "pubspec.yaml").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            name = None
+        found.setdefault(name.group(1) if name else f"{len(found)}?", rel)
+    return found
+
+
+def unindexed_libraries(files: Mapping[str, Iterable[str]], own: Mapping[str, str],
+                        indexed_packages: Iterable[str]) -> set[str]:
+    """The libraries the files import, export or take parts from that no index covers.
+
+    ``files`` maps each file read into the index (posix path relative to its root) to the URIs of its
+    directives (``dart.directives.directive_uris``); ``own`` is ``own_packages``; ``indexed_packages``
+    the packages whose source was indexed. A ``dart:`` library or a package counts as covered when
+    Flutter's index (``COVERED_LIBRARIES``) or the symbols hold it; a file of the projects (a relative
+    URI, ``package:<own>/…``, or ``package:<any>/<path>`` where a project's ``lib/<path>`` was read:
+    a project without a pubspec) when it was read: a generated part harvest skips (``x.g.dart``) is
+    named by its path."""
+    covered = set(COVERED_LIBRARIES) | {f"package:{name}" for name in indexed_packages}
+    missing: set[str] = set()
+    for rel, uris in files.items():
+        for uri in uris:
+            library = library_of(uri)
+            if library is None:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), uri))
+                if target not in files:
+                    missing.add(target)
+            elif library.startswith("package:") and library not in covered:
+                name, _, path = uri[len("package:"):].partition("/")
+                libs = [own[name]] if name in own else own.values()
+                if not any(posixpath.join(lib, path) in files for lib in libs):
+                    missing.add(uri if name in own else library)
+            elif library not in covered:
+                missing.add(library)
+    return missing
+
+
 def summary(index: ApiIndex, packages: list[str]) -> dict:
-    """What the manifest records of the symbols: counts, and the packages indexed."""
+    """What the manifest records of the symbols: counts, the packages indexed and the libraries imported
+    that are not."""
     return {"file": SYMBOLS_NAME, "classes": len(index.classes), "functions": len(index.functions),
-            "extension_members": len(index.extension_members), "packages": sorted(packages)}
+            "extension_members": len(index.extension_members), "packages": sorted(packages),
+            "unindexed": list(index.unindexed or ())}
 
 
 def load_symbols(dataset_dir: Path | str) -> ApiIndex | None:

@@ -2,7 +2,8 @@
 
 Skip reasons counted here (folders count once, not per file inside): ``build_dir``,
 ``dart_tool``, ``hidden``, ``test`` (``test/``, ``integration_test/``, ``test_driver/``,
-``*_test.dart``), ``generated_suffix`` (``*.g.dart``, ``*.freezed.dart``, ...),
+``*_test.dart``), ``generated_suffix`` (``*.g.dart``, ``*.freezed.dart``, ...: not harvested, but
+listed in ``generated`` for the user's symbols),
 ``symlink_loop`` (a folder already walked, reached again through a symlink), ``duplicate``
 (a symlinked file already listed under its real path), ``symlink_outside`` (a link whose target
 lies outside every folder given to the harvest; followed only with ``follow_external_symlinks``),
@@ -41,6 +42,7 @@ class WalkResult:
     root: Path
     candidates: list[Candidate] = field(default_factory=list)
     skips: Counter = field(default_factory=Counter)
+    generated: list[Candidate] = field(default_factory=list)  # generated_suffix files: their API is the project's
 
 
 def file_skip_reason(name: str) -> str | None:
@@ -145,6 +147,8 @@ def walk(root: Path, limits: WalkLimits = WalkLimits(), already: int = 0) -> Wal
                 continue
             elif reason := file_skip_reason(name):
                 result.skips[reason] += 1
+                if reason == "generated_suffix" and not is_link:
+                    result.generated.append(Candidate(entry.path, f"{rel}{name}"))
                 continue
             if is_link:
                 try:
@@ -179,4 +183,5 @@ def walk(root: Path, limits: WalkLimits = WalkLimits(), already: int = 0) -> Wal
         if limits.max_files is not None and already + len(result.candidates) > limits.max_files:
             raise FlutterTuneError(too_many_files_message(root, limits.max_files))
     result.candidates.sort(key=lambda c: c.rel)
+    result.generated.sort(key=lambda c: c.rel)
     return result

@@ -141,12 +141,18 @@ class _Decoded(dict):
 
 @dataclass
 class ApiIndex:
-    """Classes and top-level functions by name, and extension members; ``source`` says what was indexed."""
+    """Classes and top-level functions by name, and extension members; ``source`` says what was indexed.
+
+    ``unindexed`` names the libraries the indexed code imports that no index here holds (``dart:ffi``,
+    ``package:url_launcher``, a generated ``lib/l10n.g.dart``); None when that is not known (an index
+    built from a framework alone). When it is known and empty the index is ``closed``: a class it does
+    not hold is one the code invented, not one a library left out declares."""
 
     classes: dict[str, DartClass] = field(default_factory=dict)
     functions: dict[str, Signature] = field(default_factory=dict)
     extension_members: frozenset[str] = frozenset()  # getters and methods extensions add (context.colors)
     source: str = ""
+    unindexed: tuple[str, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.classes) + len(self.functions)
@@ -159,11 +165,17 @@ class ApiIndex:
         found = self.classes.get(owner)
         return None if found is None else member in found.static_members
 
+    @property
+    def closed(self) -> bool:
+        """Every library the indexed code imports is indexed (see the class docstring)."""
+        return self.unindexed == ()
+
     @staticmethod
     def combined(*indexes: "ApiIndex", merge: bool = False) -> "ApiIndex":
         """One index of several; a name in a later one replaces the same name in an earlier one, or, with
         ``merge``, is merged with it (``DartClass.merged``, ``Signature.merged``: a call or member that
-        fits either declaration fits — a package's ``Colors`` beside Flutter's)."""
+        fits either declaration fits — a package's ``Colors`` beside Flutter's). The libraries left
+        unindexed are those any index says it left (None when none says)."""
         raw: dict[str, Mapping] = {}
         decoded: dict[str, DartClass] = {}
         functions: dict[str, Signature] = {}
@@ -183,14 +195,17 @@ class ApiIndex:
         classes = _Decoded(raw)
         dict.update(classes, decoded)
         members = frozenset().union(*(index.extension_members for index in indexes))
-        return ApiIndex(classes, functions, members, " + ".join(i.source for i in indexes if i.source))
+        known = [index.unindexed for index in indexes if index.unindexed is not None]
+        unindexed = tuple(sorted(set().union(*known))) if known else None
+        return ApiIndex(classes, functions, members, " + ".join(i.source for i in indexes if i.source), unindexed)
 
     # --- the file ---------------------------------------------------------------------------------
     def to_json(self) -> dict:
         return {"format": FORMAT_VERSION, "source": self.source,
                 "classes": [_class_json(self.classes[name]) for name in sorted(self.classes)],
                 "functions": {name: _params_json(s) for name, s in sorted(self.functions.items())},
-                "extension_members": sorted(self.extension_members)}
+                "extension_members": sorted(self.extension_members),
+                **({} if self.unindexed is None else {"unindexed": list(self.unindexed)})}
 
     @classmethod
     def from_json(cls, data: Mapping) -> "ApiIndex":
@@ -198,7 +213,9 @@ class ApiIndex:
             raise ValueError(f"API index format {data.get('format')!r}, expected {FORMAT_VERSION}")
         classes = _Decoded({c["name"]: c for c in data.get("classes", [])})
         functions = {name: Signature(name, _params_from_json(p)) for name, p in data.get("functions", {}).items()}
-        return cls(classes, functions, frozenset(data.get("extension_members", [])), data.get("source", ""))
+        unindexed = data.get("unindexed")
+        return cls(classes, functions, frozenset(data.get("extension_members", [])), data.get("source", ""),
+                   None if unindexed is None else tuple(unindexed))
 
     def save(self, path: Path) -> None:
         """Write the index as gzipped JSON at ``path`` (the caller writes it into its own temp folder)."""

@@ -2,11 +2,12 @@
 shipped in the package.
 
 ``flutter_index(configured_sdk)`` answers "which index": with an SDK (``sdk.find_sdk``) the index of
-its framework (``packages/flutter/lib``) and of ``dart:core``, ``dart:async``, ``dart:math`` and
-``dart:ui`` from its ``bin/cache/pkg/sky_engine/lib``, built on first use and kept in
+its framework (``packages/flutter/lib``, with ``flutter_localizations`` and ``flutter_test`` beside it) and of the Dart
+libraries Flutter code imports (``dart:core``, ``dart:async``, ``dart:ui``, ``dart:io``, …:
+``SKY_ENGINE_LIBRARIES``) from its ``bin/cache/pkg/sky_engine/lib``, built on first use and kept in
 ``<cache home>/api-index/<SDK version>-<hash>/`` (an artifact folder of kind ``api-index`` holding
-``flutter_api.json.gz``; the hash covers the builder's and the file format's versions and whether
-sky_engine was there, and for an SDK without a ``version`` file its path and the framework folder's
+``flutter_api.json.gz``; the hash covers the builder's and the file format's versions, the libraries indexed and
+whether sky_engine was there, and for an SDK without a ``version`` file its path and the framework folder's
 modification time); without one, ``data/flutter_api.json.gz``. Each answer is kept for the life of
 the process. When the cache cannot be written the index built is still used, and the next process
 builds it again. An SDK whose ``bin/cache`` has no sky_engine yet (``flutter`` never run) takes
@@ -36,7 +37,13 @@ INDEX_NAME = "flutter_api.json.gz"
 KIND = "api-index"
 # The Dart libraries indexed from sky_engine/lib, in order: a later one's name wins, and the framework
 # wins over them all (its TextStyle, Image and Gradient are the ones Flutter code means).
-SKY_ENGINE_LIBRARIES = ("core", "async", "math", "ui")
+SKY_ENGINE_LIBRARIES = ("io", "isolate", "developer", "typed_data", "collection", "convert",
+                        "core", "async", "math", "ui")
+# The SDK's packages indexed beside the framework (each ``packages/<name>/lib`` next to ``packages/flutter``).
+SDK_PACKAGES = ("flutter_localizations", "flutter_test")
+# What the index holds, as code imports it: a library outside these is one the index does not cover.
+COVERED_LIBRARIES = frozenset({"package:flutter", *(f"package:{name}" for name in SDK_PACKAGES),
+                               *(f"dart:{name}" for name in SKY_ENGINE_LIBRARIES)})
 
 _lock = threading.Lock()
 _answers: dict[Path | None, ApiIndex] = {}
@@ -44,9 +51,12 @@ _answers: dict[Path | None, ApiIndex] = {}
 
 def build_flutter_index(framework: Path, sky_engine: Path | None, source: str,
                         progress: Progress = NULL_PROGRESS) -> ApiIndex:
-    """The index of a Flutter framework (``packages/flutter/lib``) over the Dart libraries of
-    ``sky_engine`` (its ``lib`` folder; None: the framework alone)."""
-    folders = [(Path(framework), package_library("flutter"))]
+    """The index of a Flutter framework (``packages/flutter/lib``) and the SDK packages beside it
+    (``SDK_PACKAGES``, where present) over the Dart libraries of ``sky_engine`` (its ``lib`` folder;
+    None: the framework alone)."""
+    beside = [(Path(framework).parent.parent / name / "lib", package_library(name)) for name in SDK_PACKAGES]
+    folders = [(folder, library) for folder, library in beside if folder.is_dir()]
+    folders.append((Path(framework), package_library("flutter")))
     if sky_engine is not None:
         folders = [(Path(sky_engine) / name, dart_library(name)) for name in SKY_ENGINE_LIBRARIES] + folders
     progress.start("Indexing Flutter's API", total=sum(len(dart_files(f)) for f, _ in folders))
@@ -83,7 +93,8 @@ def flutter_index(configured_sdk: str | Path | None = None, progress: Progress =
 def cache_key(sdk: FlutterSdk) -> str:
     """``<version>-<hash>``: a new folder for another SDK version, builder or file format."""
     has_sky = sdk.dart_ui.is_dir()
-    parts = [f"builder {BUILDER_VERSION}", f"format {FORMAT_VERSION}", f"sky_engine {has_sky}"]
+    parts = [f"builder {BUILDER_VERSION}", f"format {FORMAT_VERSION}", f"sky_engine {has_sky}",
+             f"libraries {SKY_ENGINE_LIBRARIES} {SDK_PACKAGES}"]
     version = sdk.version
     if not version:
         try:

@@ -50,7 +50,7 @@ def test_harvest_writes_splits_and_manifest(project, tmp_path):
     assert manifest["skips"] == {"test": 1}
     assert manifest["sources"] == [str(project)] and manifest["files_seen"] == 9
     assert manifest["symbols"] == {"file": "symbols.json.gz", "classes": 8, "functions": 0,  # W0..W7
-                                   "extension_members": 0, "packages": []}
+                                   "extension_members": 0, "packages": [], "unindexed": []}
     lengths = manifest["token_lengths"]
     assert lengths["counter"] == "regex" and 0 < lengths["p50"] <= lengths["p90"] <= lengths["max"]
     records = [r for s in ("train", "validation", "test") for r in read_split(out, s)]

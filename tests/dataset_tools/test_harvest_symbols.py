@@ -144,7 +144,7 @@ def test_the_dataset_stores_the_symbols_and_the_manifest_counts_them(app, tmp_pa
     manifest = harvest_to_dataset([app], out).manifest
     assert SYMBOLS_NAME in json.loads((out / MARKER_NAME).read_text())["files"]
     assert manifest["symbols"] == {"file": SYMBOLS_NAME, "classes": 5, "functions": 1, "extension_members": 1,
-                                   "packages": ["badges", "trail_kit"]}
+                                   "packages": ["badges", "trail_kit"], "unindexed": []}
     symbols = load_symbols(out)
     assert symbols.find_class("TrailCard").constructor().required_named == {"name"}
     assert symbols.find_class("Badge").constructor().positional == (1, 1)
@@ -172,3 +172,45 @@ def test_a_damaged_symbols_file_says_to_harvest_again(tmp_path, app):
     (out / SYMBOLS_NAME).write_bytes(b"\x1f\x8b broken")
     with pytest.raises(FlutterTuneError, match="harvest again"):
         load_symbols(out)
+
+
+MODEL = """\
+import 'package:flutter/material.dart';
+import 'dart:io';
+import 'dart:ffi' as ffi;
+import 'package:gone/gone.dart' show Gone;
+import 'package:shop/src/a.dart';
+import 'package:shop/src/missing.dart';
+export 'widgets/b.dart' if (dart.library.html) 'widgets/b_web.dart';
+
+part 'model.g.dart';
+
+class Model with _$Model {}
+"""
+
+
+def test_the_libraries_imported_that_no_index_holds_are_named(make_project):
+    """Flutter's libraries, dart:io and the projects' own files read are covered; a package without
+    source, dart:ffi and a file that is not there are not. A generated part gives its API (not records)."""
+    app = make_project({"pubspec.yaml": "name: shop\n", "lib/model.dart": MODEL, "lib/src/a.dart": "class A {}\n",
+                        "lib/widgets/b.dart": "class B {}\n",
+                        "lib/model.g.dart": "part of 'model.dart';\n\nmixin _$Model {\n  int get id => 1;\n}\n"})
+    result = harvest([app])
+    assert result.symbols.unindexed == ("dart:ffi", "lib/widgets/b_web.dart", "package:gone",
+                                        "package:shop/src/missing.dart")
+    assert not result.symbols.closed
+    assert result.symbols.find_class("_$Model").kind == "mixin"
+    assert all(r["source"] != "lib/model.g.dart" for r in result.samples)
+    (app / "lib" / "model.dart").write_text("import 'package:flutter/material.dart';\nimport 'dart:io';\n"
+                                            "import 'package:shop/src/a.dart';\nclass Model {}\n")
+    assert harvest([app]).symbols.closed  # every import indexed: an unknown class is an invented one
+
+
+def test_directive_uris_are_read_from_the_files_directives():
+    from dataset_tools.dart.directives import directive_uris, library_of
+
+    code = (b"library x;\npart 'a.g.dart';\npart of 'b.dart';\nimport \"package:a/b.dart\" as b;\n"
+            b"import r'dart:io' deferred as io;\nexport 'x.dart' if (dart.library.html) 'y.dart';\n"
+            b"class A { void f() { print('import z'); } }\n")
+    assert directive_uris(code) == ("a.g.dart", "package:a/b.dart", "dart:io", "x.dart", "y.dart")
+    assert [library_of(u) for u in ("dart:io", "package:a/b.dart", "src/c.dart")] == ["dart:io", "package:a", None]

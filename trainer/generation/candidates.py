@@ -94,10 +94,10 @@ class Candidate:
     def rank_key(self) -> tuple:
         """Passing first (with an API index, passing includes ``resolves``); then code that parses (a
         widget with the wrong name can be fixed in the editor, code that does not parse cannot), then
-        fewer failed checks (unfinished counts as one), then the one mended less; the model's mean
-        log-probability decides between equals."""
+        fewer failed checks (unfinished counts as one), then fewer names the index does not know, then
+        the one mended less; the model's mean log-probability decides between equals."""
         failed = self.failed
-        return (self.passed, "parses" not in failed, -len(failed), -len(self.mended),
+        return (self.passed, "parses" not in failed, -len(failed), -self.report.unknown, -len(self.mended),
                 self.mean_logprob if math.isfinite(self.mean_logprob) else -1e9)
 
 

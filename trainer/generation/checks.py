@@ -12,8 +12,11 @@ All checks read the tree-sitter-dart tree (no regular expressions over Dart):
 - ``noSelfConstruction``: ``build()`` does not construct its own widget class (endless recursion);
 - ``noRepeatedArgs``: no call passes the same named argument twice;
 - ``resolves`` (only when an API index is given): every class the code names, every constructor call
-  and ``Owner.member`` resolves against the index or the code's own declarations, nothing wrong and
-  nothing unknown (:mod:`trainer.generation.resolve`; the phrases are ``CheckReport.unresolved``).
+  and ``Owner.member`` resolves against the index or the code's own declarations: nothing wrong, and
+  — where the index is closed (``ApiIndex.closed``: every library the user's code imports is
+  indexed) — nothing unknown (:mod:`trainer.generation.resolve`; the phrases are
+  ``CheckReport.unresolved``). Over an open index an unknown name may be a library's the index lacks:
+  it does not fail the check, and candidates with fewer unknown names rank first.
 """
 
 from __future__ import annotations
@@ -45,6 +48,11 @@ class CheckReport:
     checks: dict[str, bool] = field(default_factory=dict)
     declared: list[str] = field(default_factory=list)
     resolution: Resolution | None = None  # None: no index was given (or nothing to resolve)
+
+    @property
+    def unknown(self) -> int:
+        """How many names the index does not know (0 without an index)."""
+        return len(self.resolution.unknown) if self.resolution is not None else 0
 
     @property
     def unresolved(self) -> list[str]:
@@ -184,6 +192,6 @@ def check_widget(code: str, expected_name: str | None = None, api: ApiIndex | No
     checks["noRepeatedArgs"] = not _repeated_named_args(root)
     if api is not None:
         report.resolution = resolve(root, api)
-        checks["resolves"] = report.resolution.ok
+        checks["resolves"] = report.resolution.ok if api.closed else not report.resolution.wrong
     report.checks = checks
     return report

@@ -20,7 +20,9 @@ A reference is **wrong** when the index (or the candidate) knows the class and t
 does not fit it: an unknown named argument, a missing required one, a positional count out of
 range, a member the class does not have, an enum or mixin called like a constructor. It is
 **unknown** when the class is not in the index and not declared in the candidate: a package the index
-does not cover may declare it, so an unknown name is never wrong. Capitalised names the candidate
+does not cover may declare it, so an unknown name is never wrong (where the index is closed — every
+library the user's code imports indexed, ``ApiIndex.closed`` — the ``resolves`` check fails on it all
+the same: :mod:`trainer.generation.checks`). Capitalised names the candidate
 declares as variables, parameters, fields, type parameters, functions or typedefs are not classes
 and are not looked up. A private member of an indexed class is unknown (its library may be the
 candidate's own).

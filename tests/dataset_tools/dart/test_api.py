@@ -59,6 +59,18 @@ def test_the_users_symbols_replace_flutters_of_the_same_name(tmp_path):
     assert both.source == "flutter test + my_app" and both.extension_members == {"colors"}
 
 
+def test_what_an_index_leaves_unindexed_is_kept_and_combined(tmp_path):
+    flutter, user = sample(), ApiIndex(source="my_app", unindexed=())
+    assert flutter.unindexed is None and not flutter.closed and user.closed  # not known: open
+    assert ApiIndex.combined(flutter, user).closed  # the user's code imports nothing unindexed
+    gaps = ApiIndex.combined(flutter, ApiIndex(unindexed=("dart:ffi",)), ApiIndex(unindexed=("package:gone",)))
+    assert gaps.unindexed == ("dart:ffi", "package:gone") and not gaps.closed
+    gaps.save(tmp_path / "u.json.gz")
+    assert ApiIndex.load(tmp_path / "u.json.gz").unindexed == ("dart:ffi", "package:gone")
+    flutter.save(tmp_path / "f.json.gz")
+    assert ApiIndex.load(tmp_path / "f.json.gz").unindexed is None
+
+
 def test_an_index_of_another_format_is_refused():
     with pytest.raises(ValueError, match="format"):
         ApiIndex.from_json({"format": 99})

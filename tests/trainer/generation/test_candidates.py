@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import numpy as np
@@ -130,3 +131,17 @@ def test_with_an_index_a_candidate_that_resolves_ranks_before_one_that_only_pass
     assert [c.index for c in rank(checked)] == [0, 1, 2]
     assert checked[0].passed and not checked[1].passed and checked[1].failed == ["resolves"]
     assert checked[1].unresolved == ["TextStyle: no parameter 'size'"]
+
+
+def test_over_an_open_index_a_candidate_with_fewer_unknown_names_ranks_first():
+    """An index that leaves libraries out cannot tell an invented class from theirs: both candidates
+    pass, and the one naming fewer unknown classes goes first though the model liked it less."""
+    from tests.trainer.flutter_api import FLUTTER
+
+    known = STATELESS
+    invented = STATELESS.replace("Text(", "TrailText(")
+    open_index = dataclasses.replace(FLUTTER, unindexed=("package:trail_kit",))
+    ranked = rank([Candidate(i, code, code, 10, "widget_end", logprob, check_widget(code, api=open_index))
+                   for i, (code, logprob) in enumerate([(invented, -0.1), (known, -0.9)])])
+    assert [c.index for c in ranked] == [1, 0] and all(c.passed for c in ranked)
+    assert ranked[1].unresolved == ["unknown class TrailText"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from trainer.generation.checks import check_widget
@@ -113,6 +115,10 @@ def test_the_resolves_check_runs_only_with_an_index_and_says_what_did_not_resolv
     report = check_widget(bad, api=FLUTTER)
     assert report.failed == ["resolves"]
     assert report.unresolved == ["Card: no parameter 'shape'", "Text: no parameter 'color'", "unknown class TrailShape"]
-    unknown_only = check_widget(GOOD.replace("Card(", "TrailShell("), api=FLUTTER)
-    assert unknown_only.failed == ["resolves"] and unknown_only.resolution.wrong == ()
+    unknown_only = GOOD.replace("Card(", "TrailShell(")
+    report = check_widget(unknown_only, api=FLUTTER)  # an index that does not say what it leaves out: open
+    assert report.passed and report.unknown == 1 and report.unresolved == ["unknown class TrailShell"]
+    closed = check_widget(unknown_only, api=dataclasses.replace(FLUTTER, unindexed=()))
+    assert closed.failed == ["resolves"] and closed.resolution.wrong == ()  # every import indexed: invented
+    assert check_widget(unknown_only, api=dataclasses.replace(FLUTTER, unindexed=("package:trail_kit",))).passed
     assert check_widget("", api=FLUTTER).checks["resolves"] is False

@@ -131,3 +131,30 @@ def test_a_complete_member_may_be_followed_by_anything(guard, smollm_tokenizer):
     assert allowed_texts(guard, smollm_tokenizer, "Icon(Icons.home") is None
     texts = allowed_texts(guard, smollm_tokenizer, "Icon(Icons.al")
     assert texts and all("alarm"[2:].startswith(t) or t.startswith("arm") for t in texts), texts
+
+
+OWN_PAGE = """class Padding extends StatefulWidget {
+  const Padding({super.key, required this.gap, this.body, this.mood = Mood.calm});
+  final double gap;
+  final Widget? body;
+  final Mood mood;
+
+  @override
+  State<Padding> createState() => _PaddingState();
+}
+
+class _PaddingState extends State<Padding> {
+  @override
+  Widget build(BuildContext context) {
+    return """
+
+
+def test_a_class_the_candidate_declared_itself_is_kept_to_its_own_declaration(guard, smollm_tokenizer):
+    """The candidate's own ``Padding`` (gap, body, mood) is the one its State's call follows, not the
+    index's (padding, child)."""
+    texts = allowed_texts(guard, smollm_tokenizer, OWN_PAGE + "Padding(")
+    assert {" gap", " body"} <= texts and not {" padding", " child", "padding", "child"} & texts, texts
+    assert ")" not in texts  # its own ``gap`` is required
+    # a class still being written, or a private one it has not declared, leaves the call free
+    assert allowed_texts(guard, smollm_tokenizer, "class Padding extends StatelessWidget {\n  f() => Padding(") is None
+    assert allowed_texts(guard, smollm_tokenizer, OWN_PAGE + "_Missing(") is None

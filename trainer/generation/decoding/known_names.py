@@ -11,8 +11,11 @@
   ``MainAxisAlignment.``, ``EdgeInsets.``), the next token may only continue one of its static
   members or named constructors (``home``, ``center``, ``all``).
 
-Names the index does not hold (the candidate's own classes, packages not indexed, a variable) leave
-decoding free. The calls are read by the candidate's :class:`trainer.generation.named_args.CallWatcher`;
+A class the candidate has declared itself earlier in its text (the ``StatefulWidget`` its ``State``
+then calls, which may be its own version of a project's class) is looked up in its own declaration first
+(:func:`trainer.generation.declared.declared`, read once per candidate and class when the declaration
+is complete), as the ``resolves`` check does. Names neither holds (packages not indexed, a variable,
+a class the candidate declares later or is still writing) leave decoding free. The calls are read by the candidate's :class:`trainer.generation.named_args.CallWatcher`;
 the partial name being written is taken from the text itself (a lexer may hold back its last
 character). Which tokens may come next is found from their texts (``Vocabulary``: each token's text
 alone, the tokens by text and by the identifier they start with), so a step costs a few hundred
@@ -28,8 +31,11 @@ from typing import Sequence
 
 import numpy as np
 
+from dataset_tools.dart import parse_within
 from dataset_tools.dart.api import ApiIndex, DartClass, Signature
 
+from ..dart_tree import text as node_text
+from ..declared import declared
 from .logits_processor import LogitsProcessor
 from .stream import CandidateStream
 
@@ -38,6 +44,8 @@ _LABEL_END = re.compile(r"(\s*)([A-Za-z0-9_$]*)\s*:(?!:)")
 _MEMBER_TAIL = re.compile(r"(?<![A-Za-z0-9_$.])([A-Z][A-Za-z0-9_$]*)\.([A-Za-z0-9_$]*)\Z")
 _IDENTIFIER_HEAD = re.compile(r"[A-Za-z0-9_$]+")
 MANY_MEMBERS = 64  # an owner with more members is answered by scanning the vocabulary, cached
+OWN_PARSE_LIMIT_S = 0.05  # reading the candidate's own declaration of a class: past this, the class is left free
+_DECLARATIONS = ("class_definition", "enum_declaration", "mixin_declaration")
 
 
 class Vocabulary:
@@ -150,14 +158,14 @@ class KnownNames(LogitsProcessor):
         text = stream.text[-200:]
         member = _MEMBER_TAIL.search(text)
         if member is not None:
-            allowed = self._members(member.group(1), member.group(2))
+            allowed = self._members(member.group(1), member.group(2), stream)
             return None if allowed is None else (True, allowed)
         if not tracker.stack or tracker.stack[-1] != "(":
             return None
         call = stream.watcher.open_call(len(tracker.stack))
         if call is None or not call.expecting:
             return None
-        signature = self._constructor(call.callee)
+        signature = self._constructor(call.callee, stream)
         if signature is None:
             return None  # an unknown callee
         low, high = signature.positional
@@ -182,15 +190,28 @@ class KnownNames(LogitsProcessor):
                 allowed.update(self.vocabulary.closing.tolist())
         return True, _ids(allowed)
 
-    def _constructor(self, callee: str) -> Signature | None:
+    def _class(self, owner: str, stream: CandidateStream) -> DartClass | None:
+        """The candidate's own complete declaration of ``owner`` written so far, else the index's (not for
+        a private name: the candidate's ``_Header`` is its own); None when neither (or the candidate's
+        own cannot be read yet)."""
+        if re.search(rf"\b(?:class|enum|mixin)\s+{re.escape(owner)}\b", stream.text) is None:
+            return None if owner.startswith("_") else self.api.find_class(owner)
+        if owner not in stream.own_classes:
+            found = own_declaration(stream.text, owner)
+            if found is _UNFINISHED:
+                return None
+            stream.own_classes[owner] = found
+        return stream.own_classes[owner]
+
+    def _constructor(self, callee: str, stream: CandidateStream) -> Signature | None:
         owner, _, name = callee.partition(".")
-        if not owner[:1].isupper():
+        if not (owner[:1].isupper() or owner[:1] == "_" and owner[1:2].isupper()):
             return None
-        found = self.api.find_class(owner)
+        found = self._class(owner, stream)
         return found.constructor(name) if found is not None else None
 
-    def _members(self, owner: str, partial: str) -> np.ndarray | None:
-        found = self.api.find_class(owner)
+    def _members(self, owner: str, partial: str, stream: CandidateStream) -> np.ndarray | None:
+        found = self._class(owner, stream)
         if found is None:
             return None
         names = _member_names(found)
@@ -199,6 +220,26 @@ class KnownNames(LogitsProcessor):
         if len(names) > MANY_MEMBERS:
             return _scan(self.vocabulary, names, partial)
         return _ids(self.vocabulary.continuing(partial, names, ()))
+
+
+_UNFINISHED = object()
+
+
+def own_declaration(code: str, owner: str):
+    """The class, enum or mixin ``owner`` as ``code`` declares it at its top level, when that
+    declaration is complete (no syntax error, its body closed); None when ``code`` has none that can be
+    read; ``_UNFINISHED`` while it is still being written (the candidate is inside it)."""
+    tree = parse_within(code, OWN_PARSE_LIMIT_S)
+    if tree is None:
+        return None
+    nodes = [n for n in tree.root_node.children if n.type in _DECLARATIONS
+             and node_text(n.child_by_field_name("name") or next(
+                 (c for c in n.children if c.type == "identifier"), None)) == owner]
+    if not nodes:
+        return _UNFINISHED
+    if any(n.has_error or not node_text(n).rstrip().endswith("}") for n in nodes):
+        return _UNFINISHED
+    return declared(tree.root_node).classes.get(owner)
 
 
 def _member_names(owner: DartClass) -> tuple[str, ...]:

@@ -35,6 +35,7 @@ class CandidateStream:
     decoded: int = 0  # tokens decoded, with those taken back
     stop: StopReason | None = None
     checked: tuple[str, CheckReport, list[str]] | None = None  # code, report, mended (check_mended)
+    own_classes: dict = field(default_factory=dict)  # class name → its own complete declaration (KnownNames)
 
     def __post_init__(self) -> None:
         self.tracker = WidgetEndTracker(on_code=self.watcher.code_char)
