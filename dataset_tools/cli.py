@@ -65,6 +65,10 @@ def run_harvest(args) -> int:
     config, dataset = from_flags(HarvestConfig, args), from_flags(DatasetConfig, args)
     result = harvest_to_dataset(args.paths, _output(args), config, dataset, extra_files=args.extra,
                                 progress=_progress(args))
+    if result.unchanged:
+        print(f"Dataset {result.out_dir} is up to date: no file changed since its harvest of "
+              f"{result.manifest.get('created', '?')} (--full reads every file again).")
+        return 0
     print(summary(result.manifest, result.out_dir))
     return 0
 
@@ -106,6 +110,13 @@ def summary(manifest: dict, out_dir) -> str:
         lines.append(f"  symbols:       {symbols['classes']} classes, packages {', '.join(symbols['packages']) or 'none'}")
         lines.append("  not indexed:   " + (", ".join(unindexed[:8]) + (" …" if len(unindexed) > 8 else "") if unindexed
                                             else "none: every import is indexed, so a class no index holds is invented"))
+    changes = manifest.get("changes")
+    if changes:
+        files = ", ".join(f"{changes[f'files_{kind}']} {kind}" for kind in ("added", "changed", "removed")
+                          if f"files_{kind}" in changes)
+        train = changes["train"]
+        lines.append(f"  since last:    files {files or 'not compared'}; train records +{train['added']} "
+                     f"-{train['removed']} ({manifest.get('files_reread', '?')} files parsed again)")
     tl = manifest["token_lengths"]
     if "p50" in tl:
         lines.append(f"  tokens:        p50 {tl['p50']}, p90 {tl['p90']}, max {tl['max']} ({tl['counter']})")

@@ -2,7 +2,8 @@
 
 The folder holds ``train.jsonl``, ``validation.jsonl``, ``test.jsonl`` (loadable with
 ``datasets.load_dataset("json", data_files=...)``), ``manifest.json`` and, for a harvest, the user's
-symbols (``symbols.json.gz``: ``dataset_tools.symbols``).
+symbols (``symbols.json.gz``: ``dataset_tools.symbols``) and the harvest's per-file cache
+(``harvest_cache.json.gz``: ``dataset_tools.harvest_cache``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from . import __version__
 from .artifacts import artifact_dir, check_replaceable
 from .atomic_io import jsonl_text
 from .dart.api import ApiIndex
-from .dedup import TOKEN, DedupConfig, dedup
+from .dedup import TOKEN, DedupConfig, dedup, signature_key
 from .errors import FlutterTuneError
+from .harvest_cache import CACHE_NAME, HarvestCache
 from .instructions import REPHRASINGS, augment_instructions
 from .settings import setting
 from .split import SPLITS, split_records
@@ -118,14 +120,16 @@ def build_manifest(splits: dict[str, list[dict]], config: DatasetConfig, dedup_s
 
 
 def write_dataset(out_dir: Path, splits: dict[str, list[dict]], manifest: dict,
-                  symbols: ApiIndex | None = None) -> None:
-    """Write the split files, the manifest and the symbols (when given) into a temp folder, then swap
-    it in."""
+                  symbols: ApiIndex | None = None, cache: HarvestCache | None = None) -> None:
+    """Write the split files, the manifest, the symbols and the harvest cache (when given) into a temp
+    folder, then swap it in."""
     with artifact_dir(out_dir, "dataset", hint=OUTPUT_HINT) as tmp:
         for name in SPLITS:
             (tmp / f"{name}.jsonl").write_text(jsonl_text(splits[name]), encoding="utf-8")
         if symbols is not None:
             symbols.save(tmp / SYMBOLS_NAME)
+        if cache is not None:
+            cache.save(tmp / CACHE_NAME)
         _write_manifest(tmp, manifest)
 
 
@@ -135,19 +139,28 @@ def _write_manifest(folder: Path, manifest: dict) -> None:
 
 
 def build_dataset(records: list[dict], out_dir: Path, config: DatasetConfig | None = None, *,
-                  extra: dict | None = None, tokenizer=None, symbols: ApiIndex | None = None) -> dict:
-    """Dedup, augment, split and write ``records`` (and the harvest's ``symbols``) to ``out_dir``;
-    returns the manifest.
+                  extra: dict | None = None, tokenizer=None, symbols: ApiIndex | None = None,
+                  cache: HarvestCache | None = None, known_splits: dict[str, str] | None = None,
+                  changes: Callable[[dict[str, list[dict]]], dict | None] | None = None) -> dict:
+    """Dedup, augment, split and write ``records`` (and the harvest's ``symbols`` and ``cache``) to
+    ``out_dir``; returns the manifest.
 
-    ``extra`` is merged into the manifest (skip counts, sources, files seen, ...).
+    ``extra`` is merged into the manifest (skip counts, sources, files seen, ...); ``known_splits``
+    keeps groups where the dataset replaced had them (``split.split_records``); ``changes(splits)``
+    gives the manifest's ``changes`` from the splits written.
     """
     config = config or DatasetConfig()
     out_dir = check_output_dir(out_dir)
     if not records:
         raise FlutterTuneError("No samples to write: nothing was harvested or loaded.")
     ordered = sorted(records, key=sort_key)
-    kept, dedup_stats = dedup(ordered, config.dedup)
-    splits = split_records(augment(kept, config.augment), config.seed, config.ratios)
+    kept, dedup_stats = dedup(ordered, config.dedup, cache.signatures if cache is not None else None)
+    if cache is not None:  # only the outputs of this dataset's records are kept for the next one
+        wanted = {signature_key(r["output"], config.dedup) for r in ordered}
+        cache.signatures = {key: value for key, value in cache.signatures.items() if key in wanted}
+    splits = split_records(augment(kept, config.augment), config.seed, config.ratios, known_splits)
     manifest = build_manifest(splits, config, dedup_stats, extra or {}, tokenizer)
-    write_dataset(out_dir, splits, manifest, symbols)
+    if changes is not None and (changed := changes(splits)) is not None:
+        manifest["changes"] = changed
+    write_dataset(out_dir, splits, manifest, symbols, cache)
     return manifest

@@ -10,25 +10,44 @@ Pass 2 resolves superclass chains per project in this process; the APIs become t
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Iterable
 
 from .classify import Project, project_records
 from .dart.api import ApiIndex
 from .dart.api_builder import FileApi, index_of
-from .dart.api_folder import package_library, read_dart
+from .dart.api_folder import read_dart
+from .dart.packages import DartPackage
 from .errors import FlutterTuneError
 from .extract import FileDecls, extract_api, extract_source
+from .harvest_cache import (
+    GENERATED,
+    PACKAGE,
+    PROJECT,
+    CachedFile,
+    FileChanges,
+    HarvestCache,
+    content_hash,
+    extractor_version,
+    file_changes,
+)
 from .progress import NULL_PROGRESS, Progress
 from .settings import setting
 from .source import read_source
-from .symbols import (dependencies, own_packages, package_file_api, package_files, project_dirs,
-                      unindexed_libraries)
-from .walk import WalkLimits, walk
+from .symbols import (
+    dependencies,
+    own_packages,
+    package_file_api,
+    package_files,
+    project_dirs,
+    unindexed_libraries,
+)
+from .walk import Candidate, WalkLimits, WalkResult, walk
 
 
 class HarvestCancelled(FlutterTuneError):
@@ -47,6 +66,8 @@ class HarvestConfig:
     follow_external_symlinks: bool = setting(False, flag="--follow-external-symlinks",
                                              help="also follow symbolic links that lead outside the folders "
                                                   "given (default: skipped)")
+    full: bool = setting(False, flag="--full", help="read every file again, even those the dataset's harvest "
+                                                    "cache holds unchanged (files keep their splits)")
     chunksize: int = 8  # files per task sent to a worker
 
 
@@ -62,6 +83,9 @@ class HarvestResult:
     projects: list[str] = field(default_factory=list)
     symbols: ApiIndex = field(default_factory=ApiIndex)  # the projects' declarations and their packages' public API
     packages: list[str] = field(default_factory=list)  # the packages indexed into ``symbols``
+    cache: HarvestCache = field(default_factory=HarvestCache)  # every file read, for the next harvest
+    files_reread: int = 0  # files parsed this time (the others came from the cache)
+    changes: FileChanges | None = None  # the projects' files since the cache given (None: no cache)
 
 
 def process_file(path: str, max_bytes: int | None = None) -> tuple[str | None, FileDecls | None]:
@@ -69,16 +93,23 @@ def process_file(path: str, max_bytes: int | None = None) -> tuple[str | None, F
     skipped as generated gives its API alone (``("generated_header", decls)``)."""
     source = read_source(path, max_bytes)
     if source.skip == "generated_header":
-        return source.skip, generated_file(path, max_bytes)
+        return source.skip, generated_file(path, max_bytes)[1]
     if source.skip:
         return source.skip, None
     return None, extract_source(source.data)
 
 
-def generated_file(path: str, max_bytes: int | None = None) -> FileDecls | None:
-    """The API and directives of a generated file of a project (None when it cannot be read)."""
+def generated_file(path: str, max_bytes: int | None = None) -> tuple[str | None, FileDecls | None]:
+    """The API and directives of a generated file of a project (``("unreadable", None)`` when it cannot
+    be read)."""
     data = read_dart(Path(path), max_bytes)
-    return None if data is None else extract_api(data)
+    return ("unreadable", None) if data is None else (None, extract_api(data))
+
+
+def package_file(path: str, max_bytes: int | None = None) -> tuple[str | None, FileDecls | None]:
+    """The public API of a package's file (``("unreadable", None)`` when it cannot be read)."""
+    api = package_file_api(path, max_bytes)
+    return ("unreadable", None) if api is None else (None, FileDecls(api=api))
 
 
 def _project_names(roots: list[Path]) -> list[str]:
@@ -106,32 +137,84 @@ def check_roots(roots: Iterable[Path | str]) -> list[Path]:
     return resolved
 
 
-def harvest(roots: Iterable[Path | str], config: HarvestConfig | None = None,
-            progress: Progress = NULL_PROGRESS) -> HarvestResult:
-    """Harvest every root; never raises for bad files (they are counted skips)."""
+@dataclass
+class Survey:
+    """What a harvest will read, found before anything is parsed: the roots' walks, their projects, the
+    packages with source on disk, and the content hash of every file (None: unreadable)."""
+
+    paths: list[Path]
+    walks: list[WalkResult]
+    projects_of_root: list[list[Path]]
+    packages: list[DartPackage]
+    shas: dict[str, str | None]
+
+    @property
+    def package_jobs(self) -> list[tuple[DartPackage, str]]:
+        return package_files(self.packages)
+
+    def fingerprint(self, *settings) -> str:
+        """One hash of every file read (path and content) and of ``settings`` (their reprs): equal when a
+        harvest with these settings would read exactly the same bytes."""
+        digest = hashlib.sha256(extractor_version().encode())
+        for part in settings:
+            digest.update(b"\x00" + repr(part).encode())
+        for path in sorted(self.shas):
+            digest.update(f"\x00{path}\x00{self.shas[path]}".encode())
+        return digest.hexdigest()[:32]
+
+
+def survey(roots: Iterable[Path | str], config: HarvestConfig | None = None) -> Survey:
+    """Walk the roots, find their projects' packages and hash every file a harvest would read."""
     config = config or HarvestConfig()
     paths = check_roots(roots)
-    result = HarvestResult(roots=[str(p) for p in paths], projects=_project_names(paths))
     limits = WalkLimits(inside=tuple(os.path.realpath(p if p.is_dir() else p.parent) for p in paths),
                         follow_external_symlinks=config.follow_external_symlinks, max_files=config.max_files)
-    walks = []
+    walks: list[WalkResult] = []
     for path in paths:
-        walked = walk(path, limits, already=sum(len(w.candidates) for w in walks))
-        result.skips.update(walked.skips)
-        walks.append(walked)
-    jobs_list = [(i, c) for i, w in enumerate(walks) for c in w.candidates]
-    result.files_seen = len(jobs_list)
+        walks.append(walk(path, limits, already=sum(len(w.candidates) for w in walks)))
     projects_of_root = [project_dirs(path, (c.rel for c in w.candidates)) for path, w in zip(paths, walks)]
     packages = dependencies([d for dirs in projects_of_root for d in dirs], inside=tuple(limits.inside))
-    package_jobs = package_files(packages)
-    progress.start("Harvesting", total=len(jobs_list) + sum(len(w.generated) for w in walks) + len(package_jobs))
+    files = [c.path for w in walks for c in (*w.candidates, *w.generated)]
+    files += [str(package.lib / rel) for package, rel in package_files(packages)]
+    return Survey(paths, walks, projects_of_root, packages, {path: _sha_of(path) for path in files})
+
+
+def _sha_of(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return content_hash(handle.read())
+    except OSError:
+        return None
+
+
+def harvest(roots: Iterable[Path | str], config: HarvestConfig | None = None,
+            progress: Progress = NULL_PROGRESS, cache: HarvestCache | None = None) -> HarvestResult:
+    """Harvest every root; never raises for bad files (they are counted skips). Files whose content
+    ``cache`` holds are not read again."""
+    config = config or HarvestConfig()
+    return harvest_survey(survey(roots, config), config, progress, cache)
+
+
+def harvest_survey(found: Survey, config: HarvestConfig, progress: Progress = NULL_PROGRESS,
+                   cache: HarvestCache | None = None) -> HarvestResult:
+    """Harvest what ``survey`` found (see ``harvest``); ``result.cache`` holds every file read."""
+    paths, walks = found.paths, found.walks
+    result = HarvestResult(roots=[str(p) for p in paths], projects=_project_names(paths))
+    result.cache = HarvestCache(max_file_kb=config.max_file_kb)
+    if cache is not None and cache.max_file_kb != config.max_file_kb:
+        cache = None  # what was too large is not any more, or the other way round
+    for walked in walks:
+        result.skips.update(walked.skips)
+    jobs_list = [(i, c) for i, w in enumerate(walks) for c in w.candidates]
+    generated = [(i, c) for i, w in enumerate(walks) for c in w.generated]
+    package_jobs = found.package_jobs
+    result.files_seen = len(jobs_list)
+    progress.start("Harvesting", total=len(jobs_list) + len(generated) + len(package_jobs))
+    reader = _Reader(config, progress, found.shas, cache, result.cache)
     per_project: list[dict[str, FileDecls]] = [{} for _ in paths]
     read_of_root: list[dict[str, FileDecls]] = [{} for _ in paths]  # every project file read, generated too
     apis: list[tuple[str, FileApi]] = []  # the projects' files
-    package_apis: list[tuple[str, FileApi]] = []
-    files = [c.path for _, c in jobs_list]
-    labels = [c.rel for _, c in jobs_list]
-    for (index, cand), (skip, decls) in zip(jobs_list, _run(process_file, files, labels, config, progress)):
+    for (index, cand), (skip, decls) in zip(jobs_list, reader.read(process_file, [c for _, c in jobs_list], PROJECT)):
         if skip:
             result.skips[skip] += 1
         else:
@@ -139,32 +222,61 @@ def harvest(roots: Iterable[Path | str], config: HarvestConfig | None = None,
         if decls is not None:
             read_of_root[index][cand.rel] = decls
             apis.append((cand.rel, decls.api))
-    generated = [(i, c) for i, w in enumerate(walks) for c in w.generated]
-    for (index, cand), decls in zip(generated, _run(generated_file, [c.path for _, c in generated],
-                                                    [c.rel for _, c in generated], config, progress)):
+    for (index, cand), (_, decls) in zip(generated, reader.read(generated_file, [c for _, c in generated], GENERATED)):
         if decls is not None:
             read_of_root[index][cand.rel] = decls
             apis.append((cand.rel, decls.api))
-    files = [str(package.lib / rel) for package, rel in package_jobs]
-    labels = [f"package:{package.name}/{rel}" for package, rel in package_jobs]
-    for label, api in zip(labels, _run(package_file_api, files, labels, config, progress)):
-        if api is not None:
-            package_apis.append((label, api))
-    result.packages = [package.name for package in packages]
+    package_cands = [Candidate(str(package.lib / rel), f"package:{package.name}/{rel}") for package, rel in package_jobs]
+    package_apis = [(cand.rel, decls.api) for cand, (_, decls) in zip(package_cands, reader.read(package_file, package_cands, PACKAGE))
+                    if decls is not None]
+    result.packages = [package.name for package in found.packages]
     result.symbols = ApiIndex.combined(index_of(package_apis), index_of(apis, merge=True))  # the projects' own win
-    result.symbols.source = " + ".join(result.projects) + (f" + {len(packages)} packages" if packages else "")
+    result.symbols.source = " + ".join(result.projects) + (f" + {len(result.packages)} packages" if result.packages else "")
     result.symbols.unindexed = tuple(sorted(set().union(*(
         unindexed_libraries({rel: decls.uris for rel, decls in files_of_root.items()},
                             own_packages(path if path.is_dir() else path.parent, dirs), result.packages)
-        for path, dirs, files_of_root in zip(paths, projects_of_root, read_of_root)))))
+        for path, dirs, files_of_root in zip(paths, found.projects_of_root, read_of_root)))))
     for name, files_of_project in zip(result.projects, per_project):
         records = project_records(Project(name, files_of_project), result.skips)
         result.samples.extend(records)
     result.files_harvested = len({(r["project"], r["source"]) for r in result.samples})
+    result.files_reread = reader.misses
+    result.changes = file_changes(cache, result.cache)
     result.skips = Counter({k: v for k, v in result.skips.items() if v})
     progress.finish(f"{len(result.samples)} samples from {result.files_harvested} files",
                     samples=len(result.samples))
     return result
+
+
+class _Reader:
+    """Reads files through ``_run``, or takes what pass 1 made of them from the cache when their hash
+    is unchanged; every file read or taken goes into ``fresh``."""
+
+    def __init__(self, config: HarvestConfig, progress: Progress, shas: dict[str, str | None],
+                 cache: HarvestCache | None, fresh: HarvestCache) -> None:
+        self.config, self.progress, self.shas, self.cache, self.fresh = config, progress, shas, cache, fresh
+        self.misses = 0
+
+    def read(self, work, cands: list[Candidate], kind: str) -> list[tuple[str | None, FileDecls | None]]:
+        outcomes: list = [None] * len(cands)
+        misses = []
+        for i, cand in enumerate(cands):
+            sha = self.shas.get(cand.path)
+            hit = self.cache.get(cand.path, sha) if self.cache is not None and sha else None
+            if hit is None:
+                misses.append(i)
+                continue
+            outcomes[i] = (hit.skip, hit.decls)
+            self.fresh.files[cand.path] = hit
+            self.progress.advance(1, cand.rel)
+        self.misses += len(misses)
+        ran = _run(work, [cands[i].path for i in misses], [cands[i].rel for i in misses], self.config, self.progress)
+        for i, outcome in zip(misses, ran):
+            outcomes[i] = outcome
+            sha = self.shas.get(cands[i].path)
+            if sha:
+                self.fresh.files[cands[i].path] = CachedFile(sha, kind, *outcome)
+        return outcomes
 
 
 def _run(work, files: list[str], labels: list[str], config: HarvestConfig, progress: Progress):

@@ -7,6 +7,11 @@ seed and its key; groups are laid out in hash order and cut where the running sh
 differ in size, and adding files moves only the few groups near a cut. With ≥3 groups,
 validation and test are never empty: the highest-hash groups of the biggest split are moved into them.
 Hand-written pairs (``instruction_source: manual``) are grouped per entry, not per file.
+
+A dataset written again keeps every group where it was (``known``: the splits of the dataset it
+replaces, with the same seed and ratios): a held-out file never moves into training. Only new groups
+are placed, each by its own hash (below 80 % of the unit interval: train, below 90 %: validation,
+else test), so placing one never moves another.
 """
 
 from __future__ import annotations
@@ -55,10 +60,25 @@ def assign_groups(keys: list[str], seed: int = 0, ratios=(0.8, 0.1, 0.1)) -> dic
     return assigned
 
 
-def split_records(records: list[dict], seed: int = 0, ratios=(0.8, 0.1, 0.1)) -> dict[str, list[dict]]:
-    """Split records into the three lists, keeping their order inside each split."""
+def place_new_groups(keys: list[str], known: dict[str, str], seed: int = 0,
+                     ratios=(0.8, 0.1, 0.1)) -> dict[str, str]:
+    """The ``known`` groups where they were; each other group by its own hash against the ratios."""
+    total = sum(ratios)
+    cut1, cut2 = ratios[0] / total, (ratios[0] + ratios[1]) / total
+    assigned = {}
+    for key in keys:
+        if key not in assigned:
+            unit = _unit(seed, key)
+            assigned[key] = known.get(key) or ("train" if unit < cut1 else "validation" if unit < cut2 else "test")
+    return assigned
+
+
+def split_records(records: list[dict], seed: int = 0, ratios=(0.8, 0.1, 0.1),
+                  known: dict[str, str] | None = None) -> dict[str, list[dict]]:
+    """Split records into the three lists, keeping their order inside each split; with ``known``
+    (group key → split of the dataset replaced), known groups stay where they were."""
     keys = [group_key(r) for r in records]
-    assigned = assign_groups(keys, seed, ratios)
+    assigned = place_new_groups(keys, known, seed, ratios) if known else assign_groups(keys, seed, ratios)
     out: dict[str, list[dict]] = {s: [] for s in SPLITS}
     for key, record in zip(keys, records):
         out[assigned[key]].append(record)

@@ -56,12 +56,17 @@ async def harvest(ls: FlutterTuneServer, *args) -> dict:
     result = outcome.value
     manifest = result.manifest
     counts = manifest.get("counts", {})
-    ls.show(f"Harvested {counts.get('total', 0)} samples from {result.harvest.files_harvested} files "
-            f"into {result.out_dir} (train {counts.get('train', 0)}, validation {counts.get('validation', 0)}, "
-            f"test {counts.get('test', 0)}).")
-    return {"cancelled": False, "datasetDir": str(result.out_dir), "counts": counts,
-            "kinds": manifest.get("kinds", {}), "filesSeen": result.harvest.files_seen,
-            "filesHarvested": result.harvest.files_harvested, "skips": dict(result.harvest.skips)}
+    if result.unchanged:
+        ls.show(f"The dataset in {result.out_dir} is up to date: no file changed since its harvest "
+                f"({counts.get('total', 0)} samples).")
+    else:
+        ls.show(f"Harvested {counts.get('total', 0)} samples from {manifest.get('files_harvested', 0)} files "
+                f"into {result.out_dir} (train {counts.get('train', 0)}, validation {counts.get('validation', 0)}, "
+                f"test {counts.get('test', 0)}; {manifest.get('files_reread', 0)} files read anew).")
+    return {"cancelled": False, "datasetDir": str(result.out_dir), "counts": counts, "unchanged": result.unchanged,
+            "kinds": manifest.get("kinds", {}), "filesSeen": manifest.get("files_seen", 0),
+            "filesHarvested": manifest.get("files_harvested", 0), "filesReread": manifest.get("files_reread", 0),
+            "skips": manifest.get("skips", {})}
 
 
 def register(server: FlutterTuneServer) -> None:

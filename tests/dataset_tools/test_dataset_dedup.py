@@ -54,3 +54,17 @@ def test_short_snippets_are_not_collapsed():
     records = [rec(f"Widget w{i}() => Text('{i}');", str(i)) for i in range(20)]
     kept, stats = dedup(records)
     assert len(kept) == 20 and stats == {"exact": 0, "near": 0}
+
+
+def test_signatures_kept_by_the_caller_are_used_and_give_the_same_result(monkeypatch):
+    from datasketch import MinHash
+
+    records = [rec(CARD, "a"), rec(CARD.replace("terrain", "hiking"), "b"), rec("Widget x() => Y(a: 1, b: 2);", "c")]
+    signatures: dict[str, bytes] = {}
+    first = dedup(records, signatures=signatures)
+    assert first == dedup(records) and len(signatures) == 3
+    hashed: list[int] = []
+    real = MinHash.bulk
+    monkeypatch.setattr(MinHash, "bulk", staticmethod(lambda sets, **kw: hashed.append(len(sets)) or real(sets, **kw)))
+    again = dedup(records + [rec("Widget z() => Z();", "d")], signatures=signatures)
+    assert hashed == [1] and again[0][:2] == first[0] and again[1] == first[1]  # only the new output hashed

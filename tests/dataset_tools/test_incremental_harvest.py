@@ -1,0 +1,128 @@
+"""Harvesting into an earlier dataset: only changed files are parsed, an unchanged tree writes nothing,
+files keep their splits, deleted files leave, and the manifest says what changed."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from dataset_tools import harvest as harvest_module
+from dataset_tools import harvest_cache
+from dataset_tools.artifacts import MARKER_NAME
+from dataset_tools.harvest import HarvestConfig
+from dataset_tools.harvest_cache import CACHE_NAME, HarvestCache
+from dataset_tools.pipeline import harvest_to_dataset
+from dataset_tools.split import group_key, place_new_groups
+
+WIDGET = ("/// Widget number {i}.\nclass W{i} extends StatelessWidget {{\n  const W{i}({{super.key}});\n"
+          "  Widget build(BuildContext context) => {body};\n}}\n")
+
+
+def widget(i: int, text: str = "w") -> str:
+    return WIDGET.format(i=i, body=f"Text('{text} {i}', maxLines: {i % 7 + 1})")
+
+
+@pytest.fixture
+def app(make_project):
+    return make_project({f"lib/w{i}.dart": widget(i) for i in range(20)})
+
+
+@pytest.fixture
+def parsed(monkeypatch):
+    """The files pass 1 parses in this process, by path."""
+    seen: list[str] = []
+    real = harvest_module.process_file
+
+    def counting(path, max_bytes=None):
+        seen.append(path)
+        return real(path, max_bytes)
+
+    monkeypatch.setattr(harvest_module, "process_file", counting)
+    return seen
+
+
+def splits_of(out) -> dict[str, str]:
+    return {group_key(r): split for split in ("train", "validation", "test")
+            for r in map(json.loads, (out / f"{split}.jsonl").read_text().splitlines())}
+
+
+def test_an_unchanged_tree_is_neither_parsed_nor_written(app, tmp_path, parsed):
+    out = tmp_path / "ds"
+    first = harvest_to_dataset([app], out)
+    assert not first.unchanged and len(parsed) == 20 and first.manifest["files_reread"] == 20
+    assert len(HarvestCache.load(out / CACHE_NAME).signatures) == 20  # dedup's, for the next harvest
+    assert "changes" not in first.manifest  # a first harvest has nothing to compare with
+    marker = (out / MARKER_NAME).stat().st_mtime_ns
+    parsed.clear()
+    again = harvest_to_dataset([app], out)
+    assert again.unchanged and again.harvest is None and parsed == []
+    assert again.manifest == first.manifest and (out / MARKER_NAME).stat().st_mtime_ns == marker
+
+
+def test_a_changed_file_alone_is_parsed_again_and_the_manifest_names_it(app, tmp_path, parsed):
+    out = tmp_path / "ds"
+    harvest_to_dataset([app], out)
+    parsed.clear()
+    (app / "lib" / "w3.dart").write_text(widget(3, "changed"))
+    (app / "lib" / "w20.dart").write_text(widget(20))
+    (app / "lib" / "w5.dart").unlink()
+    result = harvest_to_dataset([app], out)
+    assert sorted(parsed) == [str(app / "lib" / "w20.dart"), str(app / "lib" / "w3.dart")]
+    changes = result.manifest["changes"]
+    assert (changes["files_added"], changes["files_changed"], changes["files_removed"]) == (1, 1, 1)
+    assert changes["files_removed_paths"] == [str(app / "lib" / "w5.dart")]
+    assert sum(changes[s]["added"] for s in ("train", "validation", "test")) == 2  # w3 anew, w20
+    assert sum(changes[s]["removed"] for s in ("train", "validation", "test")) == 2  # w3 as it was, w5
+    outputs = [json.loads(line)["output"] for s in ("train", "validation", "test")
+               for line in (out / f"{s}.jsonl").read_text().splitlines()]
+    assert any("changed 3" in o for o in outputs) and not any("class W5 " in o for o in outputs)
+    assert any("class W20 " in o for o in outputs)
+
+
+def test_files_keep_their_split_as_the_project_grows_and_with_full(app, tmp_path):
+    out = tmp_path / "ds"
+    harvest_to_dataset([app], out)
+    before = splits_of(out)
+    assert set(before.values()) == {"train", "validation", "test"}
+    for i in range(20, 60):  # three times as many files: the cut points of a fresh split would move
+        (app / "lib" / f"w{i}.dart").write_text(widget(i))
+    harvest_to_dataset([app], out)
+    after = splits_of(out)
+    assert {key: after[key] for key in before} == before and len(after) == 60
+    harvest_to_dataset([app], out, HarvestConfig(full=True))
+    assert splits_of(out) == after
+
+
+def test_new_groups_are_placed_by_their_own_hash():
+    known = {"a": "test"}
+    placed = place_new_groups(["a", "b", "c"] + [f"k{i}" for i in range(1000)], known)
+    assert placed["a"] == "test"  # where it was, whatever its hash says
+    shares = {s: sum(1 for v in placed.values() if v == s) / len(placed) for s in ("train", "validation", "test")}
+    assert 0.75 < shares["train"] < 0.85 and 0.07 < shares["validation"] < 0.13
+    assert place_new_groups(["b", "c"], {"z": "train"}) == {k: placed[k] for k in ("b", "c")}  # one never moves another
+
+
+def test_a_damaged_or_outdated_cache_reads_every_file_again(app, tmp_path, parsed, monkeypatch):
+    out = tmp_path / "ds"
+    harvest_to_dataset([app], out)
+    (app / "lib" / "w1.dart").write_text(widget(1, "again"))
+    (out / CACHE_NAME).write_bytes(gzip.compress(b"{not json"))
+    parsed.clear()
+    result = harvest_to_dataset([app], out)
+    assert len(parsed) == 20 and result.manifest["counts"]["total"] == 20
+    assert HarvestCache.load(out / CACHE_NAME).files  # written anew
+    (app / "lib" / "w2.dart").write_text(widget(2, "again"))
+    monkeypatch.setattr(harvest_cache, "extractor_version", lambda: "another extractor")
+    parsed.clear()
+    harvest_to_dataset([app], out)
+    assert len(parsed) == 20
+
+
+def test_another_size_cap_is_another_input(app, tmp_path, parsed):
+    out = tmp_path / "ds"
+    harvest_to_dataset([app], out)
+    parsed.clear()
+    result = harvest_to_dataset([app], out, HarvestConfig(max_file_kb=1000))
+    assert not result.unchanged and len(parsed) == 20  # what was too large may not be any more
