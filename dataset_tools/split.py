@@ -28,6 +28,13 @@ def group_key(record: dict) -> str:
     return key
 
 
+def record_fingerprint(record: dict) -> str:
+    """A short hash of what a record teaches (its instruction, input and output): the same widget harvested
+    again has the same fingerprint, a changed one another."""
+    text = f"{record.get('instruction', '')}\x00{record.get('input', '') or ''}\x00{record.get('output', '')}"
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
 def _unit(seed: int, key: str) -> float:
     digest = hashlib.sha256(f"{seed}\x00{key}".encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2**64

@@ -52,6 +52,7 @@ class FlutterTuneServer(LanguageServer):
         self.models = ModelHost(self, self.jobs, self.current_settings, self.status)
         self.status.models = self.models  # the status names the served model; the host reports its loads to it
         self.engine = GenerationEngine(self, self.current_settings, self.models, self.status)
+        self.learner = None  # features.learning.Learner: harvests again after saves
 
     def current_settings(self) -> ServerSettings:
         """The settings now (a new object replaces them on every change)."""

@@ -55,6 +55,9 @@ class ServerSettings:
     dataset_dir: FolderText | None = setting(None, key="datasetDir")
     adapters_dir: FolderText | None = setting(None, key="adaptersDir")
     auto_switch: bool = setting(True, key="autoSwitch")
+    continuous_learning: str = setting(
+        "retrieval", key="continuousLearning", choices=("off", "retrieval"),
+        help="What Flutter Tune does on its own as you write code. Trusted workspaces only.")
     flutter_sdk_path: FolderText | None = same_setting(
         FlutterSdkSetting, "flutter_sdk_path",
         help="Flutter SDK folder whose framework generated widgets are checked against (indexed once) and whose "

@@ -31,6 +31,7 @@ export const SERVER_KEYS = [
   "datasetDir",
   "adaptersDir",
   "autoSwitch",
+  "continuousLearning",
   "flutterSdkPath",
   "retrieval.enabled",
   "retrieval.k",
@@ -65,6 +66,7 @@ export interface ServerSettings {
   datasetDir?: string | null;
   adaptersDir?: string | null;
   autoSwitch?: boolean;
+  continuousLearning?: string;
   flutterSdkPath?: string | null;
   retrieval?: { enabled?: boolean; k?: number; tokenBudget?: number };
 }
@@ -147,6 +149,9 @@ export function toServerSettings(
     let value = effectiveValue<unknown>(config, key, trusted);
     if (key === "flutterSdkPath" && (typeof value !== "string" || !value.trim())) {
       value = dartExtensionSdk(dart, trusted);
+    }
+    if (key === "continuousLearning" && !trusted) {
+      value = "off"; // nothing runs on its own in an untrusted workspace (the server restarts on trust)
     }
     if (value === undefined) {
       continue;

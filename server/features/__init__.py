@@ -7,10 +7,10 @@ from __future__ import annotations
 def build_server():
     """The language server with every feature registered."""
     from ..app import FlutterTuneServer
-    from . import adapters, code_actions, evaluate, generate, harvest, jobs, lifecycle, train
+    from . import adapters, code_actions, evaluate, generate, harvest, jobs, learning, lifecycle, train
 
     server = FlutterTuneServer()
     # settings and session lifecycle, code actions, then one feature per command group
-    for feature in (lifecycle, code_actions, generate, harvest, train, evaluate, adapters, jobs):
+    for feature in (lifecycle, code_actions, generate, harvest, learning, train, evaluate, adapters, jobs):
         feature.register(server)
     return server

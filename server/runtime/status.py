@@ -1,6 +1,7 @@
 """The ``flutterTune/status`` notification: what the server is doing and which model is active.
 
-``{state, percent?, base, adapter, message?}`` with state one of idle / loading / ready /
+``{state, percent?, base, adapter, message?, learned?}`` (``learned``: train widgets the active adapter
+has not been trained on, once continuous learning has counted them) with state one of idle / loading / ready /
 generating / training / error (docs/ARCHITECTURE.md). The state is derived from what is going
 on, most visible first: generating, loading, training, error, ready, idle.
 """
@@ -47,6 +48,7 @@ class StatusReporter:
         self.error: str | None = None
         self.message: str | None = None
         self.resumable = False  # an interrupted training run can be resumed
+        self.learned: int | None = None  # train widgets the active adapter has not learned (features.learning)
         self.last: dict | None = None
 
     def refresh_resumable(self) -> None:
@@ -90,6 +92,8 @@ class StatusReporter:
         jobs = [j for j in self.jobs.running() if j.kind != "generate"]
         payload = {"state": state, "base": active[0], "adapter": active[1], "resumable": self.resumable,
                    "job": {"kind": jobs[0].kind, "id": jobs[0].id} if jobs else None}
+        if self.learned is not None:
+            payload["learned"] = self.learned
         if percent is not None:
             payload["percent"] = percent
         message = self.error if state == "error" else self.message

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -75,12 +76,14 @@ def text_tokens(text: str) -> list[str]:
 
 def document_tokens(record: dict) -> list[str]:
     """What a record is indexed under: instruction words, name words, code identifiers."""
-    return (
-        text_tokens(str(record.get("instruction", "")))
-        + text_tokens(str(record.get("name", "")))
-        + text_tokens(str(record.get("input", "")))
-        + text_tokens(str(record.get("output", "")))
-    )
+    return list(_document_tokens(str(record.get("instruction", "")), str(record.get("name", "")),
+                                 str(record.get("input", "")), str(record.get("output", ""))))
+
+
+@lru_cache(maxsize=1 << 15)
+def _document_tokens(instruction: str, name: str, input: str, output: str) -> tuple[str, ...]:
+    """Kept per record text: an index rebuilt after one file changed tokenizes only that file's records."""
+    return tuple(text_tokens(instruction) + text_tokens(name) + text_tokens(input) + text_tokens(output))
 
 
 def _unique(tokens: Iterable[str]) -> list[str]:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import NULL_PROGRESS, Progress
+from dataset_tools.split import record_fingerprint
 
 from ..adapters import AdapterInfo, activate_after_training, active_adapter, new_adapter_name, save_adapter
 from .config import TrainConfig
@@ -296,6 +297,7 @@ def _train_locked(config: TrainConfig, progress: Progress, budget: TimeBudget,
         "base_path": run.base_path,
         "dataset": run.splits.source,
         "dataset_manifest_hash": run.splits.manifest_hash,
+        "train_records": sorted({record_fingerprint(r) for r in run.splits.train}),  # what it learned
         "config": config.to_dict(),
         "device": run.device,
         "quantization": run.quantization,

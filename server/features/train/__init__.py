@@ -139,7 +139,7 @@ async def train(ls: FlutterTuneServer, *args) -> dict:
         notifier.on_event(event)
 
     def stopped() -> None:
-        status.update(training=False, training_percent=None, message="")
+        status.update(training=False, training_percent=None, message="", learned=None)  # counted again at the next save
         status.refresh_resumable()
 
     status.update(training=True, training_percent=0, message="Training")
