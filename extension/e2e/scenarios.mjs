@@ -1,7 +1,8 @@
 // The end-to-end scenarios, in order. Each runs in the same editor session and gets a screenshot named
 // after it (run-e2e.mjs takes it). ctx: {page, dartFile, relativeDartFile, modelName, dataHome,
 // codeServerPid, python, plainPython, userData, workspace, artifacts, log, showcase}.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { descendants } from "./codeServer.mjs";
@@ -59,6 +60,32 @@ function firstInsertedLine(before, after) {
   }
   return lines.length;
 }
+
+/**
+ * A new file's path (relative to the project) that the dataset's split places in train, as
+ * dataset_tools/split.py places a new file: by the hash of its project and path (seed 0).
+ */
+function trainFileName(project) {
+  for (let i = 0; i < 100; i++) {
+    const name = `lib/learned_${i}.dart`;
+    const digest = createHash("sha256").update(`0\u0000${project}\u0000${name}`).digest();
+    if (Number(digest.readBigUInt64BE(0) >> 11n) / 2 ** 53 < 0.8) {
+      return name;
+    }
+  }
+  throw new Error("no file name lands in the train split");
+}
+
+const LEARNED_WIDGET = `import 'package:flutter/material.dart';
+
+/// Warns hikers about a glacier crossing ahead.
+class GlacierBanner extends StatelessWidget {
+  const GlacierBanner({super.key});
+
+  @override
+  Widget build(BuildContext context) => const Card(child: Text('Glacier crossing ahead'));
+}
+`;
 
 /** Language server processes started under code-server: [{pid, cmdline}]. */
 function serverProcesses(ctx) {
@@ -294,6 +321,31 @@ export function scenarios(ctx) {
       const train = path.join(ctx.dataHome, "dataset", "train.jsonl");
       if (!existsSync(train) || readFileSync(train, "utf8").trim().length === 0) {
         throw new Error(`harvest wrote no training samples to ${train}`);
+      }
+    }],
+
+    ["learn-on-save", async () => {
+      // A widget saved in the editor is harvested again on its own (continuous learning, on by default in a
+      // trusted workspace) and the status bar counts the widgets the model has not been trained on.
+      const name = trainFileName(path.basename(ctx.workspace));
+      writeFileSync(path.join(ctx.workspace, name), LEARNED_WIDGET);
+      await openFile(page, name);
+      await focusEditor(page);
+      await page.keyboard.press("Control+End");
+      await page.keyboard.type("// saved in the editor");
+      await save();
+      const status = await waitUntil(async () => {
+        const value = await statusBarText(page);
+        return /\d+ new/.test(value) ? value : "";
+      }, "the status bar counting the widgets learned", 120_000);
+      log(`status bar after saving: ${status}`);
+      const train = readFileSync(path.join(ctx.dataHome, "dataset", "train.jsonl"), "utf8").trim().split("\n");
+      if (!train.some((line) => line.includes("GlacierBanner"))) {
+        throw new Error("the saved widget is not in the dataset's train split");
+      }
+      const counted = Number(status.match(/(\d+) new/)[1]);
+      if (counted !== train.length) {
+        throw new Error(`the status bar counts ${counted} widgets, the train split holds ${train.length}`);
       }
     }],
 

@@ -2,7 +2,7 @@
  * The status bar item: active base model and adapter, and what the server is doing.
  *
  * Fed by the server's `flutterTune/status` notification ({state, percent?, base, adapter, message?,
- * resumable?, job?}); clicking it runs Select Adapter, or shows the training panel while training runs.
+ * resumable?, job?, learned?}); clicking it runs Select Adapter, or shows the training panel while training runs.
  */
 import * as vscode from "vscode";
 
@@ -19,6 +19,18 @@ export interface ServerStatus {
   resumable?: boolean;
   /** The job the server is running, if any (CONTRACT). */
   job?: { kind: string; id: string } | null;
+  /** Train widgets the active adapter has not learned, counted after a save (continuous learning). */
+  learned?: number;
+}
+
+/** "12 widgets learned since the last training" (or, with no adapter, not trained on yet); "" for none. */
+export function learnedText(status: ServerStatus): string {
+  const n = status.learned;
+  if (typeof n !== "number" || n <= 0) {
+    return "";
+  }
+  const widgets = n === 1 ? "1 widget" : `${n} widgets`;
+  return status.adapter ? `${widgets} learned since the last training` : `${widgets} harvested, not trained on yet`;
 }
 
 /** What the client knows when no status has arrived: the server is starting or has stopped. */
@@ -62,12 +74,18 @@ export function statusText(status: ServerStatus | ClientState): { text: string; 
   }
   const base = shortName(status.base || "base model");
   const models = status.adapter ? `${base} + ${shortName(status.adapter)}` : base;
-  const text = `${ICONS[status.state] ?? "$(sparkle)"} ${models} · ${stateLabel(status)}`;
+  const learned = learnedText(status);
+  const quiet = status.state === "ready" || status.state === "idle";
+  const count = learned && quiet ? ` · $(book) ${status.learned} new` : "";
+  const text = `${ICONS[status.state] ?? "$(sparkle)"} ${models} · ${stateLabel(status)}${count}`;
   const lines = [
     `Base model: ${status.base}`,
     `Adapter: ${status.adapter ?? "none (base model only)"}`,
     `State: ${stateLabel(status)}`,
   ];
+  if (learned) {
+    lines.push(learned);
+  }
   if (status.message) {
     lines.push(status.message);
   }

@@ -33,6 +33,7 @@ describe("toServerSettings", () => {
       datasetDir: null,
       adaptersDir: null,
       autoSwitch: true,
+      continuousLearning: "retrieval",
       flutterSdkPath: null,
       retrieval: { enabled: true, k: 2, tokenBudget: 1024 },
     });
@@ -89,6 +90,12 @@ describe("toServerSettings", () => {
     expect(toServerSettings(config, undefined, false).baseModel).toBe("/models/mine");
     expect(toServerSettings(config, undefined, false).maxNewTokens).toBe(50);
     expect(toServerSettings(config, undefined, true).baseModel).toBe("/evil/model");
+  });
+
+  it("turns continuous learning off in an untrusted workspace, whatever the settings say", () => {
+    const config = configLike({ continuousLearning: "retrieval" });
+    expect(toServerSettings(config, undefined, true).continuousLearning).toBe("retrieval");
+    expect(toServerSettings(config, undefined, false).continuousLearning).toBe("off");
   });
 });
 

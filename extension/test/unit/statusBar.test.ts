@@ -26,6 +26,17 @@ describe("statusText", () => {
     expect(error.tooltip).toContain("CUDA out of memory");
   });
 
+  it("counts the widgets learned since the last training when quiet", () => {
+    const ready = statusText({ state: "ready", base, adapter: "/a/run-1", learned: 12 });
+    expect(ready.text).toBe("$(sparkle) SmolLM2-135M-Instruct + run-1 · ready · $(book) 12 new");
+    expect(ready.tooltip).toContain("12 widgets learned since the last training");
+    expect(statusText({ state: "idle", base, adapter: null, learned: 1 }).tooltip).toContain(
+      "1 widget harvested, not trained on yet",
+    );
+    expect(statusText({ state: "generating", base, adapter: "/a/run-1", learned: 3 }).text).not.toContain("new");
+    expect(statusText({ state: "ready", base, adapter: "/a/run-1", learned: 0 }).text).not.toContain("new");
+  });
+
   it("has texts for the client's own states", () => {
     expect(statusText("starting").text).toBe("$(sync~spin) Flutter Tune: starting");
     expect(statusText("stopped").text).toContain("stopped");
