@@ -56,6 +56,8 @@ class AdapterInfo:
     best_validation_loss: float | None = None
     metrics: dict = field(default_factory=dict)
     activation: "Activation | None" = None  # set by training: did it become the active adapter
+    continued_from: str | None = None  # --continue: the adapter it was warm-started from
+    gate: dict | None = None  # --continue: both adapters' scores and the decision (training.continued.GateResult)
 
     @property
     def name(self) -> str:
@@ -64,7 +66,7 @@ class AdapterInfo:
     def to_dict(self) -> dict:
         return {"path": str(self.path), "name": self.name, "created": self.created, "base": self.base,
                 "base_path": self.base_path, "best_validation_loss": self.best_validation_loss,
-                "metrics": self.metrics}
+                "metrics": self.metrics, "continued_from": self.continued_from, "gate": self.gate}
 
 
 def is_adapter_dir(path: Path) -> bool:
@@ -109,7 +111,8 @@ def info_for(path: Path) -> AdapterInfo:
     created = meta.get("created") or datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat()
     base, base_path = adapter_base(path)
     return AdapterInfo(path=path, created=created, base=base or "", base_path=base_path,
-                       best_validation_loss=metrics.get("best_validation_loss"), metrics=metrics)
+                       best_validation_loss=metrics.get("best_validation_loss"), metrics=metrics,
+                       continued_from=meta.get("continued_from"), gate=meta.get("gate"))
 
 
 def list_adapters(adapters_dir: str | Path) -> list[AdapterInfo]:

@@ -72,6 +72,8 @@ def _add_adapters(subparsers) -> None:
                                           "which generate, eval and the editor use by default.")
     add_arguments(p, ListOptions)
     p.add_argument("--use", metavar="NAME", help="make adapter NAME (or 'none' for the base model) the active one")
+    p.add_argument("--rollback", action="store_true",
+                   help="make active again the adapter the active one was continued from (train --continue)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=run_adapters)
 
@@ -81,11 +83,21 @@ def run_adapters(args) -> int:
     from dataset_tools.flags import from_flags
     from dataset_tools.paths import adapters_dir
 
-    from ..adapters import (active_adapter, latest_name, list_adapters, missing_active_message, resolve_adapter,
-                           set_active)
+    from ..adapters import (active_adapter, info_for, latest_name, list_adapters, missing_active_message,
+                           resolve_adapter, set_active)
     from ..training.runs import resumable_run
 
     root = adapters_dir(from_flags(ListOptions, args).adapters_dir)
+    if args.rollback:
+        current = active_adapter(root)
+        earlier = info_for(current).continued_from if current is not None else None
+        if earlier is None or resolve_adapter(root, earlier) is None:
+            raise FlutterTuneError(f"Nothing to roll back to: the active adapter "
+                                   f"{current.name if current else '(none)'} was not continued from another one "
+                                   "that is still there. Pick one with `flutter-tune adapters --use NAME`.")
+        set_active(root, resolve_adapter(root, earlier))
+        print(f"Active adapter: {earlier} (rolled back from {current.name})")
+        return 0
     if args.use is not None:
         if not args.use.strip():
             raise FlutterTuneError("--use needs an adapter's name (see `flutter-tune adapters`), or 'none' for the "
@@ -110,10 +122,18 @@ def run_adapters(args) -> int:
         loss = f"{a.best_validation_loss:.4f}" if a.best_validation_loss is not None else "-"
         mark = "*" if a.name == active_name else " "
         tag = "  (latest)" if a.name == latest else ""
-        print(f"{mark} {a.name}  base={a.base}  best_val_loss={loss}  created={a.created}{tag}")
+        print(f"{mark} {a.name}  base={a.base}  best_val_loss={loss}  created={a.created}{tag}{_gate_text(a)}")
     if adapters and active is None:
         print("No adapter is active: generation uses the base model alone.")
     interrupted = resumable_run(root)
     if interrupted is not None:
         print(f"An interrupted run can be resumed (step {interrupted.step}): `flutter-tune train --resume`.")
     return 0
+
+
+def _gate_text(adapter) -> str:
+    """``  gate: switched (…)`` or ``  gate: kept, not used (…)`` for an adapter trained with --continue."""
+    if not adapter.gate:
+        return ""
+    verdict = "switched" if adapter.gate.get("switch") else "kept, not used"
+    return f"\n    continued from {adapter.continued_from}; gate: {verdict} ({adapter.gate.get('reason', '')})"

@@ -96,6 +96,16 @@ class TrainConfig:
                                       "so far is saved; 0: none")
     resume: bool = setting(False, flag="--resume",
                            help="continue the newest interrupted run (its settings; this call's --max-minutes)")
+    continue_training: bool = setting(
+        False, flag="--continue",
+        help="warm-start from the active adapter and train on the widgets it has not learned (new or changed since "
+             "it was trained) plus a replay of those it has; the new adapter becomes active only when it is not worse "
+             "on the held-out split (validation loss, widgets passing every check)")
+    replay: float = setting(1.0, low=0.0, high=100.0, flag="--replay",
+                            help="with --continue: widgets it learned before trained again per new one")
+    gate_samples: int = setting(6, low=0, high=1000, flag="--gate-samples",
+                                help="with --continue: held-out descriptions each adapter writes a widget for in the "
+                                     "gate, 0: validation loss alone")
     activate: Literal["if_better", "always", "never"] = setting(
         "if_better", choices=ACTIVATE_POLICIES, flag="--activate",
         help="make the new adapter the active one: if_better (default), when it validates better than the "

@@ -29,6 +29,7 @@ from dataset_tools.split import record_fingerprint
 
 from ..adapters import AdapterInfo, activate_after_training, active_adapter, new_adapter_name, save_adapter
 from .config import TrainConfig
+from .continued import ContinuedStart, GateScores, continued_start, gate, passing_share
 from .data import LengthStats, Splits, load_splits, prepare, to_dataset
 from .runs import RunFolder, finish_run, new_run, remove_unresumable_runs, resumable_run, training_lock
 from .time_budget import TimeBudget
@@ -57,6 +58,7 @@ class TrainingRun:
     resume_from: str | None
     device: str = "cpu"
     quantization: str = "none"                 # as resolved from config.quantization
+    continued: ContinuedStart | None = None    # --continue: the adapter warmed from and the records chosen
 
     @property
     def checkpoint_dir(self) -> Path:
@@ -169,12 +171,17 @@ def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks
     quantization = resolve_quantization(config.quantization, device, base_path)
     if device == "cpu":
         limit_torch_threads()
+    continued = continued_start(adapters_home(config), splits.train, config.replay, config.seed) \
+        if config.continue_training else None
+    if continued is not None:
+        _same_base(continued.adapter, base_path)
     model, tokenizer = load_base(config.base, quantization, device, for_training=True, progress=progress)
+    training = continued.records if continued is not None else splits.train
 
-    train_rows, train_stats = prepare(tokenizer, splits.train, config.max_length, config.overlong,
+    train_rows, train_stats = prepare(tokenizer, training, config.max_length, config.overlong,
                                       config.conversation_size)
     if not train_rows:
-        raise FlutterTuneError(f"All {len(splits.train)} training samples in {splits.source} are longer than "
+        raise FlutterTuneError(f"All {len(training)} training samples in {splits.source} are longer than "
                                f"max_length={config.max_length}; raise max_length or use overlong='truncate'.")
     eval_records = splits.validation[: config.max_eval_samples or None]
     eval_rows, eval_stats = prepare(tokenizer, eval_records, config.max_length, config.overlong)
@@ -187,6 +194,10 @@ def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks
 
     lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                       target_modules=list(config.target_modules), bias="none", task_type="CAUSAL_LM")
+    if continued is not None:  # the active adapter's weights (and rank, modules) are the starting point
+        from peft import PeftModel
+
+        model, lora = PeftModel.from_pretrained(model, str(continued.adapter), is_trainable=True), None
     trainer = CompletionSFTTrainer(
         model=model,
         args=sft_config(config, device, checkpoint_dir, has_eval),
@@ -200,7 +211,38 @@ def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks
 
     trainer.remove_callback(PrinterCallback)  # it prints raw log dicts to stdout; progress goes through `progress`
     return TrainingRun(config, trainer, tokenizer, splits, train_stats, eval_stats, base_path,
-                       run_folder, resume_from, device, quantization)
+                       run_folder, resume_from, device, quantization, continued)
+
+
+def _same_base(adapter: Path, base_path: str) -> None:
+    from ..adapters import adapter_base
+
+    _, trained_on = adapter_base(adapter)
+    if trained_on and Path(trained_on).resolve() != Path(base_path).resolve():
+        raise FlutterTuneError(f"--continue: the active adapter {adapter.name} was trained on {trained_on}, not on "
+                               f"{base_path}. Choose its base model (--base) or train anew without --continue.")
+
+
+def _gate(run: TrainingRun, before: GateScores, new_loss: float | None):
+    """Score the new adapter (the model's own now) and the one it was warmed from on the held-out split,
+    and decide (``continued.gate``). The adapter loaded to compare is removed again before saving."""
+    from ..generation.generate import GenerationSettings
+
+    model, config = run.trainer.model, run.config
+    held_out = run.splits.validation[: config.gate_samples]
+    after = GateScores(validation_loss=new_loss)
+    if held_out:
+        settings = GenerationSettings(seed=config.seed, candidates=2)
+        model.eval()
+        new = passing_share(model, run.tokenizer, held_out, settings)
+        model.load_adapter(str(run.continued.adapter), adapter_name="previous")
+        model.set_adapter("previous")
+        old = passing_share(model, run.tokenizer, held_out, settings)
+        model.set_adapter("default")
+        model.delete_adapter("previous")
+        before = GateScores(before.validation_loss, old.passing, old.samples)
+        after = GateScores(new_loss, new.passing, new.samples)
+    return gate(before, after, run.continued.adapter.name)
 
 
 def _loss_history(log_history: list[dict]) -> list[dict]:
@@ -255,6 +297,9 @@ def _train_locked(config: TrainConfig, progress: Progress, budget: TimeBudget,
     if has_eval and config.early_stopping_patience > 0:
         trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
 
+    before = None
+    if run.continued is not None:  # the active adapter on today's validation split: what the gate compares with
+        before = GateScores(validation_loss=trainer.evaluate()["eval_loss"] if has_eval else None)
     started, cpu_started = time.monotonic(), time.process_time()
     try:
         with sigint_requests_stop(stop):
@@ -297,7 +342,8 @@ def _train_locked(config: TrainConfig, progress: Progress, budget: TimeBudget,
         "base_path": run.base_path,
         "dataset": run.splits.source,
         "dataset_manifest_hash": run.splits.manifest_hash,
-        "train_records": sorted({record_fingerprint(r) for r in run.splits.train}),  # what it learned
+        "train_records": sorted({record_fingerprint(r) for r in run.splits.train}
+                                | (run.continued.learned if run.continued is not None else set())),  # what it learned
         "config": config.to_dict(),
         "device": run.device,
         "quantization": run.quantization,
@@ -305,9 +351,20 @@ def _train_locked(config: TrainConfig, progress: Progress, budget: TimeBudget,
         "loss_history": history,
     }
     previous = active_adapter(adapters_home(config))  # what is served now, before LATEST moves
+    decided = None
+    if run.continued is not None:
+        progress.advance(0, "gate: the new adapter against the active one on the held-out split")
+        decided = _gate(run, before, metrics["best_validation_loss"])
+        metadata["continued_from"] = run.continued.adapter.name
+        metadata["continued"] = {"new": len(run.continued.new), "replayed": len(run.continued.replay)}
+        metadata["gate"] = decided.to_dict()
     info = save_adapter(trainer.model, run.tokenizer, adapters_home(config), metadata,
                         fingerprint=run_fingerprint(config, run.splits.manifest_hash))
-    info.activation = activate_after_training(adapters_home(config), info, config.activate, previous)
+    policy = config.activate if decided is None or config.activate != "if_better" else \
+        ("always" if decided.switch else "never")
+    info.activation = activate_after_training(adapters_home(config), info, policy, previous)
+    if decided is not None and config.activate == "if_better":
+        info.activation.reason = decided.reason
     finish_run(run.run_folder)
     progress.finish(f"saved {info.path}", adapter=str(info.path), best_validation_loss=metrics["best_validation_loss"])
     return info
