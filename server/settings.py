@@ -56,8 +56,12 @@ class ServerSettings:
     adapters_dir: FolderText | None = setting(None, key="adaptersDir")
     auto_switch: bool = setting(True, key="autoSwitch")
     continuous_learning: str = setting(
-        "retrieval", key="continuousLearning", choices=("off", "retrieval"),
+        "retrieval", key="continuousLearning", choices=("off", "retrieval", "retrain"),
         help="What Flutter Tune does on its own as you write code. Trusted workspaces only.")
+    retrain_after: int = setting(20, low=1, high=100000, key="retrainAfter",
+                                 help="With continuousLearning 'retrain': train in the background once this many "
+                                      "widgets of the train split are new or changed since the active adapter was "
+                                      "trained.")
     flutter_sdk_path: FolderText | None = same_setting(
         FlutterSdkSetting, "flutter_sdk_path",
         help="Flutter SDK folder whose framework generated widgets are checked against (indexed once) and whose "

@@ -164,7 +164,9 @@ async function trainAdapter({ manager, training }: CommandContext, options: Reco
     return;
   }
   training.begin();
-  training.show();
+  if (!options.background) {
+    training.show(); // a background run: the status bar item opens the panel
+  }
   let result: TrainResult | undefined;
   try {
     result = await manager.executeCommand<TrainResult>("flutterTune.train", [options]);
@@ -214,6 +216,28 @@ export async function setUp({ manager, setup }: CommandContext): Promise<void> {
   if (await setup.run()) {
     await manager.restart();
   }
+}
+
+let retraining = false;
+
+/**
+ * Continuous learning's retraining: when a harvest after a save says enough is new (`retrainDue`), train in the
+ * background from the active adapter (one at a time; the server's gate decides whether it is used, and it
+ * speaks only when it switched). Trusted workspaces only, as every training.
+ */
+export async function retrainInBackground(ctx: CommandContext, report: { retrainDue: boolean }): Promise<boolean> {
+  if (!report.retrainDue || retraining || !vscode.workspace.isTrusted || ctx.statusBar.last?.state === "training") {
+    return false;
+  }
+  retraining = true;
+  try {
+    await trainAdapter(ctx, { continueTraining: true, background: true });
+  } catch (error) {
+    ctx.manager.output.warn(`background training: ${errorText(error)}`);
+  } finally {
+    retraining = false;
+  }
+  return true;
 }
 
 /** Register every palette command. */

@@ -5,7 +5,7 @@
  */
 import * as vscode from "vscode";
 import { CandidateStepper } from "./candidateUi";
-import { type CommandContext, COMMANDS, offerResume, registerCommands, resetResumeOffer, trainingActions } from "./commands";
+import { type CommandContext, COMMANDS, offerResume, registerCommands, resetResumeOffer, retrainInBackground, trainingActions } from "./commands";
 import { onPythonInterpreterChange } from "./python";
 import { ServerManager } from "./server";
 import { DART_SDK_KEYS, SECTION } from "./settings";
@@ -67,6 +67,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       onResumable(status, training);
     },
     onTrainingProgress: (progress) => training.progress(progress),
+    onLearned: (report) => {
+      if (ctx) {
+        void retrainInBackground(ctx, report);
+      }
+    },
     onReady: () => markStep("serverReady"),
   });
   const server = manager;

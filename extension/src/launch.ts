@@ -8,6 +8,17 @@ export const SERVER_ARGS = ["-m", "server", "serve"];
 export const STATUS_NOTIFICATION = "flutterTune/status";
 /** Training's step, losses and speed while it runs (the training panel draws them). */
 export const TRAINING_PROGRESS_NOTIFICATION = "flutterTune/trainingProgress";
+/** What a harvest after a save found (continuous learning); `retrainDue`: time to train in the background. */
+export const LEARNED_NOTIFICATION = "flutterTune/learned";
+
+/** The `flutterTune/learned` notification's payload. */
+export interface LearnedReport {
+  unchanged: boolean;
+  learned: number | null;
+  retrainDue: boolean;
+  filesReread: number;
+  trainAdded: number;
+}
 export const MAX_RESTARTS = 4;
 export const RESTART_WINDOW_MS = 3 * 60_000;
 

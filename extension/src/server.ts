@@ -41,6 +41,8 @@ import {
   MAX_RESTARTS,
   RESTART_WINDOW_MS,
   SERVER_ARGS,
+  LEARNED_NOTIFICATION,
+  type LearnedReport,
   STATUS_NOTIFICATION,
   TRAINING_PROGRESS_NOTIFICATION,
 } from "./launch";
@@ -55,6 +57,8 @@ export interface ServerHooks {
   runSetup(): Promise<void>;
   onStatus(status: ServerStatus): void;
   onTrainingProgress(progress: TrainingProgress): void;
+  /** A harvest after a save (continuous learning) ended. */
+  onLearned(report: LearnedReport): void;
   /** The server runs with Flutter Tune (the walkthrough's first step). */
   onReady(): void;
 }
@@ -116,6 +120,7 @@ export class ServerManager implements vscode.Disposable {
     // Registered before start so that they survive the client's own restarts after a crash.
     client.onNotification(STATUS_NOTIFICATION, (status: ServerStatus) => this.hooks.onStatus(status));
     client.onNotification(TRAINING_PROGRESS_NOTIFICATION, (progress: TrainingProgress) => this.hooks.onTrainingProgress(progress));
+    client.onNotification(LEARNED_NOTIFICATION, (report: LearnedReport) => this.hooks.onLearned(report));
     client.registerFeature(new ServerProgressFeature(client));
     this.client = client;
     try {

@@ -32,6 +32,7 @@ export const SERVER_KEYS = [
   "adaptersDir",
   "autoSwitch",
   "continuousLearning",
+  "retrainAfter",
   "flutterSdkPath",
   "retrieval.enabled",
   "retrieval.k",
@@ -67,6 +68,7 @@ export interface ServerSettings {
   adaptersDir?: string | null;
   autoSwitch?: boolean;
   continuousLearning?: string;
+  retrainAfter?: number;
   flutterSdkPath?: string | null;
   retrieval?: { enabled?: boolean; k?: number; tokenBudget?: number };
 }

@@ -1,8 +1,8 @@
 """Continuous learning (``flutterTune.continuousLearning``): the dataset follows the code as it is saved.
 
 On ``textDocument/didSave`` of a ``.dart`` file under the sources of the configured dataset (its
-manifest's ``sources``), with the setting on ``retrieval`` (the client sends ``off`` in an untrusted
-workspace), the dataset is harvested again in the background — incrementally: only changed files are
+manifest's ``sources``), with the setting on ``retrieval`` or ``retrain`` (the client sends ``off`` in an
+untrusted workspace), the dataset is harvested again in the background — incrementally: only changed files are
 parsed (``dataset_tools.pipeline``) — and the retrieval index is rebuilt from its train split, so the
 next request can take a widget just written as an example (when its file is in the train split: a
 file's split is fixed by its path's hash, and the held-out splits stay out of retrieval so that
@@ -12,7 +12,10 @@ manual harvest is taken by a harvest after it.
 
 The status then counts the train widgets the active adapter has not been trained on ("12 widgets
 learned since the last training"; all of them with no adapter) — ``status.learned`` — and the
-``flutterTune/learned`` notification tells the client what the harvest found.
+``flutterTune/learned`` notification tells the client what the harvest found; with ``retrain``, its
+``retrainDue`` says that ``retrainAfter`` widgets or more are new and no training runs, and the client
+starts ``flutterTune.train`` with ``{continueTraining, background}`` (a run the editor shows like any
+other; the gate decides whether it is used).
 """
 
 from __future__ import annotations
@@ -98,7 +101,11 @@ class Learner:
             jobs.finish(job)
         learned = untrained_widgets(dataset, self.ls.models.current_adapter())
         changes = result.manifest.get("changes") or {}
+        settings = self.ls.settings
+        due = settings.continuous_learning == "retrain" and learned is not None \
+            and learned >= settings.retrain_after and not jobs.running("train")
         self.last = {"unchanged": result.unchanged, "learned": learned, "datasetDir": str(dataset),
+                     "retrainDue": due,
                      "filesReread": result.manifest.get("files_reread", 0) if not result.unchanged else 0,
                      "trainAdded": (changes.get("train") or {}).get("added", 0) if not result.unchanged else 0}
         self.ls.notify_client(LEARNED, self.last)

@@ -87,3 +87,28 @@ async def test_nothing_is_harvested_when_off_or_for_other_files(session, tmp_pat
     saved(session, other)
     await asyncio.sleep(1.5)
     assert learned == [] and (tmp_path / "dataset" / "manifest.json").read_text() == written
+
+
+@pytest.mark.asyncio
+async def test_retrain_mode_says_when_training_is_due_and_the_background_run_is_gated(session, tmp_path):
+    app = tmp_path / "app"
+    write_app(app)
+    learned = learned_notifications(session)
+    await session.initialize(continuousLearning="retrain", retrainAfter=1, maxNewTokens=16)
+    await session.command("flutterTune.harvest", {"roots": [str(app)]})
+    first = await session.command("flutterTune.train", {"maxSteps": 2, "batchSize": 2, "maxLength": 256})
+    assert first["switched"] is True and first["gate"] is None
+    fresh = app / train_file_name("app")
+    fresh.write_text(WIDGET.format(doc="Shows a glacier crossing warning banner.", name="GlacierBanner",
+                                   text="glacier", lines=2))
+    saved(session, fresh)
+    note = await session.wait_for(lambda: learned and learned[-1], timeout=60, what="flutterTune/learned")
+    assert note["learned"] == 1 and note["retrainDue"] is True  # the one widget the adapter has not learned
+    shown_before = len(session.client.messages)
+    result = await session.command("flutterTune.train", {"continueTraining": True, "background": True,
+                                                         "maxSteps": 2, "batchSize": 2, "maxLength": 256})
+    assert result["cancelled"] is False and result["gate"]["switch"] == result["switched"]
+    assert result["gate"]["previous_adapter"] == first["name"]
+    assert any(s.get("message") == "Training in the background" for s in session.statuses)
+    finished = [m.message for m in session.client.messages[shown_before:] if m.message.startswith("Training finished")]
+    assert finished == (["Training finished: " + finished[0].split(": ", 1)[1]] if result["switched"] else [])

@@ -106,6 +106,9 @@ class TrainConfig:
     gate_samples: int = setting(6, low=0, high=1000, flag="--gate-samples",
                                 help="with --continue: held-out descriptions each adapter writes a widget for in the "
                                      "gate, 0: validation loss alone")
+    background: bool = setting(False, flag="--background",
+                               help="train at a lower CPU priority on one thread, leaving the other cores to the "
+                                    "editor (the language server also pauses it while it generates)")
     activate: Literal["if_better", "always", "never"] = setting(
         "if_better", choices=ACTIVATE_POLICIES, flag="--activate",
         help="make the new adapter the active one: if_better (default), when it validates better than the "

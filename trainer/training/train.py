@@ -20,8 +20,10 @@ import hashlib
 import json
 import time
 import warnings
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from dataset_tools.errors import FlutterTuneError
 from dataset_tools.progress import NULL_PROGRESS, Progress
@@ -252,7 +254,8 @@ def _loss_history(log_history: list[dict]) -> list[dict]:
     return [{k: e[k] for k in keep if k in e} for e in log_history if "loss" in e or "eval_loss" in e]
 
 
-def train(config: TrainConfig, progress: Progress = NULL_PROGRESS, serving_backend: str | None = None) -> AdapterInfo:
+def train(config: TrainConfig, progress: Progress = NULL_PROGRESS, serving_backend: str | None = None,
+          busy: Callable[[], bool] | None = None) -> AdapterInfo:
     """Train a LoRA adapter and save it as a new versioned folder; returns its AdapterInfo.
 
     Holds the adapters folder's training lock for the whole run (a second run fails at once).
@@ -260,12 +263,15 @@ def train(config: TrainConfig, progress: Progress = NULL_PROGRESS, serving_backe
     telling how to resume. ``max_minutes`` is the budget of the whole call and of the serving export
     the caller runs next for ``serving_backend`` (``prepare_after_training``; None: none follows):
     training stops early enough for them, the last validation and the save; the best adapter so far
-    is saved.
+    is saved. ``config.background`` trains at low priority on one thread; ``busy()`` (the editor
+    generating) holds it between micro-batches (``training.background``).
     """
+    from .background import low_priority
+
     budget = TimeBudget(config.max_minutes)
     budget.start()
-    with training_lock(adapters_home(config)):
-        return _train_locked(config, progress, budget, serving_backend)
+    with training_lock(adapters_home(config)), (low_priority() if config.background else nullcontext()):
+        return _train_locked(config, progress, budget, serving_backend, busy)
 
 
 class TrainingInterrupted(FlutterTuneError):
@@ -277,10 +283,11 @@ class TrainingInterrupted(FlutterTuneError):
 
 
 def _train_locked(config: TrainConfig, progress: Progress, budget: TimeBudget,
-                  serving_backend: str | None) -> AdapterInfo:
+                  serving_backend: str | None, busy: Callable[[], bool] | None = None) -> AdapterInfo:
     from transformers import EarlyStoppingCallback
 
     from ..generation.serving import export_estimate_s
+    from .background import YieldToGeneration
     from .callbacks import ProgressCallback, StopCallback, StopRequest, sigint_requests_stop
 
     stop = StopRequest()
@@ -296,6 +303,9 @@ def _train_locked(config: TrainConfig, progress: Progress, budget: TimeBudget,
                                       after_s=after_s))
     if has_eval and config.early_stopping_patience > 0:
         trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
+    yielding = YieldToGeneration(busy) if busy is not None else None
+    if yielding is not None:
+        trainer.add_callback(yielding)
 
     before = None
     if run.continued is not None:  # the active adapter on today's validation split: what the gate compares with
@@ -329,6 +339,7 @@ def _train_locked(config: TrainConfig, progress: Progress, budget: TimeBudget,
         "epochs": round(state.epoch or 0.0, 3),
         "train_seconds": round(seconds, 1),
         "train_cpu_seconds": round(cpu_seconds, 1),      # all threads; less sensitive to other load than seconds
+        "paused_for_generation_seconds": round(yielding.paused_s, 1) if yielding is not None else 0.0,
         "stopped_by": stop.reason or ("early_stopping" if state.global_step < state.max_steps else "completed"),
         "completion_tokens_trained": trainer.completion_tokens_trained,
         "train_completion_tokens_per_second": round(trainer.completion_tokens_trained / max(seconds, 1e-9), 1),

@@ -82,7 +82,7 @@ function makeManager(managed?: string) {
   const output = { info: () => undefined, error: () => undefined, show: () => undefined };
   const statusBar = { show: () => undefined };
   const setup = { updateIfOutdated: async () => true, readyPython: async () => managed };
-  const hooks = { setupGuide: async () => undefined, runSetup: async () => undefined, onStatus: () => undefined, onTrainingProgress: () => undefined, onReady: () => undefined };
+  const hooks = { setupGuide: async () => undefined, runSetup: async () => undefined, onStatus: () => undefined, onTrainingProgress: () => undefined, onReady: () => undefined, onLearned: () => undefined };
   const context = { extensionPath: "/ext" };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return new ServerManager(context as any, output as any, statusBar as any, setup as any, hooks);

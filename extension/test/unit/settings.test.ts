@@ -34,6 +34,7 @@ describe("toServerSettings", () => {
       adaptersDir: null,
       autoSwitch: true,
       continuousLearning: "retrieval",
+      retrainAfter: 20,
       flutterSdkPath: null,
       retrieval: { enabled: true, k: 2, tokenBudget: 1024 },
     });

@@ -1,8 +1,12 @@
 """``flutterTune.train``: train a new LoRA adapter in the background, then maybe switch to it.
 
 Argument (all optional): ``{datasetDir, maxMinutes, epochs, maxSteps, batchSize, learningRate,
-loraR, maxLength, evalSteps, seed}`` or ``{resume: true}`` (continue the newest interrupted run with
-its own settings; ``maxMinutes`` still applies). The base model, quantization, device and adapters
+loraR, maxLength, evalSteps, seed, continueTraining, background}`` or ``{resume: true}`` (continue the
+newest interrupted run with its own settings; ``maxMinutes`` still applies). ``continueTraining``:
+warm-start from the active adapter on what it has not learned, switched to only when the gate finds
+it not worse (``trainer.training.continued``). ``background``: at low priority on one thread, held
+between micro-batches while a widget is being generated (``trainer.training.background``); only a
+switch is shown as a message. The base model, quantization, device and adapters
 folder come from the settings. One training per adapters folder, across processes: a second one
 fails at once ("Training is already running (pid …, started at …)"). The server keeps answering
 while it trains; progress shows step, loss and ETA; cancel saves a resumable checkpoint. When it
@@ -51,6 +55,8 @@ class TrainArgs:
     eval_steps: int | None = same_setting(TrainConfig, "eval_steps", default=None)
     seed: int | None = same_setting(TrainConfig, "seed", default=None)
     resume: bool = same_setting(TrainConfig, "resume")
+    continue_training: bool = same_setting(TrainConfig, "continue_training")
+    background: bool = same_setting(TrainConfig, "background")
 
 
 def train_config(ls: FlutterTuneServer, args: tuple):
@@ -68,7 +74,7 @@ def train_config(ls: FlutterTuneServer, args: tuple):
         raise invalid_params(f"{TRAIN}: {exc}") from exc
 
 
-def train_now(config, progress, backend: str = "auto"):
+def train_now(config, progress, backend: str = "auto", busy=None):
     """Train, with the model-loading part under the heavy lock.
 
     transformers' loading switches process-wide state (default dtype, weight-init patches), so two
@@ -98,7 +104,7 @@ def train_now(config, progress, backend: str = "auto"):
     HEAVY_LOCK.acquire()
     progress.callback = callback
     try:
-        info = run_training(config, progress, backend)
+        info = run_training(config, progress, backend, busy)
     finally:
         progress.callback = forward
         if held[0]:
@@ -142,10 +148,12 @@ async def train(ls: FlutterTuneServer, *args) -> dict:
         status.update(training=False, training_percent=None, message="", learned=None)  # counted again at the next save
         status.refresh_resumable()
 
-    status.update(training=True, training_percent=0, message="Training")
+    busy = (lambda: status.generating > 0) if config.background else None
+    status.update(training=True, training_percent=0, message="Training in the background" if config.background
+                  else "Training")
     try:
         outcome = await run_in_background(ls, ls.jobs, "train", "Flutter Tune: training",
-                                          lambda p: train_now(config, p, ls.settings.backend),
+                                          lambda p: train_now(config, p, ls.settings.backend, busy),
                                           describe=describe, on_event=on_event, on_stopped=stopped)
     except Exception:
         notifier.end("failed")
@@ -160,12 +168,21 @@ async def train(ls: FlutterTuneServer, *args) -> dict:
     switched = bool(act and act.activated)
     if switched:
         ls.models.adapter_activated(info.path)
-    ls.show(finished_message(info))
+    if switched or not config.background:  # a background run speaks only when it switched
+        ls.show(finished_message(info))
+    else:
+        ls.log(finished_message(info))
     notifier.end("done", adapter=str(info.path), switched=switched)
     return {"cancelled": False, "adapter": str(info.path), "name": info.name,
             "validationLoss": info.best_validation_loss,
             "previousValidationLoss": act.previous_loss if act else None,
-            "switched": switched, "metrics": info.metrics}
+            "switched": switched, "metrics": info.metrics, "gate": read_gate(info.path)}
+
+
+def read_gate(path) -> dict | None:
+    from trainer.adapters import read_metadata
+
+    return read_metadata(path).get("gate")
 
 
 def register(server: FlutterTuneServer) -> None:
