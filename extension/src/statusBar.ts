@@ -2,7 +2,7 @@
  * The status bar item: active base model and adapter, and what the server is doing.
  *
  * Fed by the server's `flutterTune/status` notification ({state, percent?, base, adapter, message?,
- * resumable?, job?, learned?}); clicking it runs Select Adapter, or shows the training panel while training runs.
+ * resumable?, job?, learned?, background?}); clicking it runs Select Adapter, or shows the training panel while training runs.
  */
 import * as vscode from "vscode";
 
@@ -21,6 +21,8 @@ export interface ServerStatus {
   job?: { kind: string; id: string } | null;
   /** Train widgets the active adapter has not learned, counted after a save (continuous learning). */
   learned?: number;
+  /** The training runs in the background (continuous learning). */
+  background?: boolean;
 }
 
 /** "12 widgets learned since the last training" (or, with no adapter, not trained on yet); "" for none. */
@@ -48,8 +50,9 @@ export function stateLabel(status: ServerStatus): string {
   const percent = typeof status.percent === "number" ? ` ${Math.round(status.percent)}%` : "";
   switch (status.state) {
     case "loading":
-    case "training":
       return `${status.state}${percent}`;
+    case "training":
+      return `training${status.background ? " in the background" : ""}${percent}`;
     default:
       return status.state;
   }

@@ -45,6 +45,7 @@ class StatusReporter:
         self.generating = 0
         self.training_percent: int | None = None
         self.training = False
+        self.background = False  # the training runs in the background (continuous learning)
         self.error: str | None = None
         self.message: str | None = None
         self.resumable = False  # an interrupted training run can be resumed
@@ -96,6 +97,8 @@ class StatusReporter:
             payload["learned"] = self.learned
         if percent is not None:
             payload["percent"] = percent
+        if state == "training" and self.background:
+            payload["background"] = True
         message = self.error if state == "error" else self.message
         if message:
             payload["message"] = message

@@ -26,6 +26,12 @@ describe("statusText", () => {
     expect(error.tooltip).toContain("CUDA out of memory");
   });
 
+  it("says when the training runs in the background", () => {
+    expect(statusText({ state: "training", percent: 40, background: true, base, adapter: null }).text).toBe(
+      "$(loading~spin) SmolLM2-135M-Instruct · training in the background 40%",
+    );
+  });
+
   it("counts the widgets learned since the last training when quiet", () => {
     const ready = statusText({ state: "ready", base, adapter: "/a/run-1", learned: 12 });
     expect(ready.text).toBe("$(sparkle) SmolLM2-135M-Instruct + run-1 · ready · $(book) 12 new");

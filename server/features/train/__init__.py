@@ -145,12 +145,13 @@ async def train(ls: FlutterTuneServer, *args) -> dict:
         notifier.on_event(event)
 
     def stopped() -> None:
-        status.update(training=False, training_percent=None, message="", learned=None)  # counted again at the next save
+        status.update(training=False, background=False, training_percent=None, message="",
+                      learned=None)  # counted again at the next save
         status.refresh_resumable()
 
     busy = (lambda: status.generating > 0) if config.background else None
-    status.update(training=True, training_percent=0, message="Training in the background" if config.background
-                  else "Training")
+    status.update(training=True, background=config.background, training_percent=0,
+                  message="Training in the background" if config.background else "Training")
     try:
         outcome = await run_in_background(ls, ls.jobs, "train", "Flutter Tune: training",
                                           lambda p: train_now(config, p, ls.settings.backend, busy),
@@ -172,6 +173,8 @@ async def train(ls: FlutterTuneServer, *args) -> dict:
         ls.show(finished_message(info))
     else:
         ls.log(finished_message(info))
+        status.update(message=f"Kept the current adapter: the new one was not better ({act.reason})" if act
+                      else "Kept the current adapter")
     notifier.end("done", adapter=str(info.path), switched=switched)
     return {"cancelled": False, "adapter": str(info.path), "name": info.name,
             "validationLoss": info.best_validation_loss,
