@@ -9,6 +9,7 @@ as a whole there.
 
 from __future__ import annotations
 
+import copy
 import functools
 import weakref
 from dataclasses import dataclass
@@ -38,17 +39,28 @@ class Accepted:
         return self.consumed == self.total and self.accepting
 
 
+def _lltokenizer(tokenizer):
+    """llguidance's tokenizer from the ``tokenizers.Tokenizer`` behind ``tokenizer`` (a fast transformers
+    tokenizer or :class:`trainer.generation.tokenizer.LightTokenizer`), as ``llguidance.hf.from_tokenizer``
+    builds it (which takes transformers' fast tokenizers only)."""
+    import llguidance
+
+    backend = copy.copy(tokenizer.backend_tokenizer)
+    backend.no_padding()
+    backend.no_truncation()
+    return llguidance.LLTokenizer(backend.to_str(), eos_token=tokenizer.eos_token_id)
+
+
 class DartGrammar:
-    """The grammar compiled for ``tokenizer`` (a fast Hugging Face tokenizer); ``for_tokenizer`` shares one."""
+    """The grammar compiled for ``tokenizer`` (one with a ``backend_tokenizer``); ``for_tokenizer`` shares one."""
 
     _shared: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
     def __init__(self, tokenizer) -> None:
         import llguidance
-        import llguidance.hf
 
         self.tokenizer = tokenizer
-        self.lltokenizer = llguidance.hf.from_tokenizer(tokenizer)
+        self.lltokenizer = _lltokenizer(tokenizer)
         self.grammar = llguidance.LLMatcher.grammar_from_lark(lark_text())
         failed, messages = llguidance.LLMatcher.validate_grammar_with_warnings(self.grammar, self.lltokenizer)
         if failed:
