@@ -6,9 +6,13 @@ the grammar's matcher with every token allowed; a widget is accepted when every 
 grammar accepts the text at the end. For each failure, the first rejected spot: the line, with ``⟦`` where
 the rejected token starts.
 
-    .venv/bin/python benchmarks/grammar_coverage.py DATASET_DIR [DATASET_DIR ...] [--show 20]
+``--broken N`` also measures how tight the grammar is: per widget, N copies with one token deleted
+(seeded), those tree-sitter no longer parses kept; the share of them the grammar rejects.
 
-Prints a table (dataset, widgets, accepted, share, mean ms per token to feed) and the failures.
+    .venv/bin/python benchmarks/grammar_coverage.py DATASET_DIR [DATASET_DIR ...] [--show 20] [--broken 5]
+
+Prints a table (dataset, widgets, accepted, share, mean ms per token to feed, broken copies rejected)
+and the failures.
 """
 
 from __future__ import annotations
@@ -49,10 +53,26 @@ def rejected_spot(tokenizer, ids: list[int], consumed: int) -> str:
     return f"line {line_no}: {before[start:].strip()}⟦{after}"
 
 
+def broken_rejected(grammar, tokenizer, ids: list[int], copies: int, rng) -> tuple[int, int]:
+    """Of ``copies`` copies of ``ids`` with one token deleted, those tree-sitter finds broken, and how
+    many of them the grammar rejects (takes not every token, or does not accept at the end)."""
+    from dataset_tools.dart import parse
+
+    broken = rejected = 0
+    for at in rng.choice(len(ids), size=min(copies, len(ids)), replace=False):
+        cut = ids[:at] + ids[at + 1:]
+        if not parse(tokenizer.decode(cut).encode()).root_node.has_error:
+            continue
+        broken += 1
+        rejected += not grammar.accepts(cut).whole
+    return broken, rejected
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("datasets", nargs="+")
     parser.add_argument("--show", type=int, default=30, help="failures listed per dataset")
+    parser.add_argument("--broken", type=int, default=0, help="copies per widget with one token deleted")
     args = parser.parse_args()
 
     from transformers import AutoTokenizer
@@ -64,10 +84,13 @@ def main() -> None:
     started = time.perf_counter()
     grammar = DartGrammar(tokenizer)
     print(f"grammar compiled for the tokenizer in {time.perf_counter() - started:.2f} s")
+    import numpy as np
+
+    rng = np.random.default_rng(0)
     rows = []
     for folder in map(Path, args.datasets):
         found = widgets(folder)
-        failures, tokens, seconds = [], 0, 0.0
+        failures, tokens, seconds, broken, rejected = [], 0, 0.0, 0, 0
         for where, code in found:
             text = code.strip("\n")  # what format_completion writes before its EOS
             ids = tokenizer(text, add_special_tokens=False)["input_ids"]
@@ -77,15 +100,20 @@ def main() -> None:
             tokens += len(ids)
             if not result.whole:
                 failures.append((where, rejected_spot(tokenizer, ids, result.consumed), result.error))
+            elif args.broken:
+                counts = broken_rejected(grammar, tokenizer, ids, args.broken, rng)
+                broken, rejected = broken + counts[0], rejected + counts[1]
         accepted = len(found) - len(failures)
+        tight = f"{rejected}/{broken} = {100 * rejected / broken:.0f} %" if broken else "-"
         rows.append((folder.name, len(found), accepted, 100 * accepted / max(1, len(found)),
-                     1000 * seconds / max(1, tokens)))
+                     1000 * seconds / max(1, tokens), tight))
         print(f"\n## {folder} — {accepted}/{len(found)} accepted")
         for where, spot, error in failures[:args.show]:
             print(f"- {where}\n    {spot}\n    {error.splitlines()[0][:160] if error else ''}")
-    print("\n| dataset | widgets | accepted | share | ms per token fed |\n|---|---:|---:|---:|---:|")
-    for name, total, accepted, share, ms in rows:
-        print(f"| {name} | {total} | {accepted} | {share:.1f} % | {ms:.3f} |")
+    print("\n| dataset | widgets | accepted whole | share | ms per token fed | broken copies rejected |"
+          "\n|---|---:|---:|---:|---:|---:|")
+    for name, total, accepted, share, ms, tight in rows:
+        print(f"| {name} | {total} | {accepted} | {share:.1f} % | {ms:.3f} | {tight} |")
 
 
 if __name__ == "__main__":

@@ -79,6 +79,10 @@ def test_the_grammar_accepts_every_file_of_the_example_app(tokenizer):
     "class A { void f() { x = ; } }",
     "class A { final String = 'a'; }".replace("String =", "String = ="),
     "```dart\nclass A {}",
+    "var x = [const month = 1];",  # const only before a constructor call or a literal
+    "class A { final A(int x) {} }",  # no final method
+    "void f() { print('a ${b.c d'); }",  # an interpolation holds one expression
+    "void f() { return return; }",  # a reserved word is never a name
 ])
 def test_code_that_cannot_be_dart_is_rejected(tokenizer, broken):
     assert not DartGrammar.for_tokenizer(tokenizer).accepts(encode(tokenizer, broken)).whole
