@@ -83,6 +83,8 @@ def test_the_grammar_accepts_every_file_of_the_example_app(tokenizer):
     "class A { final A(int x) {} }",  # no final method
     "void f() { print('a ${b.c d'); }",  # an interpolation holds one expression
     "void f() { return return; }",  # a reserved word is never a name
+    "class A { const x = 1; }",  # a const field is static
+    "class A { x; }",  # a field has a type, var or final
 ])
 def test_code_that_cannot_be_dart_is_rejected(tokenizer, broken):
     assert not DartGrammar.for_tokenizer(tokenizer).accepts(encode(tokenizer, broken)).whole
