@@ -85,6 +85,8 @@ def test_the_grammar_accepts_every_file_of_the_example_app(tokenizer):
     "void f() { return return; }",  # a reserved word is never a name
     "class A { const x = 1; }",  # a const field is static
     "class A { x; }",  # a field has a type, var or final
+    "class A { A(int index: 1); }",  # a default value only in [...] or {...}, with =
+    "class A { final static x = 1; }",  # a built-in identifier is never a type
 ])
 def test_code_that_cannot_be_dart_is_rejected(tokenizer, broken):
     assert not DartGrammar.for_tokenizer(tokenizer).accepts(encode(tokenizer, broken)).whole
