@@ -66,6 +66,9 @@ class DartGrammar:
         if failed:
             raise ValueError(f"{GRAMMAR_FILE.name} does not compile: {messages[0]}")
         self.vocab_size = self.lltokenizer.vocab_size
+        # Every matcher is a copy of this one: building one compiles the grammar again, and a copy
+        # shares the lexer states its original has already built.
+        self._start = llguidance.LLMatcher(self.lltokenizer, self.grammar, log_level=0)
 
     @classmethod
     def for_tokenizer(cls, tokenizer) -> "DartGrammar":
@@ -80,9 +83,7 @@ class DartGrammar:
 
     def matcher(self):
         """A fresh ``llguidance.LLMatcher`` at the start of a widget file."""
-        import llguidance
-
-        return llguidance.LLMatcher(self.lltokenizer, self.grammar, log_level=0)
+        return self._start.deep_copy()
 
     def accepts(self, ids: Sequence[int]) -> Accepted:
         """Feed ``ids`` (every token allowed) until the grammar rejects one; accepting at the end?"""
