@@ -8,10 +8,12 @@ tokens by stop reason, and why greedy candidates failed — the figures that say
 the time of a request. ``--compare-syntax-stop`` generates each widget twice, with and without the
 ``syntax_error`` stop (:mod:`trainer.generation.dead_end`), taking turns which goes first, and prints
 the ratio of their p50s. ``--compare-backtracks N`` does the same with and without syntax-guided
-backtracking (``DecodeConfig.syntax_backtracks``: up to N broken lines decoded again per candidate).
+backtracking (``DecodeConfig.syntax_backtracks``: up to N broken lines decoded again per candidate);
+``--compare-grammar`` with and without the grammar mask (``DecodeConfig.grammar_mask``), counting the
+candidates it let go (a token outside the grammar).
 
     .venv/bin/python benchmarks/candidate_stops.py [--adapter DIR] [--dataset DIR] [--seed 1] [--out NAME]
-        [--limit N] [--compare-syntax-stop | --compare-backtracks N]
+        [--limit N] [--compare-syntax-stop | --compare-backtracks N | --compare-grammar]
 
 Run `bash scripts/demo.sh` first. Writes benchmarks/results/<--out>.{md,json} (candidate_stops by default;
 <--out>_with and <--out>_without when comparing).
@@ -49,6 +51,8 @@ def main() -> None:
     parser.add_argument("--compare-backtracks", type=int, default=0, metavar="N",
                         help="generate each widget twice, with up to N syntax backtracks per candidate and "
                              "without any, taking turns which goes first")
+    parser.add_argument("--compare-grammar", action="store_true",
+                        help="generate each widget twice, with and without the grammar mask, taking turns")
     args = parser.parse_args()
     from trainer.generation.decoding import DecodeConfig
 
@@ -59,10 +63,16 @@ def main() -> None:
     adapter, dataset = demo_adapter_and_dataset(args.adapter, args.dataset)
     records = (read_jsonl(dataset / "test.jsonl") + read_jsonl(dataset / "validation.jsonl"))[:args.limit]
     serving = load_serving(None, adapter, backend="onnx")
-    decodes = {"with": DecodeConfig(syntax_backtracks=args.compare_backtracks), "without": DecodeConfig()} \
-        if args.compare_backtracks else {"with": DecodeConfig(), "without": DecodeConfig(syntax_error_stop=False)}
-    compared = args.compare_syntax_stop or args.compare_backtracks > 0
-    what = f"{args.compare_backtracks} syntax backtracks" if args.compare_backtracks else "the syntax_error stop"
+    if args.compare_grammar:
+        decodes = {"with": DecodeConfig(grammar_mask=True), "without": DecodeConfig()}
+        what = "the grammar mask"
+    elif args.compare_backtracks:
+        decodes = {"with": DecodeConfig(syntax_backtracks=args.compare_backtracks), "without": DecodeConfig()}
+        what = f"{args.compare_backtracks} syntax backtracks"
+    else:
+        decodes = {"with": DecodeConfig(), "without": DecodeConfig(syntax_error_stop=False)}
+        what = "the syntax_error stop"
+    compared = args.compare_syntax_stop or args.compare_backtracks > 0 or args.compare_grammar
     configurations = ["with", "without"] if compared else ["with"]
     rows: dict[str, list[dict]] = {name: [] for name in configurations}
     for k, record in enumerate(records):
@@ -93,7 +103,8 @@ def generate_row(serving, k: int, record: dict, examples, seed: int, decode, lab
     result = generate_code(serving, None, record["instruction"], examples=examples, settings=settings)
     seconds = time.perf_counter() - start
     candidates = [{"index": c.index, "stop": str(c.stop_reason), "tokens": c.new_tokens, "passed": c.passed,
-                   "failed": c.failed, "mended": getattr(c, "mended", [])}  # (none before 2026-12-03)
+                   "failed": c.failed, "mended": getattr(c, "mended", []),  # (none before 2026-12-03)
+                   "grammar_fallback": c.grammar_fallback}
                   for c in sorted(result.candidates, key=lambda c: c.index)]
     print(f"#{k}{label} {seconds:5.1f} s {result.total_tokens:5d} tokens "
           f"passed={result.passed} "
@@ -121,6 +132,7 @@ def write(rows: list[dict], adapter: Path, args, out_name: str, label: str = "")
         "decoded": sum(r["decoded"] for r in rows), "tokens_by_stop": dict(by_stop.most_common()),
         "greedy_failed": dict(greedy_failed.most_common()), "passing_candidates_mended": mended,
         "greedy_parses": sum(bool(r["candidates"]) and "parses" not in r["candidates"][0]["failed"] for r in rows),
+        "grammar_fallbacks": sum(any(c.get("grammar_fallback") for c in r["candidates"]) for r in rows),
     }
     lines = [f"# Where candidates spend their tokens ({time.strftime('%Y-%m-%d %H:%M')})", "",
              f"Adapter `{adapter.name}`, onnx int8, default settings{', ' + label if label else ''}, seed {args.seed}, "
@@ -132,7 +144,8 @@ def write(rows: list[dict], adapter: Path, args, out_name: str, label: str = "")
              f"{summary['decoded']}",
              f"- tokens by stop reason: {summary['tokens_by_stop']}",
              f"- greedy candidate failed by: {summary['greedy_failed']}",
-             f"- passing candidates that were mended: {mended}", "",
+             f"- passing candidates that were mended: {mended}",
+             f"- widgets with a candidate the grammar mask let go: {summary['grammar_fallbacks']}", "",
              "| # | s | decoded | passed | candidates (index stop tokens) |", "|---|---|---|---|---|"]
     for r in rows:
         cands = " ".join(f"{c['index']} {c['stop']} {c['tokens']}" + (" ✓" if c["passed"] else "")
@@ -141,7 +154,7 @@ def write(rows: list[dict], adapter: Path, args, out_name: str, label: str = "")
     out = ROOT / "benchmarks" / "results"
     (out / f"{out_name}.md").write_text("\n".join(lines) + "\n")
     (out / f"{out_name}.json").write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))
-    print("\n".join(lines[:9]))
+    print("\n".join(lines[:10]))
 
 
 if __name__ == "__main__":

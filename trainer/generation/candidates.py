@@ -67,6 +67,7 @@ class Candidate:
     token_ids: list[int] = field(default_factory=list, repr=False)
     mended: list[str] = field(default_factory=list)  # what trainer.generation.repair changed in ``code``
     diagnostics: list = field(default_factory=list)  # the Dart analyzer's, when it ran (trainer.generation.analyzer)
+    grammar_fallback: bool = False  # the grammar mask let it go (a token outside the grammar): decoded freely since
 
     def __post_init__(self) -> None:
         self.stop_reason = StopReason(self.stop_reason)
@@ -193,7 +194,8 @@ def _check(stream: CandidateStream, prompt: str, instruction: str, expected_name
 def _candidate(index: int, stream: CandidateStream, stop: StopReason, check) -> Candidate:
     code, report, mended = stream.checked or check(stream)
     mean = stream.logprob / stream.tokens if stream.tokens else float("-inf")
-    return Candidate(index, code, stream.text, stream.tokens, stop, mean, report, list(stream.detok.ids), mended)
+    return Candidate(index, code, stream.text, stream.tokens, stop, mean, report, list(stream.detok.ids), mended,
+                     grammar_fallback=stream.grammar_fallback)
 
 
 @dataclass

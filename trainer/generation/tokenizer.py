@@ -57,6 +57,11 @@ class LightTokenizer:
     def __len__(self) -> int:
         return self._tok.get_vocab_size(with_added_tokens=True)
 
+    @property
+    def backend_tokenizer(self):
+        """The ``tokenizers.Tokenizer`` (as a fast transformers tokenizer's)."""
+        return self._tok
+
     @cached_property
     def _template(self):
         import jinja2

@@ -4,6 +4,8 @@
 - ``stop_reason``: :class:`StopReason`, why a candidate stopped.
 - ``stream``: one candidate being written (text, tracker, tokens taken back) and the round it is in.
 - ``processors``: logits processors — the guards on the next token (bans, brackets, declaration head).
+- ``grammar``, ``grammar_mask``: the Dart widget grammar (``dart_widget.lark``, llguidance) and the
+  processor that masks the tokens it rejects.
 - ``take_back``: a repeated named argument taken back, the session rewound.
 - ``stopping``: stopping rules — when a candidate stops, and when its round does.
 """

@@ -12,6 +12,9 @@ candidates that have stopped alone.
   ``,`` (:class:`trainer.generation.widget_end.WidgetEndTracker` slips): mended where one character
   does it (``),`` → ``);``), else the next best (greedy) or another sample; no EOS while a bracket or
   string is open.
+- :class:`~.grammar_mask.GrammarMask` — (off by default) no token after which the text can no longer
+  become Dart (the widget grammar, ``dart_widget.lark``); a candidate holding a token outside the
+  grammar decodes freely from there.
 - :class:`ForceHead` — every candidate starts with the declaration the request fixes.
 - :class:`~.known_names.KnownNames` — with an API index, a known constructor's call gets only the
   named parameters it has, a known class's ``Owner.`` only its members.
@@ -26,6 +29,7 @@ import numpy as np
 from ..sampling import Choice, TokenChooser
 from ..widget_end import SLIP_CHARS
 from .config import DecodeConfig
+from .grammar_mask import GrammarMask
 from .known_names import KnownNames
 from .logits_processor import LogitsProcessor, LogitsProcessorList
 from .stream import CandidateStream
@@ -40,6 +44,8 @@ def logits_processors(config: DecodeConfig, chooser: TokenChooser, tokenizer, eo
         processors.append(BanTakenBack())
     if config.known_names and api is not None:
         processors.append(KnownNames(api, tokenizer))
+    if config.grammar_mask:
+        processors.append(GrammarMask(tokenizer, eos))
     if config.keep_brackets_matched:
         processors.append(KeepBracketsMatched(chooser, tokenizer, eos, config.max_redraws))
     if config.force_head and head:

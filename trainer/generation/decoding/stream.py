@@ -4,8 +4,8 @@ A :class:`CandidateStream` holds the tokens kept with their log-probabilities, t
 (incrementally detokenized), a :class:`trainer.generation.widget_end.WidgetEndTracker` fed that text
 (where the widget ends, which brackets are open, the slips) and the
 :class:`trainer.generation.named_args.CallWatcher` reading its code, the tokens taken back
-at each position, and why it stopped. ``taken_back(at)`` is the same candidate without the text from
-``at`` on, for a session rewound there.
+at each position, whether the grammar mask let it go, and why it stopped. ``taken_back(at)`` is the
+same candidate without the text from ``at`` on, for a session rewound there.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class CandidateStream:
     backtracks: int = 0  # broken lines decoded again (decoding.take_back.SyntaxBacktrack)
     broken_at: int | None = None  # where the first broken line starts in the text (SyntaxErrorStop)
     decoded: int = 0  # tokens decoded, with those taken back
+    grammar_fallback: bool = False  # holds a token the grammar rejects: decoded freely since (GrammarMask)
     stop: StopReason | None = None
     checked: tuple[str, CheckReport, list[str]] | None = None  # code, report, mended (check_mended)
     own_classes: dict = field(default_factory=dict)  # class name → its own complete declaration (KnownNames)
@@ -81,7 +82,7 @@ class CandidateStream:
         bans = {k: v for k, v in self.bans.items() if k <= cut}
         bans.setdefault(cut, set()).add(banned)
         fresh = CandidateStream(IncrementalDetokenizer(self.detok.tokenizer), bans=bans, takebacks=self.takebacks + 1,
-                                backtracks=self.backtracks)
+                                backtracks=self.backtracks, grammar_fallback=self.grammar_fallback)
         for token, logprob in zip(kept, logprobs[:cut]):
             fresh.add(token, logprob)
         fresh.decoded = self.decoded
