@@ -14,7 +14,8 @@ candidates that have stopped alone.
   string is open.
 - :class:`~.grammar_mask.GrammarMask` — (off by default) no token after which the text can no longer
   become Dart (the widget grammar, ``dart_widget.lark``); a candidate holding a token outside the
-  grammar decodes freely from there.
+  grammar decodes freely from there. Built for tokenizers with a ``tokenizers`` backend (every real
+  model's); others go without.
 - :class:`ForceHead` — every candidate starts with the declaration the request fixes.
 - :class:`~.known_names.KnownNames` — with an API index, a known constructor's call gets only the
   named parameters it has, a known class's ``Owner.`` only its members.
@@ -44,7 +45,7 @@ def logits_processors(config: DecodeConfig, chooser: TokenChooser, tokenizer, eo
         processors.append(BanTakenBack())
     if config.known_names and api is not None:
         processors.append(KnownNames(api, tokenizer))
-    if config.grammar_mask:
+    if config.grammar_mask and getattr(tokenizer, "backend_tokenizer", None) is not None:
         processors.append(GrammarMask(tokenizer, eos))
     if config.keep_brackets_matched:
         processors.append(KeepBracketsMatched(chooser, tokenizer, eos, config.max_redraws))
