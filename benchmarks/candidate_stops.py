@@ -40,7 +40,8 @@ from demo_inputs import demo_adapter_and_dataset  # noqa: E402  (benchmarks/ is 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--adapter", default=None)
+    parser.add_argument("--adapter", default=None, help="adapter folder (default: the demo's active one); "
+                                                         "'none': the base model alone")
     parser.add_argument("--dataset", default=str(ROOT / "demo_output" / "dataset"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", default="candidate_stops")
@@ -60,7 +61,9 @@ def main() -> None:
     from trainer.generation.serving import load_serving
     from trainer.retrieval.examples import RetrievalSettings, examples_for
 
-    adapter, dataset = demo_adapter_and_dataset(args.adapter, args.dataset)
+    base_only = args.adapter == "none"
+    adapter, dataset = demo_adapter_and_dataset(None if base_only else args.adapter, args.dataset)
+    adapter = None if base_only else adapter
     records = (read_jsonl(dataset / "test.jsonl") + read_jsonl(dataset / "validation.jsonl"))[:args.limit]
     serving = load_serving(None, adapter, backend="onnx")
     if args.compare_grammar:
@@ -115,7 +118,7 @@ def generate_row(serving, k: int, record: dict, examples, seed: int, decode, lab
             "parses": "parses" not in result.failed, "candidates": candidates}
 
 
-def write(rows: list[dict], adapter: Path, args, out_name: str, label: str = "") -> None:
+def write(rows: list[dict], adapter: Path | None, args, out_name: str, label: str = "") -> None:
     seconds = [r["seconds"] for r in rows]
     by_stop: collections.Counter = collections.Counter()
     greedy_failed: collections.Counter = collections.Counter()
@@ -135,7 +138,7 @@ def write(rows: list[dict], adapter: Path, args, out_name: str, label: str = "")
         "grammar_fallbacks": sum(any(c.get("grammar_fallback") for c in r["candidates"]) for r in rows),
     }
     lines = [f"# Where candidates spend their tokens ({time.strftime('%Y-%m-%d %H:%M')})", "",
-             f"Adapter `{adapter.name}`, onnx int8, default settings{', ' + label if label else ''}, seed {args.seed}, "
+             f"Adapter `{adapter.name if adapter is not None else 'none (the base model)'}`, onnx int8, default settings{', ' + label if label else ''}, seed {args.seed}, "
              "retrieval on; "
              f"{len(rows)} held-out widgets (test, then validation).", "",
              f"- passed every check: **{summary['passed']}/{len(rows)}**; returned code parses: "

@@ -21,9 +21,11 @@ ENOSPC_POINTS = 5
 # --- the writes, run in the child ---------------------------------------------------------------------
 def write_dataset(app: str, out: str, seed: int) -> None:
     from dataset_tools.dataset import DatasetConfig
+    from dataset_tools.harvest import HarvestConfig
     from dataset_tools.pipeline import harvest_to_dataset
 
-    harvest_to_dataset([app], Path(out), dataset_config=DatasetConfig(seed=seed))
+    # full: every run writes (an incremental one over an unchanged tree writes nothing to kill)
+    harvest_to_dataset([app], Path(out), HarvestConfig(full=True), dataset_config=DatasetConfig(seed=seed))
 
 
 def build_index(dataset: str, digest: str) -> None:
@@ -165,7 +167,8 @@ def test_index_build_killed_or_out_of_space(examples_dir, data_home):
 
     def check():
         check_index(out, ("first", "second"))
-        assert sorted(visible(out)) == ["manifest.json", "retrieval", "symbols.json.gz", "test.jsonl", "train.jsonl",
+        assert sorted(visible(out)) == ["harvest_cache.json.gz", "manifest.json", "retrieval", "symbols.json.gz",
+                                    "test.jsonl", "train.jsonl",
                                     "validation.jsonl"]
 
     kill_everywhere(operation, out, check)

@@ -89,7 +89,8 @@ def _trie(smollm_tokenizer, *texts_and_eos):
     return TrieLM(scripts, len(smollm_tokenizer), eos)
 
 
-GREEDY = GenerationSettings(max_new_tokens=200, temperature=0.0, candidates=1)
+# The bracket guard alone: the grammar mask (trainer.generation.decoding.grammar_mask) would stop the same slips first.
+GREEDY = GenerationSettings(max_new_tokens=200, temperature=0.0, candidates=1, decode=DecodeConfig(grammar_mask=False))
 
 
 def test_the_wrong_closer_is_replaced_by_the_models_next_choice(smollm_tokenizer):

@@ -12,6 +12,9 @@ from trainer.generation.dead_end import broken_before_last_line
 from trainer.generation.widget_end import WidgetEndTracker
 
 from tests.trainer.conftest import FUNCTION, STATEFUL, STATELESS
+from trainer.generation.decoding import DecodeConfig
+
+NO_GRAMMAR = DecodeConfig(grammar_mask=False)  # the syntax stop and backtracking alone (the mask would keep the line valid)
 
 EXAMPLE_APP = Path(__file__).resolve().parents[3] / "examples" / "trail_journal" / "lib"
 
@@ -105,7 +108,7 @@ def test_the_generation_stops_a_candidate_at_its_broken_line(scripted, smollm_to
 
     model = scripted(STATEMENT_AMONG_ARGUMENTS + "\n" + "          final x = 1;\n" * 40)
     result = generate_code(model, smollm_tokenizer, "An hour strip",
-                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0))
+                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0, decode=NO_GRAMMAR))
     assert result.stop_reason == "syntax_error" and not result.passed
     assert "final x = 1" not in result.raw_text
     assert "const later" not in result.raw_text  # stopped at the first line end that shows the mistake
@@ -117,7 +120,8 @@ def test_prose_before_the_code_is_not_taken_for_broken_code(scripted, smollm_tok
     prose = "Here is the widget you asked for.\nIt shows a label with padding (as in your app):\n\n"
     model = scripted(prose + STATELESS + "\n", eos=True)
     result = generate_code(model, smollm_tokenizer, "A badge",
-                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0, candidates=1))
+                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0, candidates=1,
+                                                       decode=NO_GRAMMAR))
     assert result.stop_reason in ("widget_end", "eos") and result.passed
     assert result.code == STATELESS
 
@@ -154,13 +158,13 @@ def test_a_broken_line_is_decoded_again_instead_of_stopping(smollm_tokenizer):
     broken = head + encode(BROKEN_LINE * 8) + [eos]
     good = head + encode(GOOD_LINE) + [eos]
     model = TrieLM([broken, good], len(smollm_tokenizer), eos)
-    settings = GenerationSettings(max_new_tokens=300, temperature=0.0, candidates=1)
+    settings = GenerationSettings(max_new_tokens=300, temperature=0.0, candidates=1, decode=NO_GRAMMAR)
 
     stopped = generate_code(model, smollm_tokenizer, "An hour strip", settings=settings)
     assert stopped.stop_reason == "syntax_error" and not stopped.passed  # off: the candidate stops
 
     model = TrieLM([broken, good], len(smollm_tokenizer), eos)
-    backtracking = dataclasses.replace(settings, decode=DecodeConfig(syntax_backtracks=2))
+    backtracking = dataclasses.replace(settings, decode=DecodeConfig(grammar_mask=False, syntax_backtracks=2))
     result = generate_code(model, smollm_tokenizer, "An hour strip", settings=backtracking)
     assert "parses" not in result.failed and "if (hours" not in result.code
     assert result.code == (BROKEN_HEAD + GOOD_LINE).strip()

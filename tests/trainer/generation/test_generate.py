@@ -15,8 +15,10 @@ from tests.trainer.conftest import STATEFUL, STATELESS
 
 
 def test_stops_when_the_widget_closes(scripted, smollm_tokenizer):
+    """Prose and a fence before the code (the grammar mask, off here, would write code from the first token)."""
     model = scripted("Here's your widget:\n```dart\n" + STATEFUL + "\n```\n\nclass Junk {}\n" * 20)
-    result = generate_code(model, smollm_tokenizer, "A counter")
+    result = generate_code(model, smollm_tokenizer, "A counter",
+                           settings=GenerationSettings(decode=DecodeConfig(grammar_mask=False)))
     assert result.stop_reason == "widget_end"
     assert result.code == STATEFUL
     assert model.calls == result.new_tokens  # one forward pass per token, nothing after the end
@@ -24,10 +26,10 @@ def test_stops_when_the_widget_closes(scripted, smollm_tokenizer):
 
 
 def test_stops_at_eos(scripted, smollm_tokenizer):
-    model = scripted("final title = Text('a')", eos=True)  # no bracket left open (else EOS is not taken)
+    model = scripted("final title = Text('a');", eos=True)  # complete: else neither guard lets EOS through
     result = generate_code(model, smollm_tokenizer, "A text")
     assert result.stop_reason == "eos"
-    assert result.raw_text == "final title = Text('a')"
+    assert result.raw_text == "final title = Text('a');"
 
 
 def test_without_widget_end_stop_runs_to_max_tokens(scripted, smollm_tokenizer):

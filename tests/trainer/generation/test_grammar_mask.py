@@ -172,11 +172,11 @@ def test_a_construct_outside_the_grammar_lets_the_candidate_go(tokenizer):
     assert fresh.grammar_fallback  # taken back, it stays free
 
 
-def test_the_configuration_turns_the_mask_on(tokenizer):
+def test_the_mask_is_on_by_default_and_the_configuration_turns_it_off(tokenizer):
     chooser, eos = greedy(), {tokenizer.eos_token_id}
-    assert not any(isinstance(p, GrammarMask) for p in logits_processors(DecodeConfig(), chooser, tokenizer, eos))
-    on = logits_processors(DecodeConfig(grammar_mask=True), chooser, tokenizer, eos)
-    assert any(isinstance(p, GrammarMask) for p in on)
+    assert any(isinstance(p, GrammarMask) for p in logits_processors(DecodeConfig(), chooser, tokenizer, eos))
+    off = logits_processors(DecodeConfig(grammar_mask=False), chooser, tokenizer, eos)
+    assert not any(isinstance(p, GrammarMask) for p in off)
 
 
 def test_generation_takes_the_valid_branch_where_the_model_prefers_a_broken_one(tokenizer):
@@ -194,6 +194,6 @@ def test_generation_takes_the_valid_branch_where_the_model_prefers_a_broken_one(
     result = generate_code(TrieLM([broken, good], len(tokenizer), eos), tokenizer, "A", settings=settings)
     assert result.candidates[0].token_ids == good[:-1]
     assert "parses" not in result.failed and not result.candidates[0].grammar_fallback
-    off = dataclasses.replace(settings, decode=DecodeConfig(**alone))
+    off = dataclasses.replace(settings, decode=DecodeConfig(grammar_mask=False, **alone))
     result = generate_code(TrieLM([broken, good], len(tokenizer), eos), tokenizer, "A", settings=off)
     assert "parses" in result.failed

@@ -115,11 +115,12 @@ def test_a_class_begun_inside_an_open_bracket_is_seen():
 
 
 def test_the_generation_stops_a_candidate_that_begins_a_class_inside_the_last(scripted, smollm_tokenizer):
+    from trainer.generation.decoding import DecodeConfig
     from trainer.generation.generate import GenerationSettings, generate_code
 
     first = "class A extends StatelessWidget {\n  Widget build(BuildContext c) {\n    return Row(\n  }\n}\n\n"
     model = scripted(first + "class B extends StatelessWidget {\n" + "  final int x = 1;\n" * 40)
     result = generate_code(model, smollm_tokenizer, "A row",
-                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0))
+                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0, decode=DecodeConfig(grammar_mask=False)))
     assert result.stop_reason == "nested_class" and not result.passed
     assert "final int x" not in result.raw_text

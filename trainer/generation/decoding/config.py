@@ -1,6 +1,6 @@
 """Which guards run while candidates are decoded: one field per logits processor and stopping rule.
 
-Every guard is on by default but the grammar mask (off until measured side by side); a benchmark or test turns one off by configuration
+Every guard is on by default; a benchmark or test turns one off by configuration
 (``DecodeConfig(syntax_error_stop=False)``), and ``DecodeConfig.unguarded()`` leaves the model's
 own tokens, stopped only at EOS and the limits of the request.
 """
@@ -17,7 +17,7 @@ class DecodeConfig:
     keep_brackets_matched: bool = True  # no wrong closer, no "return …," — mended or redrawn; no EOS while open
     force_head: bool = True  # every candidate starts with the declaration the request fixes
     known_names: bool = True  # with an API index: only a known call's parameters, a known owner's members
-    grammar_mask: bool = False  # only tokens after which the text can still become Dart (dart_widget.lark)
+    grammar_mask: bool = True  # only tokens after which the text can still become Dart (dart_widget.lark)
     # taking back (trainer.generation.decoding.take_back): bans the label there (BanTakenBack)
     take_back_repeated_args: bool = True  # a named argument written twice in one call, where the session rewinds
     # stopping rules (trainer.generation.decoding.stopping), in the order they are asked

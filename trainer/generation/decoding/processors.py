@@ -12,7 +12,7 @@ candidates that have stopped alone.
   ``,`` (:class:`trainer.generation.widget_end.WidgetEndTracker` slips): mended where one character
   does it (``),`` → ``);``), else the next best (greedy) or another sample; no EOS while a bracket or
   string is open.
-- :class:`~.grammar_mask.GrammarMask` — (off by default) no token after which the text can no longer
+- :class:`~.grammar_mask.GrammarMask` — no token after which the text can no longer
   become Dart (the widget grammar, ``dart_widget.lark``); a candidate holding a token outside the
   grammar decodes freely from there. Built for tokenizers with a ``tokenizers`` backend (every real
   model's); others go without.
