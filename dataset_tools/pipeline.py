@@ -11,6 +11,7 @@ splits all the same.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -109,6 +110,17 @@ def previous_manifest(out_dir: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return manifest if isinstance(manifest, dict) else None
+
+
+def dataset_config_of(manifest: dict) -> DatasetConfig:
+    """The split seed, ratios and augmentation a dataset was written with (its manifest), so that a harvest
+    started on its own (after a save) writes it again the same way."""
+    config = DatasetConfig()
+    seed, ratios, augment = manifest.get("seed"), manifest.get("ratios"), manifest.get("augment")
+    return dataclasses.replace(
+        config, seed=seed if isinstance(seed, int) else config.seed,
+        ratios=tuple(ratios) if isinstance(ratios, list) and len(ratios) == 3 else config.ratios,
+        augment=augment if isinstance(augment, int) else config.augment)
 
 
 def previous_splits(out_dir: Path, manifest: dict | None, config: DatasetConfig) -> dict[str, list[dict]]:

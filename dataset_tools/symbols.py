@@ -66,8 +66,8 @@ def package_file_api(path: str, max_bytes: int | None = None) -> FileApi | None:
 
 def own_packages(root: Path, projects: Iterable[Path]) -> dict[str, str]:
     """Where each project's ``lib/`` lies relative to ``root`` (posix), by the package name its
-    ``pubspec.yaml`` gives ("" for a project without a readable one); projects outside ``root`` are
-    left out."""
+    ``pubspec.yaml`` gives (``"<n>?"``, no package name, for a project without a readable one);
+    projects outside ``root`` are left out."""
     found: dict[str, str] = {}
     for project in projects:
         try:

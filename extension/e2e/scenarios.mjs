@@ -65,9 +65,9 @@ function firstInsertedLine(before, after) {
  * A new file's path (relative to the project) that the dataset's split places in train, as
  * dataset_tools/split.py places a new file: by the hash of its project and path (seed 0).
  */
-function trainFileName(project) {
+function trainFileName(project, folder) {
   for (let i = 0; i < 100; i++) {
-    const name = `lib/learned_${i}.dart`;
+    const name = `${folder}/learned_${i}.dart`;
     const digest = createHash("sha256").update(`0\u0000${project}\u0000${name}`).digest();
     if (Number(digest.readBigUInt64BE(0) >> 11n) / 2 ** 53 < 0.8) {
       return name;
@@ -327,7 +327,9 @@ export function scenarios(ctx) {
     ["learn-on-save", async () => {
       // A widget saved in the editor is harvested again on its own (continuous learning, on by default in a
       // trusted workspace) and the status bar counts the widgets the model has not been trained on.
-      const name = trainFileName(path.basename(ctx.workspace));
+      // Beside the Dart file the scenarios edit (a project's lib/), in the folder harvested as project "workspace".
+      const folder = path.relative(ctx.workspace, path.dirname(dartFile)).split(path.sep).join("/");
+      const name = trainFileName(path.basename(ctx.workspace), folder);
       writeFileSync(path.join(ctx.workspace, name), LEARNED_WIDGET);
       await openFile(page, name);
       await focusEditor(page);

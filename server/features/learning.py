@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from lsprotocol import types
@@ -76,7 +77,7 @@ class Learner:
             self.done.set()
 
     def _harvest(self, dataset: Path, sources: list[str]) -> None:
-        from dataset_tools.pipeline import harvest_to_dataset
+        from dataset_tools.pipeline import dataset_config_of, harvest_to_dataset, previous_manifest
         from trainer.retrieval.examples import load_or_build
 
         jobs = self.ls.jobs
@@ -87,7 +88,9 @@ class Learner:
         cancelled = threading.Event()
         job = jobs.start(KIND, cancelled.set, "Flutter Tune: learning from saved files")
         try:
-            result = harvest_to_dataset(sources, dataset)
+            manifest = previous_manifest(dataset) or {}  # written again as it was: seed, ratios, hand-written pairs
+            result = harvest_to_dataset(sources, dataset, dataset_config=dataset_config_of(manifest),
+                                        extra_files=[f for f in manifest.get("extra_files") or () if Path(f).is_file()])
             if cancelled.is_set():
                 return
             load_or_build(dataset)  # the retrieval index follows the train split now
@@ -147,9 +150,8 @@ def _is_within(path: Path, folder: Path) -> bool:
 
 
 def _wait_for(jobs, kind: str, poll_s: float = 0.2) -> None:
-    stop = threading.Event()
     while jobs.running(kind):
-        stop.wait(poll_s)
+        time.sleep(poll_s)
 
 
 def register(server: FlutterTuneServer) -> None:

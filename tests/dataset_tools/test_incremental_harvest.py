@@ -126,3 +126,17 @@ def test_another_size_cap_is_another_input(app, tmp_path, parsed):
     parsed.clear()
     result = harvest_to_dataset([app], out, HarvestConfig(max_file_kb=1000))
     assert not result.unchanged and len(parsed) == 20  # what was too large may not be any more
+
+
+def test_a_dataset_written_again_on_its_own_keeps_its_seed_and_ratios(app, tmp_path):
+    from dataset_tools.dataset import DatasetConfig
+    from dataset_tools.pipeline import dataset_config_of
+
+    out = tmp_path / "ds"
+    first = harvest_to_dataset([app], out, dataset_config=DatasetConfig(seed=7, ratios=(0.6, 0.2, 0.2)))
+    config = dataset_config_of(first.manifest)
+    assert (config.seed, config.ratios, config.augment) == (7, (0.6, 0.2, 0.2), 0)
+    before = splits_of(out)
+    (app / "lib" / "w99.dart").write_text(widget(99))
+    harvest_to_dataset([app], out, dataset_config=config)
+    assert {key: split for key, split in splits_of(out).items() if key in before} == before
