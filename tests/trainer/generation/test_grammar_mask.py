@@ -172,6 +172,19 @@ def test_a_construct_outside_the_grammar_lets_the_candidate_go(tokenizer):
     assert fresh.grammar_fallback  # taken back, it stays free
 
 
+def test_where_an_earlier_guard_and_the_grammar_share_no_token_the_candidate_goes_free(tokenizer):
+    """KnownNames (or a take-back) left only `,` possible after `return Text('a')`, which the grammar rejects:
+    the row keeps the earlier guard's choice instead of losing every token (sampling would find none)."""
+    mask = GrammarMask(tokenizer, {tokenizer.eos_token_id})
+    s = stream(tokenizer, BUILD)
+    only_comma = np.full((1, len(tokenizer)), -np.inf, dtype=np.float32)
+    only_comma[0, encode(tokenizer, ",")[0]] = 0.0
+    masked = mask.before_choice([s], only_comma)
+    assert np.isfinite(masked[0]).sum() == 1 and s.grammar_fallback
+    choice = TokenChooser(np.zeros(1, dtype=bool), 0.8, 0.95, np.random.default_rng(0))(masked)
+    assert tokenizer.decode([int(choice.tokens[0])]) == ","
+
+
 def test_the_mask_is_on_by_default_and_the_configuration_turns_it_off(tokenizer):
     chooser, eos = greedy(), {tokenizer.eos_token_id}
     assert any(isinstance(p, GrammarMask) for p in logits_processors(DecodeConfig(), chooser, tokenizer, eos))

@@ -12,6 +12,9 @@ rolled back to the ids they share. A token the stream holds that the grammar rej
 outside the grammar, or a token a later processor put there: a mended slip) lets that candidate go:
 it decodes freely from there on, and ``CandidateStream.grammar_fallback`` says so.
 
+Where the grammar allows no token that the processors before it left possible (an earlier guard's list
+and the grammar's share nothing), the candidate is let go too rather than left without a token.
+
 End tokens are allowed only where the grammar accepts the text as a whole (every declaration closed),
 which is stricter than :class:`~.processors.KeepBracketsMatched`'s rule (no end inside a bracket or
 string) and keeps it.
@@ -93,7 +96,9 @@ class GrammarMask(LogitsProcessor):
             allowed = allowed.astype(bool)
             if self.eos:
                 allowed[[e for e in self.eos if e < len(allowed)]] = follower.matcher.is_accepting()
-            if not allowed.any():  # the grammar has nowhere to go: let the candidate go rather than end it
+            if not np.isfinite(logits[i, :len(allowed)][allowed]).any():
+                # the grammar has nowhere to go, or nowhere an earlier guard (KnownNames, a take-back) lets the
+                # candidate go: it decodes freely from here rather than be left without a token
                 stream.grammar_fallback = True
                 continue
             if masked is None:
