@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from on_off import on_off_lines, seconds_per_token  # noqa: E402  (benchmarks/ is on sys.path)
+
 
 def held_out(folder: Path) -> list[dict]:
     from dataset_tools.atomic_io import read_jsonl
@@ -92,10 +94,7 @@ def main() -> None:
             result = generate_code(serving, None, record["instruction"], settings=settings)
             runs[name].append((time.perf_counter() - start, result.total_tokens))
 
-    def per_token(name: str) -> float:
-        return sum(s for s, _ in runs[name]) / max(1, sum(t for _, t in runs[name]))
-
-    step_ms = 1000 * per_token("off")
+    step_ms = 1000 * seconds_per_token(runs, "off")
     mask_ms, p95_ms = 1000 * statistics.mean(times), 1000 * float(np.percentile(times, 95))
     lines = [
         "# GrammarMask: cost per token",
@@ -110,12 +109,7 @@ def main() -> None:
         f"GrammarMask.before_choice per token (replayed refs): {mask_ms:7.3f} ms mean, {p95_ms:.3f} ms p95 "
         f"({len(times)} tokens, {widgets} widgets, {fallbacks} fell back)",
         f"  ratio mask / model step:                          {mask_ms / step_ms:7.1%}   (target <= 15 %)",
-        f"generation with the mask on, seconds per token:     {1000 * per_token('on'):7.2f} ms "
-        f"= {per_token('on') / per_token('off'):.2f}x off",
-        f"p50 seconds per widget, off / on:                   "
-        f"{statistics.median(s for s, _ in runs['off']):.2f} / {statistics.median(s for s, _ in runs['on']):.2f}",
-        f"tokens decoded, off / on:                           "
-        f"{sum(t for _, t in runs['off'])} / {sum(t for _, t in runs['on'])}",
+        *on_off_lines(runs, "the mask", 51),
         f"grammar compiled for the tokenizer, once:           {setup_s:7.2f} s",
         "```",
         "",

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -33,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from on_off import on_off_lines, seconds_per_token  # noqa: E402  (benchmarks/ is on sys.path)
 
 from demo_inputs import demo_adapter_and_dataset  # noqa: E402  (benchmarks/ is on sys.path)
 
@@ -84,10 +85,7 @@ def main() -> None:
             result = generate_code(serving, None, record["instruction"], settings=settings, api=api)
             runs[name].append((time.perf_counter() - start, result.total_tokens))
 
-    def per_token(name: str) -> float:
-        return sum(s for s, _ in runs[name]) / max(1, sum(t for _, t in runs[name]))
-
-    step_ms = 1000 * per_token("off")
+    step_ms = 1000 * seconds_per_token(runs, "off")
     known_ms = 1000 * replay_s / max(1, replay_tokens)
     lines = [
         "# KnownNames: cost per token",
@@ -100,12 +98,7 @@ def main() -> None:
         f"KnownNames.before_choice per token (replayed refs):  {known_ms:7.3f} ms  "
         f"({replay_tokens} tokens, {masked} masked = {masked / max(1, replay_tokens):.0%})",
         f"  ratio KnownNames / model step:                     {known_ms / step_ms:7.1%}   (target <= 10 %)",
-        f"generation with KnownNames on, seconds per token:    {1000 * per_token('on'):7.2f} ms "
-        f"= {per_token('on') / per_token('off'):.2f}x off",
-        f"p50 seconds per widget, off / on:                    "
-        f"{statistics.median(s for s, _ in runs['off']):.2f} / {statistics.median(s for s, _ in runs['on']):.2f}",
-        f"tokens decoded, off / on:                            "
-        f"{sum(t for _, t in runs['off'])} / {sum(t for _, t in runs['on'])}",
+        *on_off_lines(runs, "KnownNames", 52),
         f"vocabulary set-up, once per tokenizer:               {setup_s:7.2f} s",
         "```",
         "",
