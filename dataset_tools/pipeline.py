@@ -12,7 +12,6 @@ splits all the same.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from .atomic_io import read_jsonl
 from .dataset import DatasetConfig, build_dataset, check_output_dir
 from .errors import FlutterTuneError
 from .harvest import HarvestConfig, HarvestResult, harvest_survey, survey
-from .harvest_cache import CACHE_NAME, FileChanges, HarvestCache, file_changes
+from .harvest_cache import CACHE_NAME, FileChanges, HarvestCache, content_hash, file_changes
 from .inputs import load_json_array
 from .progress import NULL_PROGRESS, Progress
 from .split import SPLITS, group_key
@@ -56,7 +55,7 @@ def harvest_to_dataset(roots: Iterable[Path | str], out_dir: Path,
     manual = [r for f in extra_files for r in load_json_array(Path(f))]  # fail fast on bad pairs
     found = survey(roots, harvest_config)
     inputs = found.fingerprint(_harvest_settings(harvest_config), dataset_config, _tokenizer_name(tokenizer),
-                               [(str(f), hashlib.sha256(Path(f).read_bytes()).hexdigest()) for f in extra_files])
+                               [(str(f), content_hash(Path(f).read_bytes())) for f in extra_files])
     previous = previous_manifest(out_dir)
     if previous is not None and previous.get("inputs") == inputs and not harvest_config.full:
         return PipelineResult(None, previous, out_dir, unchanged=True)

@@ -29,7 +29,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from ..app import FlutterTuneServer
-from ..runtime.jobs import JobCancelled, run_in_thread
+from ..runtime.jobs import run_in_thread
 
 log = logging.getLogger(__name__)
 LEARNED = "flutterTune/learned"
@@ -77,7 +77,9 @@ class Learner:
             self.done.set()
 
     def _harvest(self, dataset: Path, sources: list[str]) -> None:
+        from dataset_tools.harvest import HarvestCancelled
         from dataset_tools.pipeline import dataset_config_of, harvest_to_dataset, previous_manifest
+        from dataset_tools.progress import Progress
         from trainer.retrieval.examples import load_or_build
 
         jobs = self.ls.jobs
@@ -85,17 +87,16 @@ class Learner:
             with self._lock:
                 self._again = True
             _wait_for(jobs, KIND)
-        cancelled = threading.Event()
-        job = jobs.start(KIND, cancelled.set, "Flutter Tune: learning from saved files")
+        progress = Progress()  # silent; flutterTune.cancel reaches it through the job
+        job = jobs.start(KIND, progress.cancel, "Flutter Tune: learning from saved files")
         try:
             manifest = previous_manifest(dataset) or {}  # written again as it was: seed, ratios, hand-written pairs
             result = harvest_to_dataset(sources, dataset, dataset_config=dataset_config_of(manifest),
-                                        extra_files=[f for f in manifest.get("extra_files") or () if Path(f).is_file()])
-            if cancelled.is_set():
-                return
+                                        extra_files=[f for f in manifest.get("extra_files") or () if Path(f).is_file()],
+                                        progress=progress)
             load_or_build(dataset)  # the retrieval index follows the train split now
-        except JobCancelled:
-            return
+        except HarvestCancelled:
+            return  # cancelled: the dataset is as it was
         except Exception as exc:  # noqa: BLE001 — never into the editor's save: told and logged
             log.warning("Learning from saved files failed: %s", exc, exc_info=True)
             self.ls.log(f"Flutter Tune could not harvest the saved file again: {exc}")
