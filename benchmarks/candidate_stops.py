@@ -7,13 +7,12 @@ was mended. Prints per widget the seconds and tokens decoded, and in all: widget
 tokens by stop reason, and why greedy candidates failed — the figures that say which failures cost
 the time of a request. ``--compare-syntax-stop`` generates each widget twice, with and without the
 ``syntax_error`` stop (:mod:`trainer.generation.dead_end`), taking turns which goes first, and prints
-the ratio of their p50s. ``--compare-backtracks N`` does the same with and without syntax-guided
-backtracking (``DecodeConfig.syntax_backtracks``: up to N broken lines decoded again per candidate);
-``--compare-grammar`` with and without the grammar mask (``DecodeConfig.grammar_mask``), counting the
-candidates it let go (a token outside the grammar).
+the ratio of their p50s; ``--compare-grammar`` does the same with and without the grammar mask
+(``DecodeConfig.grammar_mask``), counting the candidates it let go (a token outside the grammar);
+``--compare-loop-takeback`` with and without loops taken back (``DecodeConfig.take_back_loops``).
 
     .venv/bin/python benchmarks/candidate_stops.py [--adapter DIR] [--dataset DIR] [--seed 1] [--out NAME]
-        [--limit N] [--compare-syntax-stop | --compare-backtracks N | --compare-grammar]
+        [--limit N] [--compare-syntax-stop | --compare-grammar | --compare-loop-takeback]
 
 Run `bash scripts/demo.sh` first. Writes benchmarks/results/<--out>.{md,json} (candidate_stops by default;
 <--out>_with and <--out>_without when comparing).
@@ -49,9 +48,8 @@ def main() -> None:
                         help="generate each widget twice, with and without the syntax_error stop "
                              "(trainer.generation.dead_end), taking turns which goes first")
     parser.add_argument("--limit", type=int, default=None, help="the first N held-out widgets only")
-    parser.add_argument("--compare-backtracks", type=int, default=0, metavar="N",
-                        help="generate each widget twice, with up to N syntax backtracks per candidate and "
-                             "without any, taking turns which goes first")
+    parser.add_argument("--compare-loop-takeback", action="store_true",
+                        help="generate each widget twice, with and without loops taken back, taking turns")
     parser.add_argument("--compare-grammar", action="store_true",
                         help="generate each widget twice, with and without the grammar mask, taking turns")
     args = parser.parse_args()
@@ -67,15 +65,15 @@ def main() -> None:
     records = (read_jsonl(dataset / "test.jsonl") + read_jsonl(dataset / "validation.jsonl"))[:args.limit]
     serving = load_serving(None, adapter, backend="onnx")
     if args.compare_grammar:
-        decodes = {"with": DecodeConfig(grammar_mask=True), "without": DecodeConfig()}
+        decodes = {"with": DecodeConfig(), "without": DecodeConfig(grammar_mask=False)}
         what = "the grammar mask"
-    elif args.compare_backtracks:
-        decodes = {"with": DecodeConfig(syntax_backtracks=args.compare_backtracks), "without": DecodeConfig()}
-        what = f"{args.compare_backtracks} syntax backtracks"
+    elif args.compare_loop_takeback:
+        decodes = {"with": DecodeConfig(), "without": DecodeConfig(take_back_loops=False)}
+        what = "loops taken back"
     else:
         decodes = {"with": DecodeConfig(), "without": DecodeConfig(syntax_error_stop=False)}
         what = "the syntax_error stop"
-    compared = args.compare_syntax_stop or args.compare_backtracks > 0 or args.compare_grammar
+    compared = args.compare_syntax_stop or args.compare_grammar or args.compare_loop_takeback
     configurations = ["with", "without"] if compared else ["with"]
     rows: dict[str, list[dict]] = {name: [] for name in configurations}
     for k, record in enumerate(records):
@@ -107,7 +105,7 @@ def generate_row(serving, k: int, record: dict, examples, seed: int, decode, lab
     seconds = time.perf_counter() - start
     candidates = [{"index": c.index, "stop": str(c.stop_reason), "tokens": c.new_tokens, "passed": c.passed,
                    "failed": c.failed, "mended": getattr(c, "mended", []),  # (none before 2026-12-03)
-                   "grammar_fallback": c.grammar_fallback}
+                   "grammar_fallback": c.grammar_fallback, "loops_taken_back": c.loops_taken_back}
                   for c in sorted(result.candidates, key=lambda c: c.index)]
     print(f"#{k}{label} {seconds:5.1f} s {result.total_tokens:5d} tokens "
           f"passed={result.passed} "
@@ -136,6 +134,7 @@ def write(rows: list[dict], adapter: Path | None, args, out_name: str, label: st
         "greedy_failed": dict(greedy_failed.most_common()), "passing_candidates_mended": mended,
         "greedy_parses": sum(bool(r["candidates"]) and "parses" not in r["candidates"][0]["failed"] for r in rows),
         "grammar_fallbacks": sum(any(c.get("grammar_fallback") for c in r["candidates"]) for r in rows),
+        "loops_taken_back": sum(c.get("loops_taken_back", 0) for r in rows for c in r["candidates"]),
     }
     lines = [f"# Where candidates spend their tokens ({time.strftime('%Y-%m-%d %H:%M')})", "",
              f"Adapter `{adapter.name if adapter is not None else 'none (the base model)'}`, onnx int8, default settings{', ' + label if label else ''}, seed {args.seed}, "
@@ -148,11 +147,13 @@ def write(rows: list[dict], adapter: Path | None, args, out_name: str, label: st
              f"- tokens by stop reason: {summary['tokens_by_stop']}",
              f"- greedy candidate failed by: {summary['greedy_failed']}",
              f"- passing candidates that were mended: {mended}",
-             f"- widgets with a candidate the grammar mask let go: {summary['grammar_fallbacks']}", "",
+             f"- widgets with a candidate the grammar mask let go: {summary['grammar_fallbacks']}; loops taken back: "
+             f"{summary['loops_taken_back']}", "",
              "| # | s | decoded | passed | candidates (index stop tokens) |", "|---|---|---|---|---|"]
     for r in rows:
         cands = " ".join(f"{c['index']} {c['stop']} {c['tokens']}" + (" ✓" if c["passed"] else "")
-                         + (" (mended)" if c["mended"] else "") for c in r["candidates"])
+                         + (" (mended)" if c["mended"] else "") + (" ↺" * c.get("loops_taken_back", 0))
+                         for c in r["candidates"])
         lines.append(f"| {r['widget']} | {r['seconds']} | {r['decoded']} | {'yes' if r['passed'] else 'no'} | {cands} |")
     out = ROOT / "benchmarks" / "results"
     (out / f"{out_name}.md").write_text("\n".join(lines) + "\n")

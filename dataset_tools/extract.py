@@ -23,7 +23,7 @@ from tree_sitter import Node
 
 from .dart import parse
 from .dart.api_builder import FileApi, file_api
-from .dart.directives import directive_uris
+from .dart.directives import directive_uris, export_uris
 from .dart.parser import top_levels
 from .dart.vocabulary import WIDGET_RETURN_TYPES, is_widget_call
 
@@ -85,7 +85,7 @@ class FileDecls:
     functions: list[FuncDecl] = field(default_factory=list)
     syntax_errors: int = 0  # Widget-returning functions dropped because their subtree has errors
     api: FileApi | None = None
-    uris: tuple[str, ...] = ()  # what its import, export and part directives name (dart.directives)
+    uris: tuple[str, ...] = ()  # what its import, export and part directives name (a package's: its exports)
 
 
 def extract_source(data: bytes) -> FileDecls:
@@ -100,6 +100,12 @@ def extract_source(data: bytes) -> FileDecls:
 def extract_api(data: bytes) -> FileDecls:
     """Only the API and directives of a file that gives no records (a generated one): no declarations."""
     return FileDecls(api=file_api(parse(data).root_node, data, private=True), uris=directive_uris(data))
+
+
+def extract_package_api(data: bytes) -> FileDecls:
+    """The public API of a package's file and the URIs it exports: no declarations (a package's generated
+    files count too: their public names are its API)."""
+    return FileDecls(api=file_api(parse(data).root_node, data), uris=export_uris(data))
 
 
 def extract_tree(root: Node, data: bytes) -> FileDecls:

@@ -24,7 +24,7 @@ from .dart.api_builder import FileApi, index_of
 from .dart.api_folder import read_dart
 from .dart.packages import DartPackage
 from .errors import FlutterTuneError
-from .extract import FileDecls, extract_api, extract_source
+from .extract import FileDecls, extract_api, extract_package_api, extract_source
 from .harvest_cache import (
     GENERATED,
     PACKAGE,
@@ -42,9 +42,9 @@ from .source import read_source
 from .symbols import (
     dependencies,
     own_packages,
-    package_file_api,
     package_files,
     project_dirs,
+    unexported_libraries,
     unindexed_libraries,
 )
 from .walk import Candidate, WalkLimits, WalkResult, walk
@@ -108,8 +108,8 @@ def generated_file(path: str, max_bytes: int | None = None) -> tuple[str | None,
 
 def package_file(path: str, max_bytes: int | None = None) -> tuple[str | None, FileDecls | None]:
     """The public API of a package's file (``("unreadable", None)`` when it cannot be read)."""
-    api = package_file_api(path, max_bytes)
-    return ("unreadable", None) if api is None else (None, FileDecls(api=api))
+    data = read_dart(Path(path), max_bytes)
+    return ("unreadable", None) if data is None else (None, extract_package_api(data))
 
 
 def _project_names(roots: list[Path]) -> list[str]:
@@ -227,15 +227,17 @@ def harvest_survey(found: Survey, config: HarvestConfig, progress: Progress = NU
             read_of_root[index][cand.rel] = decls
             apis.append((cand.rel, decls.api))
     package_cands = [Candidate(str(package.lib / rel), f"package:{package.name}/{rel}") for package, rel in package_jobs]
-    package_apis = [(cand.rel, decls.api) for cand, (_, decls) in zip(package_cands, reader.read(package_file, package_cands, PACKAGE))
+    package_read = [(cand.rel, decls) for cand, (_, decls) in zip(package_cands, reader.read(package_file, package_cands, PACKAGE))
                     if decls is not None]
+    package_apis = [(rel, decls.api) for rel, decls in package_read]
     result.packages = [package.name for package in found.packages]
     result.symbols = ApiIndex.combined(index_of(package_apis), index_of(apis, merge=True))  # the projects' own win
     result.symbols.source = " + ".join(result.projects) + (f" + {len(result.packages)} packages" if result.packages else "")
     result.symbols.unindexed = tuple(sorted(set().union(*(
         unindexed_libraries({rel: decls.uris for rel, decls in files_of_root.items()},
                             own_packages(path if path.is_dir() else path.parent, dirs), result.packages)
-        for path, dirs, files_of_root in zip(paths, found.projects_of_root, read_of_root)))))
+        for path, dirs, files_of_root in zip(paths, found.projects_of_root, read_of_root)),
+        unexported_libraries((uri for _, decls in package_read for uri in decls.uris), result.packages))))
     for name, files_of_project in zip(result.projects, per_project):
         records = project_records(Project(name, files_of_project), result.skips)
         result.samples.extend(records)

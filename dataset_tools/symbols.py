@@ -20,12 +20,10 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from .dart.api import ApiIndex
-from .dart.api_builder import FileApi, file_api
-from .dart.api_folder import dart_files, read_dart
+from .dart.api_folder import dart_files
 from .dart.directives import library_of
 from .dart.flutter_index import COVERED_LIBRARIES
 from .dart.packages import DartPackage, project_packages
-from .dart.parser import parse
 from .errors import FlutterTuneError
 
 SYMBOLS_NAME = "symbols.json.gz"
@@ -55,13 +53,6 @@ def dependencies(projects: Iterable[Path], inside: tuple[Path, ...]) -> list[Dar
 def package_files(packages: Iterable[DartPackage]) -> list[tuple[DartPackage, str]]:
     """Every Dart file of each package's library folder, as ``(package, path relative to it)``."""
     return [(package, rel) for package in packages for rel in dart_files(package.lib)]
-
-
-def package_file_api(path: str, max_bytes: int | None = None) -> FileApi | None:
-    """The API one package file declares; None when it cannot be read or is over ``max_bytes``.
-    (Unlike a project's, a package's generated files count: their public names are its API.)"""
-    data = read_dart(Path(path), max_bytes)
-    return None if data is None else file_api(parse(data).root_node, data)
 
 
 def own_packages(root: Path, projects: Iterable[Path]) -> dict[str, str]:
@@ -110,6 +101,15 @@ def unindexed_libraries(files: Mapping[str, Iterable[str]], own: Mapping[str, st
             elif library not in covered:
                 missing.add(library)
     return missing
+
+
+def unexported_libraries(exports: Iterable[str], indexed_packages: Iterable[str]) -> set[str]:
+    """The libraries packages' files export (``exports``: their export URIs; a package's own files are
+    read whole) that no index covers: the names they pass on to the code that imports the package are
+    not known (``package:url_launcher`` exporting ``package:url_launcher_platform_interface``)."""
+    covered = set(COVERED_LIBRARIES) | {f"package:{name}" for name in indexed_packages}
+    libraries = {library_of(uri) for uri in exports}
+    return {library for library in libraries if library is not None and library not in covered}
 
 
 def summary(index: ApiIndex, packages: list[str]) -> dict:

@@ -94,11 +94,16 @@ class DartClass:
 
     def merged(self, other: "DartClass") -> "DartClass":
         """This class and another of the same name declared elsewhere as one: the constructors of both
-        (one named alike in both accepts what either accepts), the static members of both."""
+        (one named alike in both accepts what either accepts), the static members of both (an enum's
+        ``values`` too when the other is not one: a class and an enum named alike merge as a class)."""
         constructors = dict(self.constructors)
         for name, signature in other.constructors.items():
             constructors[name] = constructors[name].merged(signature) if name in constructors else signature
-        return replace(self, constructors=constructors, static_members=self.static_members | other.static_members)
+        statics = self.static_members | other.static_members
+        if self.kind == other.kind:
+            return replace(self, constructors=constructors, static_members=statics)
+        statics |= {"values"} if "enum" in (self.kind, other.kind) else set()
+        return replace(self, kind="class", constructors=constructors, static_members=statics)
 
     def constructor(self, name: str = "") -> Signature | None:
         return self.constructors.get(name)

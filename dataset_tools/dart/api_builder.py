@@ -119,7 +119,7 @@ def index_of(files: Iterable[tuple[str, FileApi]], source: str = "", merge: bool
         for found in api.classes:
             if found.name not in classes:
                 classes[found.name] = replace(found, library=library)
-            elif merge and classes[found.name].kind == found.kind:
+            elif merge:
                 classes[found.name] = classes[found.name].merged(found)
         for found in api.mixin_applications:
             if found.name not in classes:

@@ -114,6 +114,13 @@ def test_two_files_declaring_one_name_accept_what_either_accepts(make_project):
     assert symbols.find_class("_Header").constructor().positional == (0, 1)
 
 
+def test_a_class_and_an_enum_named_alike_in_two_files_accept_what_either_accepts(make_project):
+    app = make_project({"lib/a.dart": "class Category {\n  const Category({this.title});\n  final String? title;\n}\n",
+                        "lib/b.dart": "enum Category { all, home }\n"})
+    category = harvest([app]).symbols.find_class("Category")
+    assert category.constructor().named == {"title"} and {"all", "home", "values"} <= category.static_members
+
+
 def test_packages_with_source_on_disk_are_indexed_too(app):
     result = harvest([app])
     assert result.packages == ["trail_kit", "badges"]  # not gone, not Flutter's, not the app itself
@@ -214,3 +221,28 @@ def test_directive_uris_are_read_from_the_files_directives():
             b"class A { void f() { print('import z'); } }\n")
     assert directive_uris(code) == ("a.g.dart", "package:a/b.dart", "dart:io", "x.dart", "y.dart")
     assert [library_of(u) for u in ("dart:io", "package:a/b.dart", "src/c.dart")] == ["dart:io", "package:a", None]
+
+
+def test_a_package_exporting_a_library_no_index_holds_leaves_the_index_open(make_project):
+    """What a package exports is visible to the code that imports it: a library it exports that is not on
+    disk is named (its imports are not: they are the package's own business)."""
+    kit = make_project({"lib/kit.dart": "import 'package:meta/meta.dart';\n"
+                                        "export 'package:kit_platform_interface/kit_platform_interface.dart'"
+                                        " show KitResult;\nexport 'src/kit.dart';\n",
+                        "lib/src/kit.dart": "class Kit {}\n"}, name="pub-cache/kit-1.0.0")
+    app = make_project({"pubspec.yaml": "name: shop\n",
+                        "lib/main.dart": "import 'package:kit/kit.dart';\nclass Shop {}\n"})
+    package_config(app, [("kit", kit.as_uri() + "/")])
+    assert harvest([app]).symbols.unindexed == ("package:kit_platform_interface",)
+    platform = make_project({"lib/kit_platform_interface.dart": "enum KitResult { ok, failed }\n"},
+                            name="pub-cache/kit_platform_interface-1.0.0")
+    package_config(app, [("kit", kit.as_uri() + "/"), ("kit_platform_interface", platform.as_uri() + "/")])
+    symbols = harvest([app]).symbols
+    assert symbols.closed and symbols.has_static("KitResult", "ok")
+
+
+def test_export_uris_are_the_export_directives_alone():
+    from dataset_tools.dart.directives import export_uris
+
+    code = b"import 'package:a/a.dart';\nexport 'package:b/b.dart' show B;\nexport 'src/c.dart';\npart 'd.dart';\n"
+    assert export_uris(code) == ("package:b/b.dart", "src/c.dart")

@@ -225,6 +225,13 @@ class TrieLM(ScriptedLM):
         return SimpleNamespace(logits=logits, cache=cache)
 
 
+def trie_lm(tokenizer, *texts: str) -> tuple[TrieLM, list[list[int]]]:
+    """A TrieLM over ``texts`` (the first its first choice), each ending in EOS, and their token ids."""
+    eos = tokenizer.eos_token_id
+    scripts = [tokenizer(text, add_special_tokens=False)["input_ids"] + [eos] for text in texts]
+    return TrieLM(scripts, len(tokenizer), eos), scripts
+
+
 class TrieCache:
     def __init__(self, prompt: int) -> None:
         self.prompt, self.ids = prompt, []

@@ -7,7 +7,8 @@ sequences (candidate 0 greedy, the others sampled — see :mod:`trainer.generati
 runs the parts in :mod:`trainer.generation.decoding`, as ``settings.decode`` configures them, without
 knowing what any one is for: the logits processors guard each next token (a token taken back is banned,
 no slip that leaves brackets unmatched, the declaration head the request fixes), a repeated named
-argument is taken back where the session can rewind, and the stopping rules say when a candidate
+argument, or a block of lines written again and again, is taken back where the session can rewind, and
+the stopping rules say when a candidate
 stops (EOS, widget end, a loop, a ``class`` inside an open bracket, a syntax error no later text mends, a
 repeated argument not taken back). A candidate that stops is held there while the others of its round
 step on. The round stops when every candidate has stopped, at ``max_new_tokens``, at the time limit, on
@@ -40,7 +41,7 @@ from .decoding.processors import logits_processors
 from .decoding.stop_reason import StopReason
 from .decoding.stopping import round_limits, stopping_rules
 from .decoding.stream import CandidateStream, Round
-from .decoding.take_back import SyntaxBacktrack, TakeBack
+from .decoding.take_back import LoopTakeBack, TakeBack
 from .detokenize import IncrementalDetokenizer
 from .repair import check_mended
 from .sampling import TokenChooser
@@ -68,6 +69,7 @@ class Candidate:
     mended: list[str] = field(default_factory=list)  # what trainer.generation.repair changed in ``code``
     diagnostics: list = field(default_factory=list)  # the Dart analyzer's, when it ran (trainer.generation.analyzer)
     grammar_fallback: bool = False  # the grammar mask let it go (a token outside the grammar): decoded freely since
+    loops_taken_back: int = 0  # loops of lines it was rewound from (decoding.take_back.LoopTakeBack)
 
     def __post_init__(self) -> None:
         self.stop_reason = StopReason(self.stop_reason)
@@ -124,7 +126,7 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
                                      first_index)
     processors = logits_processors(config, chooser, serving.tokenizer, eos, head, api)
     take_back = TakeBack(config.max_takebacks if config.take_back_repeated_args else 0)
-    backtrack = SyntaxBacktrack(config.syntax_backtracks if config.syntax_error_stop else 0)
+    loop_back = LoopTakeBack(config.max_loop_takebacks if config.take_back_loops else 0)
     stops = stopping_rules(config, prompt=prompt, instruction=instruction)
     limits = round_limits(patience=patience, max_new_tokens=settings.max_new_tokens,
                           time_limit_s=settings.time_limit_s, started=started)
@@ -159,7 +161,7 @@ def decode_candidates(serving, prompt_ids: list[int], n: int, settings, *, promp
                 state.streams[i], choice.tokens[i] = rewound
                 continue
             stream.stop = stops(stream, text)
-            rewound = backtrack(stream, session, i)
+            rewound = loop_back(stream, session, i)
             if rewound is not None:
                 state.streams[i], choice.tokens[i] = rewound
                 continue
@@ -195,7 +197,7 @@ def _candidate(index: int, stream: CandidateStream, stop: StopReason, check) -> 
     code, report, mended = stream.checked or check(stream)
     mean = stream.logprob / stream.tokens if stream.tokens else float("-inf")
     return Candidate(index, code, stream.text, stream.tokens, stop, mean, report, list(stream.detok.ids), mended,
-                     grammar_fallback=stream.grammar_fallback)
+                     grammar_fallback=stream.grammar_fallback, loops_taken_back=stream.loops_taken_back)
 
 
 @dataclass

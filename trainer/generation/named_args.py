@@ -61,11 +61,17 @@ class CallWatcher:
         self._chain = ""  # the identifiers and dots just written: the callee if "(" follows
         self._angle = 0  # depth of the "<" ">" of type arguments after a chain
         self._last_pos = -1
+        self._before = ""  # the last code character that is not white space
+        self._word = ""  # the identifier written last
+        self._literal_angle = 0  # depth of the "<" ">" of a collection literal's type arguments
 
     def open_call(self, depth: int) -> OpenCall | None:
         return self.calls.get(depth)
 
     def code_char(self, ch: str, pos: int, stack: list[str]) -> None:
+        if self._literal_types(ch):
+            self._last_pos = pos
+            return
         callee = self._follow_chain(ch)
         skipped = pos > self._last_pos + 1  # a string (or comment) since the last code character
         self._last_pos = pos
@@ -104,6 +110,23 @@ class CallWatcher:
             call.expecting = False
         else:
             call.expecting = False
+
+    def _literal_types(self, ch: str) -> bool:
+        """Whether ``ch`` belongs to the type arguments of a collection literal (``const <int, Widget>{``),
+        whose "," separates no arguments: a "<" right after ``(``, ``,``, ``:``, ``=``, ``[``, ``const`` or
+        ``return`` has no left operand, so it cannot be a comparison."""
+        if self._literal_angle:
+            if ch in _IN_TYPE_ARGUMENTS:
+                self._literal_angle += (ch == "<") - (ch == ">")
+                return True
+            self._literal_angle = 0
+        if ch == "<" and (self._before in ("(", ",", ":", "=", "[") or self._word in ("const", "return")):
+            self._literal_angle = 1
+        if ch in _IDENTIFIER:
+            self._word = self._word + ch if self._before in _IDENTIFIER else ch
+        if not ch.isspace():
+            self._before = ch
+        return self._literal_angle > 0
 
     def _follow_chain(self, ch: str) -> str:
         """Keep the identifier chain written last; at a "(" return it (the callee) and start anew."""

@@ -28,17 +28,28 @@ def _wordy(line: str) -> bool:
 
 def ends_in_loop(text: str) -> bool:
     """The completed lines of ``text`` end with one block of lines repeated ``REPEATS`` times."""
-    lines = [line.strip() for line in text.split("\n")[:-1]]
-    lines = [line for line in lines if line]
+    return loop_start(text) is not None
+
+
+def loop_start(text: str) -> int | None:
+    """Where the first repetition of the block ``text``'s completed lines end with starts (the offset of
+    its first character that is not white space): what is left before it holds the block once. None
+    when they do not end in a loop."""
+    lines, offset = [], 0
+    for line in text.split("\n")[:-1]:
+        if line.strip():
+            lines.append((line.strip(), offset + len(line) - len(line.lstrip())))
+        offset += len(line) + 1
+    words = [line for line, _ in lines]
     for size in range(1, MAX_BLOCK_LINES + 1):
-        if len(lines) < REPEATS * size:
+        if len(words) < REPEATS * size:
             break
-        block = lines[-size:]
+        block = words[-size:]
         if not any(_wordy(line) for line in block):
             continue
-        if all(lines[-(r + 1) * size: len(lines) - r * size] == block for r in range(1, REPEATS)):
-            return True
-    return False
+        if all(words[-(r + 1) * size: len(words) - r * size] == block for r in range(1, REPEATS)):
+            return lines[len(lines) - (REPEATS - 1) * size][1]
+    return None
 
 
 def line_ends_in_loop(line: str) -> bool:

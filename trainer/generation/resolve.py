@@ -225,7 +225,7 @@ class _Lookup:
         if cls is None:
             return
         name = "" if member in (None, "new") else member
-        signature = _constructor(cls, name)
+        signature = constructor_of(cls, name)
         if signature is not None:
             self._fits(owner + (f".{name}" if name else ""), signature, arguments)
         elif name and self._has_static(cls, name):
@@ -238,7 +238,7 @@ class _Lookup:
 
     def member(self, owner: str, member: str) -> None:
         cls = self.find(owner)
-        if cls is None or _constructor(cls, "" if member == "new" else member) is not None \
+        if cls is None or constructor_of(cls, "" if member == "new" else member) is not None \
                 or self._has_static(cls, member):
             return
         self._missing(cls, owner, member)
@@ -258,7 +258,7 @@ class _Lookup:
         self.wrong += [f"{shown}: {problem}" for problem in signature.call_problems(positional, named)]
 
 
-def _constructor(cls: DartClass, name: str) -> Signature | None:
+def constructor_of(cls: DartClass, name: str) -> Signature | None:
     """Constructor ``name`` of ``cls`` ("" the unnamed one); a plain class that declares none has
     Dart's implicit unnamed constructor."""
     found = cls.constructor(name)

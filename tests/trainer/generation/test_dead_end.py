@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from trainer.generation.widget_end import WidgetEndTracker
 from tests.trainer.conftest import FUNCTION, STATEFUL, STATELESS
 from trainer.generation.decoding import DecodeConfig
 
-NO_GRAMMAR = DecodeConfig(grammar_mask=False)  # the syntax stop and backtracking alone (the mask would keep the line valid)
+NO_GRAMMAR = DecodeConfig(grammar_mask=False)  # the syntax stop alone (the mask would keep the line valid)
 
 EXAMPLE_APP = Path(__file__).resolve().parents[3] / "examples" / "trail_journal" / "lib"
 
@@ -147,37 +146,25 @@ BROKEN_LINE = "if (hours > 18) {\n        const late = true;\n        if (late) 
 GOOD_LINE = "style: const TextStyle(fontSize: 12),\n    ),\n  );\n}\n"
 
 
-def test_a_broken_line_is_decoded_again_instead_of_stopping(smollm_tokenizer):
+def test_a_broken_line_stops_the_candidate(smollm_tokenizer):
     from tests.trainer.conftest import TrieLM
-    from trainer.generation.decoding import DecodeConfig
     from trainer.generation.generate import GenerationSettings, generate_code
 
     encode = lambda text: smollm_tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
     eos = smollm_tokenizer.eos_token_id
     head = encode(BROKEN_HEAD)
     broken = head + encode(BROKEN_LINE * 8) + [eos]
-    good = head + encode(GOOD_LINE) + [eos]
-    model = TrieLM([broken, good], len(smollm_tokenizer), eos)
+    model = TrieLM([broken], len(smollm_tokenizer), eos)
     settings = GenerationSettings(max_new_tokens=300, temperature=0.0, candidates=1, decode=NO_GRAMMAR)
-
     stopped = generate_code(model, smollm_tokenizer, "An hour strip", settings=settings)
-    assert stopped.stop_reason == "syntax_error" and not stopped.passed  # off: the candidate stops
-
-    model = TrieLM([broken, good], len(smollm_tokenizer), eos)
-    backtracking = dataclasses.replace(settings, decode=DecodeConfig(grammar_mask=False, syntax_backtracks=2))
-    result = generate_code(model, smollm_tokenizer, "An hour strip", settings=backtracking)
-    assert "parses" not in result.failed and "if (hours" not in result.code
-    assert result.code == (BROKEN_HEAD + GOOD_LINE).strip()
-    assert result.candidates[0].token_ids == good[:result.new_tokens]  # the line taken back is not in it
-    assert result.total_tokens > result.new_tokens  # but was decoded
+    assert stopped.stop_reason == "syntax_error" and not stopped.passed
+    assert stopped.total_tokens < len(broken) - 1  # stopped at the line end that showed it
 
 
-def test_valid_code_is_never_taken_back(scripted, smollm_tokenizer):
-    from trainer.generation.decoding import DecodeConfig
+def test_valid_code_is_never_altered_by_the_guards(scripted, smollm_tokenizer):
     from trainer.generation.generate import GenerationSettings, generate_code
 
     for code in (STATELESS, STATEFUL, FUNCTION):
-        settings = GenerationSettings(max_new_tokens=400, temperature=0.0, candidates=1,
-                                      decode=DecodeConfig(syntax_backtracks=4))
+        settings = GenerationSettings(max_new_tokens=400, temperature=0.0, candidates=1, decode=DecodeConfig())
         result = generate_code(scripted(code + "\n", eos=True), smollm_tokenizer, "A widget", settings=settings)
         assert result.code == code.strip() and result.total_tokens == result.new_tokens

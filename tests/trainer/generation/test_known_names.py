@@ -52,7 +52,7 @@ def allowed_texts(guard, tokenizer, text):
 def test_a_call_whose_positional_arguments_are_given_takes_only_its_named_parameters(guard, smollm_tokenizer):
     texts = allowed_texts(guard, smollm_tokenizer, "return Text('Hike', ")
     assert {" style", " key", " max"} <= texts and " color" not in texts and "color" not in texts
-    assert all(t.isspace() or t.lstrip().startswith(")") or any(
+    assert all(t.isspace() or t.lstrip().startswith((")", "//", "/*")) or any(
         n.startswith(t.strip().rstrip(":").strip()) for n in ("style", "key", "maxLines")) for t in texts), texts
     after = allowed_texts(guard, smollm_tokenizer, "return Text('Hike', style: s, ")
     assert " style" not in after and " max" in after and ")" in after
@@ -127,8 +127,10 @@ def test_a_model_that_wants_a_parameter_the_call_lacks_writes_one_it_has(smollm_
     assert "style: const TextStyle()" in guarded.code and "color:" not in guarded.code
 
 
-def test_a_complete_member_may_be_followed_by_anything(guard, smollm_tokenizer):
+def test_a_complete_member_may_be_followed_by_anything_but_more_of_a_name_it_does_not_have(guard, smollm_tokenizer):
     assert allowed_texts(guard, smollm_tokenizer, "Icon(Icons.home") is None
+    banned = banned_texts(guard, smollm_tokenizer, "Icon(Icons.home")
+    assert {"3", "Page"} <= banned and not {")", ",", " ", "_", "_filled"} & banned, banned
     texts = allowed_texts(guard, smollm_tokenizer, "Icon(Icons.al")
     assert texts and all("alarm"[2:].startswith(t) or t.startswith("arm") for t in texts), texts
 
@@ -158,3 +160,83 @@ def test_a_class_the_candidate_declared_itself_is_kept_to_its_own_declaration(gu
     # a class still being written, or a private one it has not declared, leaves the call free
     assert allowed_texts(guard, smollm_tokenizer, "class Padding extends StatelessWidget {\n  f() => Padding(") is None
     assert allowed_texts(guard, smollm_tokenizer, OWN_PAGE + "_Missing(") is None
+
+
+CLOSED = ApiIndex({**API.classes, "Column": DartClass("Column", constructors={"": Signature("", named("children"))})},
+                  source="test", unindexed=())
+PAGE = "class Tag extends StatelessWidget {\n  @override\n  Widget build(BuildContext context) {\n"
+
+
+@pytest.fixture(scope="module")
+def closed_guard(smollm_tokenizer):
+    return KnownNames(CLOSED, smollm_tokenizer)
+
+
+@pytest.mark.parametrize("text", [
+    PAGE + "    return ",  # a return's expression
+    PAGE + "    return Padding(padding: EdgeInsets.zero, child: ",  # an argument
+    PAGE + "    return Column(children: [Text('a'), ",  # a list's element
+    PAGE + "    final tag = const ",  # after "=" and "const"
+    PAGE + "    return ok ? Text('a') : ",  # a conditional's branch
+    "class Tag extends ",  # a class extended
+])
+def test_with_a_closed_index_an_expression_starts_only_with_a_name_it_holds(closed_guard, smollm_tokenizer, text):
+    banned = banned_texts(closed_guard, smollm_tokenizer, text)
+    assert {" Panel", "Panel", " Progress", "R"} <= banned and not {" Text", "Text", " Pad", "(", "'", " context"} & banned
+    half = allowed_texts(closed_guard, smollm_tokenizer, text + "Pa")
+    assert half and all("dding".startswith(t) or t.startswith("dding") for t in half), half
+    assert "nel" not in half and "(" not in half
+
+
+def test_a_closed_index_leaves_types_private_and_own_names_free(closed_guard, smollm_tokenizer):
+    # declarations' types, a method's parameters, private names, a text in a string are not expressions
+    for text in (PAGE + "    final Foo", "  void tap(Foo", PAGE + "    return _Tag", PAGE + "    return Text('Pa"):
+        assert closed_guard.rule(written(smollm_tokenizer, text)) is None, text
+    # a class the candidate declared is a known name
+    own = ("class Panel extends StatefulWidget {\n  @override\n  State<Panel> createState() => _PanelState();\n}\n\n"
+           "class _PanelState extends State<Panel> {\n  @override\n  Widget build(BuildContext context) {\n"
+           "    return Pa")
+    assert "nel" in allowed_texts(closed_guard, smollm_tokenizer, own)
+    # an index that is not closed leaves every name free
+    assert guard_rule_free(smollm_tokenizer, PAGE + "    return Pa")
+
+
+def guard_rule_free(tokenizer, text):
+    return KnownNames(API, tokenizer).rule(written(tokenizer, text)) is None
+
+
+def test_a_string_argument_may_close_the_call_and_a_comment_may_come_between_arguments(guard, smollm_tokenizer):
+    # the string is the positional argument Text needs: ")" may follow it at once
+    assert not {")", "),", ");"} & banned_texts(guard, smollm_tokenizer, "return Text(\"Editing isn't here\"")
+    assert ")" in banned_texts(guard, smollm_tokenizer, "return Text(")
+    assert " //" in allowed_texts(guard, smollm_tokenizer, "return Text('Hike', ")
+
+
+def test_a_class_without_an_unnamed_constructor_is_not_called(smollm_tokenizer):
+    api = ApiIndex({**API.classes,
+                    "Colors": DartClass("Colors", constructors={"_": Signature("_")}, static_members=frozenset({"red"})),
+                    "Axis": DartClass("Axis", kind="enum", static_members=frozenset({"vertical"}))}, source="test")
+    guard = KnownNames(api, smollm_tokenizer)
+    for owner in ("Colors", "Axis"):  # a private constructor only; an enum
+        banned = banned_texts(guard, smollm_tokenizer, f"final value = {owner}")
+        assert {"(", "()", "(\""} <= banned and "." not in banned and " " not in banned
+    # a class with an unnamed constructor, or none declared (Dart's implicit one), may be called
+    assert not {"(", "()"} & (banned_texts(guard, smollm_tokenizer, "final text = Text") or set())
+    assert not {"(", "()"} & (banned_texts(guard, smollm_tokenizer, "final icons = Icons") or set())
+
+
+def test_after_a_known_owner_new_values_and_private_members_may_come(smollm_tokenizer):
+    api = ApiIndex({**API.classes, "Axis": DartClass("Axis", kind="enum", static_members=frozenset({"vertical"})),
+                    "Tile": DartClass("Tile", constructors={"": Signature("")})}, source="test")
+    guard = KnownNames(api, smollm_tokenizer)
+    assert {"values", "vert", "_"} <= allowed_texts(guard, smollm_tokenizer, "final all = Axis.")
+    tile = allowed_texts(guard, smollm_tokenizer, "final make = Tile.")
+    assert "new" in tile and "create" not in tile  # no static member: only its tear-off
+    assert allowed_texts(guard, smollm_tokenizer, "final make = Tile._cache") is None  # private: left free
+
+
+def test_a_class_still_being_written_is_kept_to_the_constructors_it_has_declared(guard, smollm_tokenizer):
+    head = "class DayHike extends StatelessWidget {\n  const DayHike({super.key, this.km});\n  final int? km;\n\n" \
+           "  @override\n  Widget build(BuildContext context) {\n    return const DayHike("
+    texts = allowed_texts(guard, smollm_tokenizer, head)
+    assert texts and " km" in texts and not {" label", " title", " day"} & texts

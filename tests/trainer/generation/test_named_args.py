@@ -8,7 +8,7 @@ from trainer.generation.generate import GenerationSettings, generate_code
 from trainer.generation.named_args import CallWatcher
 from trainer.generation.widget_end import WidgetEndTracker
 
-from tests.trainer.conftest import TrieLM
+from tests.trainer.conftest import TrieLM, trie_lm
 
 
 def repeated(text: str, chunk: int = 1) -> tuple[int | None, str]:
@@ -58,11 +58,7 @@ CLOSE = "    );\n  }\n}\n"
 
 
 def test_a_repeated_label_is_taken_back_and_the_model_writes_on(smollm_tokenizer):
-    encode = lambda text: smollm_tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
-    eos = smollm_tokenizer.eos_token_id
-    looping = encode(PROMPT_FREE_WIDGET + REPEAT * 6 + CLOSE) + [eos]
-    closing = encode(PROMPT_FREE_WIDGET + CLOSE) + [eos]
-    model = TrieLM([looping, closing], len(smollm_tokenizer), eos)
+    model, (_, closing) = trie_lm(smollm_tokenizer, PROMPT_FREE_WIDGET + REPEAT * 6 + CLOSE, PROMPT_FREE_WIDGET + CLOSE)
     result = generate_code(model, smollm_tokenizer, "A tile for one hike",
                            settings=GenerationSettings(max_new_tokens=200, temperature=0.0, candidates=1))
     assert result.passed, result.failed
@@ -152,6 +148,10 @@ def open_call(text: str):
     ("Text(title.toUpperCase()", "Text", set(), 0, False),
     ("foo.bar(1, 2, ", "foo.bar", set(), 2, True),
     ("Theme.of(", "Theme.of", set(), 0, True),
+    # the "," of a collection literal's type arguments separates no arguments
+    ("Table(columnWidths: const <int, TableColumnWidth>{0: w}, ", "Table", {"columnWidths"}, 0, True),
+    ("Table(columnWidths: const <int, Table", "Table", {"columnWidths"}, 0, False),
+    ("f(a < b, ", "f", set(), 1, True),
 ])
 def test_the_open_call_knows_its_callee_and_what_it_was_given(text, callee, labels, positional, expecting):
     call = open_call(text)

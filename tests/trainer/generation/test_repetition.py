@@ -67,7 +67,9 @@ def test_generation_stops_a_looping_candidate(scripted, smollm_tokenizer):
     model = scripted(LOOPING + "      child: const ListTile(\n        title: const Text('${sunset.date}'),\n" * 30)
     serving = serving_of(model, smollm_tokenizer)
     ids = smollm_tokenizer("Widget:", add_special_tokens=False)["input_ids"]
-    decoded = decode_candidates(serving, ids, 2, GenerationSettings(max_new_tokens=300, temperature=0.5),
+    no_take_back = DecodeConfig(take_back_loops=False)  # (taking the loop back: the test below)
+    decoded = decode_candidates(serving, ids, 2, GenerationSettings(max_new_tokens=300, temperature=0.5,
+                                                                    decode=no_take_back),
                                 prompt="", instruction="A hook widget `SunsetCountdown`")
     best = decoded.candidates[0]
     assert best.stop_reason == "loop" and "complete" in best.failed
@@ -77,7 +79,7 @@ def test_generation_stops_a_looping_candidate(scripted, smollm_tokenizer):
                                                     decode=DecodeConfig.unguarded()))
     assert off.stop_reason == "max_tokens" and off.new_tokens == 300
     alone = generate_code(model, smollm_tokenizer, "A hook widget `SunsetCountdown`",
-                          settings=GenerationSettings(max_new_tokens=300, temperature=0.0))
+                          settings=GenerationSettings(max_new_tokens=300, temperature=0.0, decode=no_take_back))
     assert alone.stop_reason == "loop" and alone.new_tokens == best.new_tokens
 
 
@@ -93,3 +95,34 @@ def test_a_stretch_repeated_within_one_long_line_is_a_loop(scripted, smollm_toke
     result = generate_code(model, smollm_tokenizer, "A wrap of icons",
                            settings=GenerationSettings(max_new_tokens=300, temperature=0.0))
     assert result.stop_reason == "loop" and result.new_tokens < 100
+
+
+def test_a_loop_starts_at_the_first_repetition_of_its_block():
+    from trainer.generation.repetition import loop_start
+
+    at = loop_start(LOOPING)
+    kept, taken = LOOPING[:at], LOOPING[at:]
+    assert kept.count("child: const ListTile(") == 1 and kept.endswith("      ),\n      ")
+    assert taken.startswith("child: const ListTile(") and taken.count("child: const ListTile(") == 2
+    assert loop_start(LEGIT) is None and loop_start("Column(children: [\n") is None
+
+
+LOOP_HEAD = ("class TrailList extends StatelessWidget {\n  const TrailList({super.key});\n\n  @override\n"
+             "  Widget build(BuildContext context) {\n    return Column(\n      children: [\n")
+LOOP_BLOCK = "        const ListTile(title: Text('Trail')),\n"
+LOOP_END = "      ],\n    );\n  }\n}\n"
+
+
+def test_a_loop_is_taken_back_to_its_first_repetition_and_the_candidate_goes_on(smollm_tokenizer):
+    """The model's first choice repeats the block forever; its second, after one block, closes the list."""
+    from tests.trainer.conftest import trie_lm
+
+    texts = LOOP_HEAD + LOOP_BLOCK * 12, LOOP_HEAD + LOOP_BLOCK + LOOP_END
+    settings = GenerationSettings(max_new_tokens=400, temperature=0.0, candidates=1,
+                                  decode=DecodeConfig(take_back_loops=False))
+    stopped = generate_code(trie_lm(smollm_tokenizer, *texts)[0], smollm_tokenizer, "A trail list", settings=settings)
+    assert stopped.stop_reason == "loop" and not stopped.passed  # off: the loop stops the candidate
+    settings = GenerationSettings(max_new_tokens=400, temperature=0.0, candidates=1)
+    result = generate_code(trie_lm(smollm_tokenizer, *texts)[0], smollm_tokenizer, "A trail list", settings=settings)
+    assert result.passed and result.code == texts[1].strip()
+    assert result.total_tokens > result.new_tokens  # the repetitions were decoded, then taken back

@@ -191,5 +191,5 @@ def test_stop_reasons_are_the_strings_the_editor_and_results_know():
 
 def test_every_guard_is_on_by_default_and_off_unguarded():
     guards = [name for name, value in vars(DecodeConfig()).items() if isinstance(value, bool)]
-    assert len(guards) == 11 and all(getattr(DecodeConfig(), name) for name in guards)
+    assert len(guards) == 12 and all(getattr(DecodeConfig(), name) for name in guards)
     assert not any(getattr(DecodeConfig.unguarded(), name) for name in guards)

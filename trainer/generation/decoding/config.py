@@ -20,6 +20,7 @@ class DecodeConfig:
     grammar_mask: bool = True  # only tokens after which the text can still become Dart (dart_widget.lark)
     # taking back (trainer.generation.decoding.take_back): bans the label there (BanTakenBack)
     take_back_repeated_args: bool = True  # a named argument written twice in one call, where the session rewinds
+    take_back_loops: bool = True  # a block of lines written again and again: back to its first repetition
     # stopping rules (trainer.generation.decoding.stopping), in the order they are asked
     repeated_arg_stop: bool = True  # a repeated named argument that was not taken back
     widget_end_stop: bool = True
@@ -29,8 +30,8 @@ class DecodeConfig:
     syntax_error_stop: bool = True  # complete lines that can no longer parse
     # bounds
     max_takebacks: int = 8  # repeated labels taken back in one candidate before it is stopped
+    max_loop_takebacks: int = 2  # loops taken back in one candidate before the loop stop stands
     max_redraws: int = 8  # tokens made impossible at one step to keep brackets matched before one is let through
-    syntax_backtracks: int = 0  # broken lines rewound and decoded again per candidate before syntax_error stops it
 
     @classmethod
     def unguarded(cls) -> "DecodeConfig":

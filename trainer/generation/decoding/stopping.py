@@ -23,8 +23,8 @@ from __future__ import annotations
 import time
 
 from ..code_extract import extract_code, starts_with_code
-from ..dead_end import first_broken_line
-from ..repetition import ends_in_loop, line_ends_in_loop
+from ..dead_end import broken_before_last_line
+from ..repetition import line_ends_in_loop, loop_start
 from .config import DecodeConfig
 from .stop_reason import StopReason
 from .stream import CandidateStream, Round
@@ -76,7 +76,10 @@ class BlockLoopStop:
     """At a line end, the complete lines end with one block of lines written again and again."""
 
     def __call__(self, stream: CandidateStream, text: str) -> StopReason | None:
-        return StopReason.LOOP if "\n" in text and ends_in_loop(stream.text) else None
+        if "\n" not in text:
+            return None
+        stream.loop_at = loop_start(stream.text)
+        return StopReason.LOOP if stream.loop_at is not None else None
 
 
 class LineLoopStop:
@@ -96,9 +99,7 @@ class NestedClassStop:
 class SyntaxErrorStop:
     """At a line end, the candidate's complete lines hold a syntax error no later text mends
     (:func:`trainer.generation.dead_end.first_broken_line`); its code is cut out of the text as it will
-    be in the end (without the prompt echo and prose before it). Where the broken line starts in the
-    candidate's text is kept on the stream (``broken_at``; None when the code is not found there as
-    written), for :class:`~.take_back.SyntaxBacktrack`."""
+    be in the end (without the prompt echo and prose before it)."""
 
     def __init__(self, prompt: str, instruction: str) -> None:
         self.prompt, self.instruction = prompt, instruction
@@ -118,12 +119,7 @@ class SyntaxErrorStop:
                             cut_at_widget_end=False)
         if not starts_with_code(code):
             return False  # (prose before the code: not yet)
-        at = first_broken_line(code, closers)
-        if at is None:
-            return False
-        start = written.rfind(code.rstrip(), 0, line_end + 1)
-        stream.broken_at = start + at if start >= 0 and at > 0 else None
-        return True
+        return broken_before_last_line(code, closers)
 
 
 # ---------------------------------------------------------------------- a round's limits

@@ -30,8 +30,8 @@ class CandidateStream:
     ends: list[int] = field(default_factory=list)  # length of the text after each token
     bans: dict[int, set[int]] = field(default_factory=dict)  # position → tokens taken back there
     takebacks: int = 0
-    backtracks: int = 0  # broken lines decoded again (decoding.take_back.SyntaxBacktrack)
-    broken_at: int | None = None  # where the first broken line starts in the text (SyntaxErrorStop)
+    loop_at: int | None = None  # where a loop's first repeated block starts in the text (BlockLoopStop)
+    loops_taken_back: int = 0
     decoded: int = 0  # tokens decoded, with those taken back
     grammar_fallback: bool = False  # holds a token the grammar rejects: decoded freely since (GrammarMask)
     stop: StopReason | None = None
@@ -63,17 +63,16 @@ class CandidateStream:
             self.tracker.feed(text)
         return text
 
-    def taken_back(self, at: int, *, whole_line: bool = True) -> tuple["CandidateStream", list[int]]:
+    def taken_back(self, at: int) -> tuple["CandidateStream", list[int]]:
         """This stream without the tokens from text offset ``at`` on (where a repeated label starts),
         the first of them banned there, and the tokens kept (the session is rewound to them).
 
         When ``at`` starts its line, the line break with its indentation (one token) is taken back
         and banned instead: ``child: A,⏎ child: B`` most often means the call should have closed,
-        and a model kept at the argument's indentation can only write another argument. With
-        ``whole_line`` False the line break stays and the token at ``at`` is banned.
+        and a model kept at the argument's indentation can only write another argument.
         """
         cut = next(i for i, end in enumerate(self.ends) if end > at)
-        if cut > 0 and whole_line:
+        if cut > 0:
             before = self.detok.text[(self.ends[cut - 2] if cut > 1 else 0):self.ends[cut - 1]]
             if "\n" in before and not before.strip():
                 cut -= 1
@@ -82,7 +81,7 @@ class CandidateStream:
         bans = {k: v for k, v in self.bans.items() if k <= cut}
         bans.setdefault(cut, set()).add(banned)
         fresh = CandidateStream(IncrementalDetokenizer(self.detok.tokenizer), bans=bans, takebacks=self.takebacks + 1,
-                                backtracks=self.backtracks, grammar_fallback=self.grammar_fallback)
+                                loops_taken_back=self.loops_taken_back, grammar_fallback=self.grammar_fallback)
         for token, logprob in zip(kept, logprobs[:cut]):
             fresh.add(token, logprob)
         fresh.decoded = self.decoded
