@@ -7,7 +7,9 @@ lines are one block of 1–``MAX_BLOCK_LINES`` lines written ``REPEATS`` times i
 spent on the next candidate. Blocks made only of brackets and punctuation (``),`` ``],`` ``}``) are
 ordinary closing lines, not a loop. A loop can also stay on one line (``Icons.a | Icons.a | Icons.a
 | …``): a line longer than ``LONG_LINE`` characters that ends with one stretch of 4–``MAX_UNIT_CHARS``
-characters written ``REPEATS + 1`` times in a row is one too (``line_ends_in_loop``).
+characters written ``REPEATS + 1`` times in a row is one too (``line_ends_in_loop``). ``loop_start`` and
+``line_loop_start`` say where the first repetition begins, for the decoding loop to take the candidate
+back there (:class:`trainer.generation.decoding.take_back.LoopTakeBack`).
 """
 
 from __future__ import annotations
@@ -54,7 +56,16 @@ def loop_start(text: str) -> int | None:
 
 def line_ends_in_loop(line: str) -> bool:
     """``line`` (the line being written) is long and ends with one stretch repeated ``REPEATS + 1`` times."""
+    return line_loop_start(line) is not None
+
+
+def line_loop_start(line: str) -> int | None:
+    """Where in ``line`` the first repetition of the stretch it ends with starts (what is left before it
+    holds the stretch once); None when it does not end in a loop."""
     if len(line) < LONG_LINE:
-        return False
-    match = _UNIT_LOOP.search(line[-(REPEATS + 1) * MAX_UNIT_CHARS:])
-    return match is not None and _wordy(match.group(1))
+        return None
+    tail = line[-(REPEATS + 1) * MAX_UNIT_CHARS:]
+    match = _UNIT_LOOP.search(tail)
+    if match is None or not _wordy(match.group(1)):
+        return None
+    return len(line) - len(tail) + match.start() + len(match.group(1))

@@ -93,7 +93,8 @@ def test_a_stretch_repeated_within_one_long_line_is_a_loop(scripted, smollm_toke
     model = scripted("class A extends StatelessWidget {\n  Widget build(BuildContext context) {\n"
                      "    return Wrap(children: [" + "Icons.suburbRegion, " * 60)
     result = generate_code(model, smollm_tokenizer, "A wrap of icons",
-                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0))
+                           settings=GenerationSettings(max_new_tokens=300, temperature=0.0,
+                                                       decode=DecodeConfig(take_back_loops=False)))
     assert result.stop_reason == "loop" and result.new_tokens < 100
 
 
@@ -126,3 +127,23 @@ def test_a_loop_is_taken_back_to_its_first_repetition_and_the_candidate_goes_on(
     result = generate_code(trie_lm(smollm_tokenizer, *texts)[0], smollm_tokenizer, "A trail list", settings=settings)
     assert result.passed and result.code == texts[1].strip()
     assert result.total_tokens > result.new_tokens  # the repetitions were decoded, then taken back
+
+
+def test_a_loop_within_one_line_starts_at_the_first_repetition_of_its_stretch():
+    from trainer.generation.repetition import line_loop_start
+
+    line = "      const Icons.region | Icons.country" + " | Icons.suburbRegion" * 8
+    at = line_loop_start(line)
+    assert line[:at].endswith("Icons.country | Icons.suburbRegion") and line[at:].count("Icons.suburbRegion") == 7
+    assert line_loop_start(line[:LONG_LINE - 1]) is None
+
+
+def test_a_loop_within_one_line_is_taken_back_and_the_candidate_goes_on(smollm_tokenizer):
+    from tests.trainer.conftest import trie_lm
+
+    head = "class A extends StatelessWidget {\n  @override\n  Widget build(BuildContext context) {\n" \
+           "    return Wrap(children: [Icon(Icons.hiking), "
+    texts = head + "Icon(Icons.suburbRegion), " * 40, head + "Icon(Icons.suburbRegion)]);\n  }\n}\n"
+    result = generate_code(trie_lm(smollm_tokenizer, *texts)[0], smollm_tokenizer, "A wrap of icons",
+                           settings=GenerationSettings(max_new_tokens=400, temperature=0.0, candidates=1))
+    assert result.passed and result.code == texts[1].strip()

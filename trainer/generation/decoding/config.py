@@ -20,7 +20,7 @@ class DecodeConfig:
     grammar_mask: bool = True  # only tokens after which the text can still become Dart (dart_widget.lark)
     # taking back (trainer.generation.decoding.take_back): bans the label there (BanTakenBack)
     take_back_repeated_args: bool = True  # a named argument written twice in one call, where the session rewinds
-    take_back_loops: bool = True  # a block of lines written again and again: back to its first repetition
+    take_back_loops: bool = True  # a loop (block of lines, stretch of a line): back to its first repetition
     # stopping rules (trainer.generation.decoding.stopping), in the order they are asked
     repeated_arg_stop: bool = True  # a repeated named argument that was not taken back
     widget_end_stop: bool = True

@@ -24,7 +24,7 @@ import time
 
 from ..code_extract import extract_code, starts_with_code
 from ..dead_end import broken_before_last_line
-from ..repetition import line_ends_in_loop, loop_start
+from ..repetition import line_loop_start, loop_start
 from .config import DecodeConfig
 from .stop_reason import StopReason
 from .stream import CandidateStream, Round
@@ -86,7 +86,13 @@ class LineLoopStop:
     """The line being written is long and ends with one stretch written again and again."""
 
     def __call__(self, stream: CandidateStream, text: str) -> StopReason | None:
-        return StopReason.LOOP if text and line_ends_in_loop(stream.tracker.line) else None
+        if not text:
+            return None
+        at = line_loop_start(stream.tracker.line)
+        if at is None:
+            return None
+        stream.loop_at = stream.tracker.line_start + at
+        return StopReason.LOOP
 
 
 class NestedClassStop:

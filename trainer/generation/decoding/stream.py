@@ -30,7 +30,7 @@ class CandidateStream:
     ends: list[int] = field(default_factory=list)  # length of the text after each token
     bans: dict[int, set[int]] = field(default_factory=dict)  # position → tokens taken back there
     takebacks: int = 0
-    loop_at: int | None = None  # where a loop's first repeated block starts in the text (BlockLoopStop)
+    loop_at: int | None = None  # where a loop's first repetition starts in the text (BlockLoopStop, LineLoopStop)
     loops_taken_back: int = 0
     decoded: int = 0  # tokens decoded, with those taken back
     grammar_fallback: bool = False  # holds a token the grammar rejects: decoded freely since (GrammarMask)

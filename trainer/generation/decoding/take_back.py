@@ -33,10 +33,10 @@ class TakeBack:
 
 
 class LoopTakeBack:
-    """``take_back(stream, session, row)``: for a candidate just stopped by a loop of lines
-    (:class:`~.stopping.BlockLoopStop`), the stream rewound to the first repetition of the block (the
-    block is kept once) with the line break that began it banned there, and the token the session's
-    next ``advance`` feeds for that row; None when it stopped otherwise, the session cannot rewind or
+    """``take_back(stream, session, row)``: for a candidate just stopped by a loop of lines or of a
+    stretch of one line (:class:`~.stopping.BlockLoopStop`, :class:`~.stopping.LineLoopStop`), the stream
+    rewound to the first repetition of the block or stretch (it is kept once) with the token that began it
+    banned there (a block's line break), and the token the session's next ``advance`` feeds for that row; None when it stopped otherwise, the session cannot rewind or
     ``limit`` is spent (the ``loop`` stop then stands)."""
 
     def __init__(self, limit: int) -> None:
