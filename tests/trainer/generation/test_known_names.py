@@ -240,3 +240,8 @@ def test_a_class_still_being_written_is_kept_to_the_constructors_it_has_declared
            "  @override\n  Widget build(BuildContext context) {\n    return const DayHike("
     texts = allowed_texts(guard, smollm_tokenizer, head)
     assert texts and " km" in texts and not {" label", " title", " day"} & texts
+
+
+def test_a_constructor_being_declared_is_not_read_as_a_call_of_itself(guard, smollm_tokenizer):
+    head = "class _Tappable extends StatelessWidget {\n  const _Tappable(\n      this.status, "
+    assert guard.rule(written(smollm_tokenizer, head)) is None

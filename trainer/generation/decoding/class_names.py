@@ -65,10 +65,7 @@ class ClassNames:
         if own:
             allowed = allowed | self.vocabulary.continuing(partial, own, ())
         if partial in self._names or partial in own:  # complete: what follows may be anything but more of a name
-            mask = np.zeros(self.vocabulary.size, dtype=bool)
-            mask[self.vocabulary.identifier_ids] = True
-            mask[list(allowed)] = False
-            return False, np.flatnonzero(mask)
+            return False, self.vocabulary.identifiers_except(allowed)
         return True, np.fromiter(sorted(allowed), dtype=np.int64, count=len(allowed))
 
     def _with_prefix(self, partial: str) -> list[str]:

@@ -100,6 +100,13 @@ class Vocabulary:
             if found:
                 self.labels.append((bool(found.group(1)), found.group(2), token))
 
+    def identifiers_except(self, kept) -> np.ndarray:
+        """The identifier-like tokens other than ``kept`` (what may not continue a complete name)."""
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.identifier_ids] = True
+        mask[np.asarray(list(kept) if isinstance(kept, set) else kept, dtype=np.int64)] = False
+        return np.flatnonzero(mask)
+
     def making_labels(self, partial: str, named: frozenset[str]) -> set[int]:
         """Tokens that, written after ``partial`` (the identifier being written, may be ""), make it a
         label ``name:`` whose name is not in ``named``."""
@@ -322,10 +329,11 @@ def own_declaration(code: str, owner: str):
 
 def own_constructors_so_far(code: str, closers: str | None, owner: str) -> DartClass | None:
     """The class ``owner`` the candidate is still writing, read from ``code`` with its open brackets
-    closed (``closers``), when a line before the one being written declares a constructor of it (its
-    ``build`` calling itself); None otherwise."""
-    declares = re.compile(rf"^[ \t]*(?:const[ \t]+|factory[ \t]+)?{re.escape(owner)}(?:\.\w+)?[ \t]*\(", re.MULTILINE)
-    if closers is None or declares.search(code, 0, max(0, code.rfind("\n"))) is None:
+    closed (``closers``), when it has a complete constructor declaration by now, its parameter list closed
+    (its ``build`` calling itself; not the constructor being declared); None otherwise."""
+    declares = re.compile(rf"^[ \t]*(?:const[ \t]+|factory[ \t]+)?{re.escape(owner)}(?:\.\w+)?[ \t]*"
+                          r"\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\s*(?:;|:|\{|=>)", re.MULTILINE)
+    if closers is None or declares.search(code) is None:
         return None
     tree = parse_within(code + closers, OWN_PARSE_LIMIT_S)
     found = declared(tree.root_node).classes.get(owner) if tree is not None else None
@@ -374,12 +382,9 @@ def _not_continuing(vocabulary: Vocabulary, longer: tuple[str, ...], partial: st
     key = (id(vocabulary), longer, partial, "complete")
     if key not in _SCANNED:
         keep = _scan(vocabulary, longer, partial) if longer else np.zeros(0, dtype=np.int64)
-        mask = np.zeros(vocabulary.size, dtype=bool)
-        mask[vocabulary.identifier_ids] = True
-        mask[keep] = False
         while len(_SCANNED) >= SCANNED_KEPT:
             _SCANNED.pop(next(iter(_SCANNED)))
-        _SCANNED[key] = np.flatnonzero(mask)
+        _SCANNED[key] = vocabulary.identifiers_except(keep)
     return _SCANNED[key]
 
 
