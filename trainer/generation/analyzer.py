@@ -9,7 +9,8 @@ ones analysed in place with ``dart analyze``.
    the file is analysed, until one has no error in the widget's lines: at most ``MAX_ANALYZED`` runs, no
    new one after ``ANALYZE_BUDGET_S``, and only the best candidate when none passes (its errors are still
    worth showing);
-3. an analysed candidate gets the check ``analyzer`` (no ERROR diagnostic starts in its lines) and those
+3. an analysed candidate gets the check ``analyzer`` (no ERROR diagnostic starts in its lines, and no syntax
+   error anywhere when the file parses without it) and those
    diagnostics, errors and warnings (``Candidate.diagnostics``, lines counted from the widget's first
    line); the first one without an error goes first.
 
@@ -28,12 +29,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from dataset_tools.dart import parse_within
 from dataset_tools.dart.diagnostics import Diagnostic
 from dataset_tools.dart.scratch import ScratchError, ScratchProject, project_root, scratch_copy
 from dataset_tools.dart.tool import ANALYZE_TIMEOUT_S, FORMAT_TIMEOUT_S, DartTool, DartToolError
 from dataset_tools.settings import setting
 
-from .checks import CheckReport
+from .checks import PARSE_LIMIT_S, CheckReport
 
 logger = logging.getLogger(__name__)
 CHECK = "analyzer"
@@ -92,11 +94,30 @@ def _same_file(reported: str, path: Path) -> bool:
         return False
 
 
-def widget_diagnostics(diagnostics: list[Diagnostic], path: Path, first: int, last: int) -> list[Diagnostic]:
+SYNTAX_ERROR = "SYNTACTIC_ERROR"
+
+
+def widget_diagnostics(diagnostics: list[Diagnostic], path: Path, first: int, last: int, *,
+                       syntax_anywhere: bool = False) -> list[Diagnostic]:
     """The errors and warnings of ``path`` that start on lines ``first``..``last``, their lines counted
-    from ``first`` (1 = the widget's first line)."""
-    return [replace(d, line=d.line - first + 1) for d in diagnostics
-            if (d.is_error or d.is_warning) and first <= d.line <= last and _same_file(d.file, path)]
+    from ``first`` (1 = the widget's first line). With ``syntax_anywhere`` (the file parses without the
+    widget) a syntax error elsewhere in the file is the widget's too, put on its nearest line: a bracket
+    the widget leaves open is reported where the file ends."""
+    found = []
+    for d in diagnostics:
+        if not (d.is_error or d.is_warning) or not _same_file(d.file, path):
+            continue
+        if first <= d.line <= last:
+            found.append(replace(d, line=d.line - first + 1))
+        elif syntax_anywhere and d.type == SYNTAX_ERROR:
+            found.append(replace(d, line=min(max(d.line, first), last) - first + 1))
+    return found
+
+
+def parses_without_widget(placement: Placement) -> bool:
+    """Whether the open file's text outside the widget's place parses (tree-sitter-dart)."""
+    tree = parse_within(placement.text[:placement.start] + placement.text[placement.end:], PARSE_LIMIT_S)
+    return tree is not None and not tree.root_node.has_error
 
 
 def format_candidates(candidates: list, dart: DartTool, scratch: ScratchProject, *,
@@ -125,7 +146,7 @@ def analyse(candidate, dart: DartTool, scratch: ScratchProject, placement: Place
     text, first, last = placement.file_with(candidate.code)
     target = scratch.write(placement.path, text)
     found = widget_diagnostics(dart.analyze(target, cwd=scratch.root, timeout=timeout, cancel=cancel),
-                               target, first, last)
+                               target, first, last, syntax_anywhere=parses_without_widget(placement))
     report = CheckReport(checks={**candidate.report.checks, CHECK: not any(d.is_error for d in found)},
                          declared=list(candidate.report.declared))
     return replace(candidate, report=report, diagnostics=found)

@@ -87,6 +87,29 @@ def test_the_widget_is_analysed_in_place_in_the_middle_of_the_file(dart, flutter
     assert [(d.code, d.line) for d in checked.best.diagnostics] == [("UNDEFINED_NAMED_PARAMETER", 6)]
 
 
+OPEN_BRACKET = CLEAN[:CLEAN.rindex("}")].rstrip()  # the class's closing brace never written
+
+
+def test_a_bracket_the_widget_leaves_open_fails_it_wherever_the_analyzer_reports_it(dart, flutter_project):
+    path = flutter_project / "lib" / "screens" / "home.dart"
+    text = path.read_text()
+    at = text.index("class HomeScreen")
+    for placement in (Placement(path, text, at, at, shape=lambda code: code + "\n\n"), at_end_of_home(flutter_project)):
+        checked = final_check(result_of(candidate(OPEN_BRACKET)), dart, placement)
+        assert checked.checks[CHECK] is False, placement.start
+        errors = [d for d in checked.best.diagnostics if d.is_error]
+        assert errors and all(d.type == "SYNTACTIC_ERROR" for d in errors)
+        assert all(1 <= d.line <= len(OPEN_BRACKET.splitlines()) for d in checked.best.diagnostics)
+
+
+def test_a_syntax_error_of_the_users_own_outside_the_widget_is_not_the_widgets(dart, flutter_project):
+    path = flutter_project / "lib" / "screens" / "home.dart"
+    text = path.read_text() + "\nclass Broken {\n"
+    at = text.index("class HomeScreen")
+    checked = final_check(result_of(candidate(CLEAN)), dart, Placement(path, text, at, at, shape=lambda c: c + "\n\n"))
+    assert checked.checks[CHECK] is True and checked.best.diagnostics == []
+
+
 def test_every_candidate_is_formatted_in_one_run(dart, flutter_project, runs):
     checked = final_check(result_of(candidate(UNFORMATTED), candidate(MISTAKE.replace("  const", "const"), 1)),
                           dart, at_end_of_home(flutter_project))
