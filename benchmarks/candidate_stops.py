@@ -56,6 +56,7 @@ def main() -> None:
     from trainer.generation.decoding import DecodeConfig
 
     from dataset_tools.atomic_io import read_jsonl
+    from trainer.evaluation.style import learn_profile
     from trainer.generation.serving import load_serving
     from trainer.retrieval.examples import RetrievalSettings, examples_for
 
@@ -63,6 +64,7 @@ def main() -> None:
     adapter, dataset = demo_adapter_and_dataset(None if base_only else args.adapter, args.dataset)
     adapter = None if base_only else adapter
     records = (read_jsonl(dataset / "test.jsonl") + read_jsonl(dataset / "validation.jsonl"))[:args.limit]
+    profile = learn_profile(r["output"] for r in read_jsonl(dataset / "train.jsonl"))
     serving = load_serving(None, adapter, backend="onnx")
     if args.compare_grammar:
         decodes = {"with": DecodeConfig(), "without": DecodeConfig(grammar_mask=False)}
@@ -79,7 +81,7 @@ def main() -> None:
     for k, record in enumerate(records):
         examples = examples_for(RetrievalSettings(), dataset, serving.tokenizer, record["instruction"], exclude=record)
         for name in (configurations if k % 2 == 0 else configurations[::-1]):
-            rows[name].append(generate_row(serving, k, record, examples, args.seed, decodes[name],
+            rows[name].append(generate_row(serving, k, record, examples, args.seed, decodes[name], profile,
                                            label="" if name == "with" else " (without)"))
     if compared:
         for name in configurations:
@@ -92,9 +94,11 @@ def main() -> None:
         write(rows["with"], adapter, args, args.out)
 
 
-def generate_row(serving, k: int, record: dict, examples, seed: int, decode, label: str = "") -> dict:
-    """Generate one widget at default settings with the guards of ``decode``; its seconds, tokens and
-    every candidate's stop."""
+def generate_row(serving, k: int, record: dict, examples, seed: int, decode, profile, label: str = "") -> dict:
+    """Generate one widget at default settings with the guards of ``decode``; its seconds, tokens, every
+    candidate's stop, and the returned code's chrF and style score against the real widget (``profile``:
+    the train split's style)."""
+    from trainer.evaluation.evaluate import score_code
     from trainer.generation.generate import GenerationSettings, generate_code
 
     if getattr(serving, "onnx_model", None) is not None:
@@ -111,12 +115,16 @@ def generate_row(serving, k: int, record: dict, examples, seed: int, decode, lab
           f"passed={result.passed} "
           + " ".join(f"[{c['index']} {c['stop']} {c['tokens']}{' ok' if c['passed'] else ''}"
                      f"{' mended' if c['mended'] else ''}]" for c in candidates), flush=True)
+    score = score_code(result.code, record["output"], profile)
     return {"widget": k, "instruction": record["instruction"], "seconds": round(seconds, 2),
+            "chrf": round(score["chrf"], 2), "style": round(100 * (score["style_score"] or 0.0), 2),
             "decoded": result.total_tokens, "passed": result.passed,
             "parses": "parses" not in result.failed, "candidates": candidates}
 
 
 def write(rows: list[dict], adapter: Path | None, args, out_name: str, label: str = "") -> None:
+    from trainer.evaluation.evaluate import percentile
+
     seconds = [r["seconds"] for r in rows]
     by_stop: collections.Counter = collections.Counter()
     greedy_failed: collections.Counter = collections.Counter()
@@ -129,7 +137,10 @@ def write(rows: list[dict], adapter: Path | None, args, out_name: str, label: st
     mended = sum(bool(c["mended"]) for r in rows for c in r["candidates"] if c["passed"])
     summary = {
         "widgets": len(rows), "passed": sum(r["passed"] for r in rows), "parses": sum(r["parses"] for r in rows),
-        "p50_s": round(statistics.median(seconds), 2), "seconds": round(sum(seconds), 1),
+        "p50_s": round(statistics.median(seconds), 2), "p95_s": percentile(rows, 95),
+        "seconds": round(sum(seconds), 1),
+        "chrf": round(statistics.fmean(r["chrf"] for r in rows), 1),
+        "style": round(statistics.fmean(r["style"] for r in rows), 1),
         "decoded": sum(r["decoded"] for r in rows), "tokens_by_stop": dict(by_stop.most_common()),
         "greedy_failed": dict(greedy_failed.most_common()), "passing_candidates_mended": mended,
         "greedy_parses": sum(bool(r["candidates"]) and "parses" not in r["candidates"][0]["failed"] for r in rows),
@@ -142,8 +153,9 @@ def write(rows: list[dict], adapter: Path | None, args, out_name: str, label: st
              f"{len(rows)} held-out widgets (test, then validation).", "",
              f"- passed every check: **{summary['passed']}/{len(rows)}**; returned code parses: "
              f"{summary['parses']}/{len(rows)}; the greedy candidate parses: {summary['greedy_parses']}/{len(rows)}",
-             f"- seconds per widget p50 **{summary['p50_s']}**, in all {summary['seconds']}; tokens decoded "
-             f"{summary['decoded']}",
+             f"- seconds per widget p50 **{summary['p50_s']}**, p95 {summary['p95_s']}, in all {summary['seconds']}; "
+             f"tokens decoded {summary['decoded']}",
+             f"- returned code against the real widget: chrF {summary['chrf']}, style {summary['style']}",
              f"- tokens by stop reason: {summary['tokens_by_stop']}",
              f"- greedy candidate failed by: {summary['greedy_failed']}",
              f"- passing candidates that were mended: {mended}",

@@ -7,14 +7,17 @@ train on: every train record it has not learned (new or changed widgets) and a s
 it has (``replay`` per new one, so it does not forget). The run loads that adapter's weights as the
 starting point (same rank and modules).
 
-``gate`` decides on the fixed held-out split: the validation loss of the active adapter (measured
-before the first step, on today's validation split) against the new one's best, and the share of
+``gate`` decides on the fixed held-out split: the validation loss of the active adapter (the best one its
+own training recorded when that was measured on the same validation rows, ``recorded_validation_loss``;
+else measured before the first step, on today's validation split) against the new one's best, and the share of
 held-out descriptions whose generated widget passes every check, for each. The new adapter becomes
 active only when neither is worse; otherwise it is kept and listed with its scores, and not used.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import random
 from dataclasses import asdict, dataclass, field
@@ -58,6 +61,22 @@ def continued_start(adapters_dir: Path, train: list[dict], replay: float, seed: 
     old = [r for r in train if record_fingerprint(r) in learned]
     count = min(len(old), math.ceil(replay * len(new)))
     return ContinuedStart(adapter, learned, new, random.Random(seed).sample(old, count))
+
+
+def rows_fingerprint(rows: list[dict], max_length: int) -> str:
+    """A hash of the validation rows as they are evaluated (their text, in order, and the length they are
+    cut to): two runs with the same fingerprint and base model measure the same loss."""
+    return hashlib.sha1(json.dumps([max_length, rows], sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+
+def recorded_validation_loss(adapter: Path, fingerprint: str) -> float | None:
+    """The best validation loss ``adapter``'s training recorded (its saved weights are that best), when it
+    was measured on the rows ``fingerprint`` names; None when it was not (measure it again)."""
+    metadata = read_metadata(adapter)
+    loss = (metadata.get("metrics") or {}).get("best_validation_loss")
+    if not fingerprint or metadata.get("validation_fingerprint") != fingerprint or not isinstance(loss, (int, float)):
+        return None
+    return float(loss)
 
 
 @dataclass

@@ -31,7 +31,8 @@ from dataset_tools.split import record_fingerprint
 
 from ..adapters import AdapterInfo, activate_after_training, active_adapter, new_adapter_name, save_adapter
 from .config import TrainConfig
-from .continued import ContinuedStart, GateScores, continued_start, gate, passing_share
+from .continued import (ContinuedStart, GateScores, continued_start, gate, passing_share, recorded_validation_loss,
+                        rows_fingerprint)
 from .data import LengthStats, Splits, load_splits, prepare, to_dataset
 from .runs import RunFolder, finish_run, new_run, remove_unresumable_runs, resumable_run, training_lock
 from .time_budget import TimeBudget
@@ -61,6 +62,7 @@ class TrainingRun:
     device: str = "cpu"
     quantization: str = "none"                 # as resolved from config.quantization
     continued: ContinuedStart | None = None    # --continue: the adapter warmed from and the records chosen
+    eval_fingerprint: str = ""                 # the validation rows as evaluated (continued.rows_fingerprint)
 
     @property
     def checkpoint_dir(self) -> Path:
@@ -213,7 +215,8 @@ def build_run(config: TrainConfig, progress: Progress = NULL_PROGRESS, callbacks
 
     trainer.remove_callback(PrinterCallback)  # it prints raw log dicts to stdout; progress goes through `progress`
     return TrainingRun(config, trainer, tokenizer, splits, train_stats, eval_stats, base_path,
-                       run_folder, resume_from, device, quantization, continued)
+                       run_folder, resume_from, device, quantization, continued,
+                       rows_fingerprint(eval_rows, config.max_length))
 
 
 def _same_base(adapter: Path, base_path: str) -> None:
@@ -309,7 +312,10 @@ def _train_locked(config: TrainConfig, progress: Progress, budget: TimeBudget,
 
     before = None
     if run.continued is not None:  # the active adapter on today's validation split: what the gate compares with
-        before = GateScores(validation_loss=trainer.evaluate()["eval_loss"] if has_eval else None)
+        loss = recorded_validation_loss(run.continued.adapter, run.eval_fingerprint) if has_eval else None
+        if loss is None and has_eval:
+            loss = trainer.evaluate()["eval_loss"]
+        before = GateScores(validation_loss=loss)
     started, cpu_started = time.monotonic(), time.process_time()
     try:
         with sigint_requests_stop(stop):
@@ -353,6 +359,7 @@ def _train_locked(config: TrainConfig, progress: Progress, budget: TimeBudget,
         "base_path": run.base_path,
         "dataset": run.splits.source,
         "dataset_manifest_hash": run.splits.manifest_hash,
+        "validation_fingerprint": run.eval_fingerprint,  # what best_validation_loss was measured on
         "train_records": sorted({record_fingerprint(r) for r in run.splits.train}
                                 | (run.continued.learned if run.continued is not None else set())),  # what it learned
         "config": config.to_dict(),

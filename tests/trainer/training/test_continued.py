@@ -61,6 +61,27 @@ def test_continued_training_learns_what_is_new_and_the_gate_decides(tiny_config,
     assert [a.name for a in list_adapters(first.path.parent)] == [second.path.name, first.path.name]
 
 
+def test_the_gate_takes_the_active_adapters_recorded_loss_which_is_what_it_measures_again(tiny_config, records,
+                                                                                            tmp_path):
+    """The loss the active adapter's training recorded is the one evaluating it again gives, so a continued run
+    on the same validation rows does not measure it before its first step; other rows are measured."""
+    from trainer.training.continued import recorded_validation_loss
+    from trainer.training.train import build_run
+
+    first = train(dataclasses.replace(tiny_config, epochs=2))
+    recorded = read_metadata(first.path)["metrics"]["best_validation_loss"]
+    write_dataset(tmp_path / "dataset", records[:8] + [widget_record(n, b) for n, b in MORE], records[8:])
+    run = build_run(dataclasses.replace(tiny_config, continue_training=True))
+    assert recorded_validation_loss(first.path, run.eval_fingerprint) == recorded
+    assert run.trainer.evaluate()["eval_loss"] == pytest.approx(recorded, abs=1e-4)
+    shorter = build_run(dataclasses.replace(tiny_config, continue_training=True, max_length=64))
+    assert shorter.eval_fingerprint != run.eval_fingerprint
+    assert recorded_validation_loss(first.path, shorter.eval_fingerprint) is None
+
+    second = train(dataclasses.replace(tiny_config, continue_training=True, gate_samples=0))
+    assert read_metadata(second.path)["gate"]["previous"]["validation_loss"] == recorded
+
+
 def test_a_worse_adapter_is_kept_but_not_used(tiny_config, records, tmp_path):
     """A learning rate that wrecks the warm start: the gate keeps the active adapter."""
     first = train(dataclasses.replace(tiny_config, epochs=2, learning_rate=2e-2, warmup_ratio=0.0))
