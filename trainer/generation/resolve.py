@@ -228,7 +228,7 @@ class _Lookup:
         signature = constructor_of(cls, name)
         if signature is not None:
             self._fits(owner + (f".{name}" if name else ""), signature, arguments)
-        elif name and self._has_static(cls, name):
+        elif name and name in member_names(cls):
             return  # a static method: Theme.of(context), Navigator.push(...)
         elif not name:
             self.wrong.append(f"{owner}: no unnamed constructor" if cls.kind not in ("enum", "mixin")
@@ -238,13 +238,9 @@ class _Lookup:
 
     def member(self, owner: str, member: str) -> None:
         cls = self.find(owner)
-        if cls is None or constructor_of(cls, "" if member == "new" else member) is not None \
-                or self._has_static(cls, member):
+        if cls is None or member in member_names(cls):
             return
         self._missing(cls, owner, member)
-
-    def _has_static(self, cls: DartClass, member: str) -> bool:
-        return member in cls.static_members or (cls.kind == "enum" and member == "values")
 
     def _missing(self, cls: DartClass, owner: str, member: str) -> None:
         if member.startswith("_") and cls.name not in self.own.classes:
@@ -256,6 +252,17 @@ class _Lookup:
         positional, named = _passed(arguments)
         self.invented += sum(name not in signature.named for name in named)
         self.wrong += [f"{shown}: {problem}" for problem in signature.call_problems(positional, named)]
+
+
+def member_names(cls: DartClass) -> frozenset[str]:
+    """What may follow ``Owner.``: its static members and named constructors, ``new`` when it has an
+    unnamed constructor, an enum's ``values``."""
+    names = cls.static_members | {name for name in cls.constructors if name}
+    if constructor_of(cls, "") is not None:
+        names |= {"new"}
+    if cls.kind == "enum":
+        names |= {"values"}
+    return names
 
 
 def constructor_of(cls: DartClass, name: str) -> Signature | None:

@@ -37,7 +37,7 @@ from dataset_tools.dart.api import ApiIndex, DartClass, Signature
 
 from ..dart_tree import text as node_text
 from ..declared import declared
-from ..resolve import constructor_of
+from ..resolve import constructor_of, member_names
 from .class_names import ClassNames, capital_tail
 from .logits_processor import LogitsProcessor
 from .stream import CandidateStream
@@ -279,7 +279,7 @@ class KnownNames(LogitsProcessor):
         found = self._class(owner, stream)
         if found is None:
             return None
-        names = _member_names(found)
+        names = tuple(sorted(member_names(found)))  # as the resolves check counts them
         if partial.startswith("_") or not any(name.startswith(partial) for name in names):
             return None  # a private member (unknown, not wrong, to the check), or written unguarded
         if partial in names:  # complete: anything may follow but more of a name that is not a member
@@ -338,17 +338,6 @@ def own_constructors_so_far(code: str, closers: str | None, owner: str) -> DartC
     tree = parse_within(code + closers, OWN_PARSE_LIMIT_S)
     found = declared(tree.root_node).classes.get(owner) if tree is not None else None
     return found if found is not None and found.constructors else None
-
-
-def _member_names(owner: DartClass) -> tuple[str, ...]:
-    """What may follow ``Owner.``: its static members and named constructors, ``new`` when it has an
-    unnamed constructor, an enum's ``values`` (as the ``resolves`` check counts them)."""
-    names = owner.static_members | {name for name in owner.constructors if name}
-    if constructor_of(owner, "") is not None:
-        names |= {"new"}
-    if owner.kind == "enum":
-        names |= {"values"}
-    return tuple(sorted(names))
 
 
 def _ids(tokens: set[int]) -> np.ndarray:
