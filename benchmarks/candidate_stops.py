@@ -9,10 +9,11 @@ the time of a request. ``--compare-syntax-stop`` generates each widget twice, wi
 ``syntax_error`` stop (:mod:`trainer.generation.dead_end`), taking turns which goes first, and prints
 the ratio of their p50s; ``--compare-grammar`` does the same with and without the grammar mask
 (``DecodeConfig.grammar_mask``), counting the candidates it let go (a token outside the grammar);
-``--compare-loop-takeback`` with and without loops taken back (``DecodeConfig.take_back_loops``).
+``--compare-loop-takebacks N`` with the default ``DecodeConfig.max_loop_takebacks`` and with N (0: none);
+``--candidates 1`` measures the greedy candidate alone.
 
     .venv/bin/python benchmarks/candidate_stops.py [--adapter DIR] [--dataset DIR] [--seed 1] [--out NAME]
-        [--limit N] [--compare-syntax-stop | --compare-grammar | --compare-loop-takeback]
+        [--limit N] [--candidates N] [--compare-syntax-stop | --compare-grammar | --compare-loop-takebacks N]
 
 Run `bash scripts/demo.sh` first. Writes benchmarks/results/<--out>.{md,json} (candidate_stops by default;
 <--out>_with and <--out>_without when comparing).
@@ -48,8 +49,11 @@ def main() -> None:
                         help="generate each widget twice, with and without the syntax_error stop "
                              "(trainer.generation.dead_end), taking turns which goes first")
     parser.add_argument("--limit", type=int, default=None, help="the first N held-out widgets only")
-    parser.add_argument("--compare-loop-takeback", action="store_true",
-                        help="generate each widget twice, with and without loops taken back, taking turns")
+    parser.add_argument("--compare-loop-takebacks", type=int, default=None, metavar="N",
+                        help="generate each widget twice, with the default DecodeConfig.max_loop_takebacks and with "
+                             "N (0: loops not taken back), taking turns")
+    parser.add_argument("--candidates", type=int, default=None,
+                        help="candidates per widget (default: the setting's default; 1: the greedy one alone)")
     parser.add_argument("--compare-grammar", action="store_true",
                         help="generate each widget twice, with and without the grammar mask, taking turns")
     args = parser.parse_args()
@@ -69,19 +73,20 @@ def main() -> None:
     if args.compare_grammar:
         decodes = {"with": DecodeConfig(), "without": DecodeConfig(grammar_mask=False)}
         what = "the grammar mask"
-    elif args.compare_loop_takeback:
-        decodes = {"with": DecodeConfig(), "without": DecodeConfig(take_back_loops=False)}
-        what = "loops taken back"
+    elif args.compare_loop_takebacks is not None:
+        n = args.compare_loop_takebacks
+        decodes = {"with": DecodeConfig(), "without": DecodeConfig(take_back_loops=n > 0, max_loop_takebacks=n)}
+        what = f"{DecodeConfig().max_loop_takebacks} loops taken back per candidate (with), {n} (without)"
     else:
         decodes = {"with": DecodeConfig(), "without": DecodeConfig(syntax_error_stop=False)}
         what = "the syntax_error stop"
-    compared = args.compare_syntax_stop or args.compare_grammar or args.compare_loop_takeback
+    compared = args.compare_syntax_stop or args.compare_grammar or args.compare_loop_takebacks is not None
     configurations = ["with", "without"] if compared else ["with"]
     rows: dict[str, list[dict]] = {name: [] for name in configurations}
     for k, record in enumerate(records):
         examples = examples_for(RetrievalSettings(), dataset, serving.tokenizer, record["instruction"], exclude=record)
         for name in (configurations if k % 2 == 0 else configurations[::-1]):
-            rows[name].append(generate_row(serving, k, record, examples, args.seed, decodes[name], profile,
+            rows[name].append(generate_row(serving, k, record, examples, args.seed, decodes[name], profile, args.candidates,
                                            label="" if name == "with" else " (without)"))
     if compared:
         for name in configurations:
@@ -94,7 +99,8 @@ def main() -> None:
         write(rows["with"], adapter, args, args.out)
 
 
-def generate_row(serving, k: int, record: dict, examples, seed: int, decode, profile, label: str = "") -> dict:
+def generate_row(serving, k: int, record: dict, examples, seed: int, decode, profile, candidates: int | None = None,
+                 label: str = "") -> dict:
     """Generate one widget at default settings with the guards of ``decode``; its seconds, tokens, every
     candidate's stop, and the returned code's chrF and style score against the real widget (``profile``:
     the train split's style)."""
@@ -103,7 +109,7 @@ def generate_row(serving, k: int, record: dict, examples, seed: int, decode, pro
 
     if getattr(serving, "onnx_model", None) is not None:
         serving.onnx_model.last_prompt = None  # each run prefills its prompt, as a request after another one
-    settings = GenerationSettings(seed=seed, decode=decode)
+    settings = GenerationSettings(seed=seed, decode=decode, **({"candidates": candidates} if candidates else {}))
     start = time.perf_counter()
     result = generate_code(serving, None, record["instruction"], examples=examples, settings=settings)
     seconds = time.perf_counter() - start

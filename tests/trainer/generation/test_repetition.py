@@ -147,3 +147,20 @@ def test_a_loop_within_one_line_is_taken_back_and_the_candidate_goes_on(smollm_t
     result = generate_code(trie_lm(smollm_tokenizer, *texts)[0], smollm_tokenizer, "A wrap of icons",
                            settings=GenerationSettings(max_new_tokens=400, temperature=0.0, candidates=1))
     assert result.passed and result.code == texts[1].strip()
+
+
+def test_loops_are_taken_back_up_to_max_loop_takebacks_then_the_loop_stop_stands(smollm_tokenizer):
+    """The model's first way out of one loop is another loop, its second way out closes the list: one
+    take-back per candidate leaves the second loop standing, the default goes on to the end."""
+    from tests.trainer.conftest import trie_lm
+
+    other = "          const ListTile(title: Text('Peak')),\n"  # begins with another token than the block and the end
+    texts = (LOOP_HEAD + LOOP_BLOCK * 12, LOOP_HEAD + LOOP_BLOCK + other * 12,
+             LOOP_HEAD + LOOP_BLOCK + other + LOOP_END)
+    once = GenerationSettings(max_new_tokens=400, temperature=0.0, candidates=1,
+                              decode=DecodeConfig(max_loop_takebacks=1))
+    stopped = generate_code(trie_lm(smollm_tokenizer, *texts)[0], smollm_tokenizer, "A trail list", settings=once)
+    assert stopped.stop_reason == "loop" and not stopped.passed and stopped.candidates[0].loops_taken_back == 1
+    default = GenerationSettings(max_new_tokens=400, temperature=0.0, candidates=1)
+    result = generate_code(trie_lm(smollm_tokenizer, *texts)[0], smollm_tokenizer, "A trail list", settings=default)
+    assert result.passed and result.code == texts[2].strip() and result.candidates[0].loops_taken_back == 2

@@ -30,7 +30,7 @@ class DecodeConfig:
     syntax_error_stop: bool = True  # complete lines that can no longer parse
     # bounds
     max_takebacks: int = 8  # repeated labels taken back in one candidate before it is stopped
-    max_loop_takebacks: int = 2  # loops taken back in one candidate before the loop stop stands
+    max_loop_takebacks: int = 6  # loops taken back in one candidate before the loop stop stands (benchmarks/results/loop_takebacks.md)
     max_redraws: int = 8  # tokens made impossible at one step to keep brackets matched before one is let through
 
     @classmethod
