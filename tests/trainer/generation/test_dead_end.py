@@ -147,14 +147,10 @@ GOOD_LINE = "style: const TextStyle(fontSize: 12),\n    ),\n  );\n}\n"
 
 
 def test_a_broken_line_stops_the_candidate(smollm_tokenizer):
-    from tests.trainer.conftest import TrieLM
+    from tests.trainer.conftest import trie_lm
     from trainer.generation.generate import GenerationSettings, generate_code
 
-    encode = lambda text: smollm_tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
-    eos = smollm_tokenizer.eos_token_id
-    head = encode(BROKEN_HEAD)
-    broken = head + encode(BROKEN_LINE * 8) + [eos]
-    model = TrieLM([broken], len(smollm_tokenizer), eos)
+    model, (broken,) = trie_lm(smollm_tokenizer, BROKEN_HEAD + BROKEN_LINE * 8)
     settings = GenerationSettings(max_new_tokens=300, temperature=0.0, candidates=1, decode=NO_GRAMMAR)
     stopped = generate_code(model, smollm_tokenizer, "An hour strip", settings=settings)
     assert stopped.stop_reason == "syntax_error" and not stopped.passed
