@@ -19,22 +19,43 @@ export async function waitForWorkbench(page, timeout = 120_000) {
   await page.locator("#workbench\\.parts\\.statusbar").waitFor({ state: "visible", timeout });
 }
 
-/** Open the quick input with `key`, type `text`, and accept the row whose label contains `rowText`. */
+/**
+ * Open the quick input with `key`, type `text`, and accept the row whose label contains `rowText`.
+ * The quick input closes when something else takes the focus (a restarting server's notification, a
+ * webview); each step is retried from the key press then, instead of waiting on a closed input.
+ */
 async function quickPick(page, key, text, rowText, timeout) {
   const input = page.locator(".quick-input-widget input.input");
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await page.keyboard.press(key);
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: rowText }).first();
+  let lastError;
+  for (let attempt = 0; attempt < 4; attempt++) {
     try {
+      await page.keyboard.press(key);
       await input.waitFor({ state: "visible", timeout: 5000 });
-      break;
-    } catch {
+      await input.fill(text, { timeout: 5000 });
+      // Wait for the row while the input stays open; a closed input starts the next attempt.
+      const deadline = Date.now() + timeout;
+      while (!(await row.isVisible())) {
+        if (!(await input.isVisible())) {
+          throw new Error(`the quick input closed before a row with "${rowText}" showed`);
+        }
+        if (Date.now() > deadline) {
+          throw Object.assign(new Error(`no quick input row with "${rowText}" within ${timeout} ms`), { final: true });
+        }
+        await sleep(200);
+      }
+      await row.click({ timeout: 5000 });
+      return;
+    } catch (error) {
+      if (error.final) {
+        throw error;
+      }
+      lastError = error;
+      await page.keyboard.press("Escape").catch(() => undefined);
       await page.locator(".monaco-workbench").click({ position: { x: 400, y: 5 } }).catch(() => undefined);
     }
   }
-  await input.fill(text);
-  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: rowText }).first();
-  await row.waitFor({ state: "visible", timeout });
-  await row.click();
+  throw lastError;
 }
 
 /** Run a palette command by its full title ("Flutter Tune: Restart Server"). */
