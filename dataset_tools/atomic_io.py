@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -72,7 +73,19 @@ def write_json_atomic(path: Path, data) -> None:
 
 
 def jsonl_text(records: Iterable[dict]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    return "".join(_json_line(r) for r in records)
+
+
+def _json_line(record: dict) -> str:
+    try:  # the types too: True == 1 and 1 == 1.0, but their JSON differs
+        return _json_line_of(tuple((key, value, type(value)) for key, value in record.items()))
+    except TypeError:  # a value that is not hashable (a list in a hand-written pair)
+        return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+@lru_cache(maxsize=16384)  # a dataset written again in the same process holds mostly the same records
+def _json_line_of(items: tuple) -> str:
+    return json.dumps({key: value for key, value, _ in items}, ensure_ascii=False) + "\n"
 
 
 def read_text(path: Path, what: str = "File") -> str:

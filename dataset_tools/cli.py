@@ -80,7 +80,7 @@ def run_dataset(args) -> int:
     config = from_flags(DatasetConfig, args)
     out = check_output_dir(_output(args))
     records = [r for path in args.inputs for r in load_records(path)]
-    manifest = build_dataset(records, out, config, extra={"sources": [str(p) for p in args.inputs], "skips": {}})
+    manifest = build_dataset(records, out, config, extra={"sources": [str(p) for p in args.inputs], "skips": {}}).manifest
     print(summary(manifest, out))
     return 0
 

@@ -3,15 +3,17 @@
 The folder holds ``train.jsonl``, ``validation.jsonl``, ``test.jsonl`` (loadable with
 ``datasets.load_dataset("json", data_files=...)``), ``manifest.json`` and, for a harvest, the user's
 symbols (``symbols.json.gz``: ``dataset_tools.symbols``) and the harvest's per-file cache
-(``harvest_cache.json.gz``: ``dataset_tools.harvest_cache``).
+(``harvest_cache.jsonl``: ``dataset_tools.harvest_cache``).
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -85,7 +87,7 @@ def token_lengths(records: list[dict], tokenizer: Callable | None = None) -> dic
         lengths = sorted(len(encode(r["instruction"] + "\n" + r["output"])) for r in records)
         counter = "tokenizer"
     else:
-        lengths = sorted(len(TOKEN.findall(r["instruction"])) + len(TOKEN.findall(r["output"])) for r in records)
+        lengths = sorted(_regex_tokens(r["instruction"]) + _regex_tokens(r["output"]) for r in records)
         counter = "regex"
     stats: dict = {"counter": counter}
     if lengths:
@@ -93,6 +95,11 @@ def token_lengths(records: list[dict], tokenizer: Callable | None = None) -> dic
             stats[f"p{p}"] = lengths[min(len(lengths) - 1, max(0, -(-p * len(lengths) // 100) - 1))]
         stats["max"] = lengths[-1]
     return stats
+
+
+@lru_cache(maxsize=16384)
+def _regex_tokens(text: str) -> int:
+    return len(TOKEN.findall(text))
 
 
 def _counts(records: list[dict], key: str) -> dict:
@@ -138,12 +145,21 @@ def _write_manifest(folder: Path, manifest: dict) -> None:
                                           encoding="utf-8")
 
 
+@dataclass
+class Written:
+    """A dataset folder as written: its manifest and its records by split."""
+
+    manifest: dict
+    splits: dict[str, list[dict]]
+
+
 def build_dataset(records: list[dict], out_dir: Path, config: DatasetConfig | None = None, *,
                   extra: dict | None = None, tokenizer=None, symbols: ApiIndex | None = None,
                   cache: HarvestCache | None = None, known_splits: dict[str, str] | None = None,
-                  changes: Callable[[dict[str, list[dict]]], dict | None] | None = None) -> dict:
+                  changes: Callable[[dict[str, list[dict]]], dict | None] | None = None) -> Written:
     """Dedup, augment, split and write ``records`` (and the harvest's ``symbols`` and ``cache``) to
-    ``out_dir``; returns the manifest.
+    ``out_dir``; returns the manifest and the splits written. The manifest's ``write_id`` is new
+    every time (``warm`` knows a folder it wrote by it).
 
     ``extra`` is merged into the manifest (skip counts, sources, files seen, ...); ``known_splits``
     keeps groups where the dataset replaced had them (``split.split_records``); ``changes(splits)``
@@ -162,5 +178,6 @@ def build_dataset(records: list[dict], out_dir: Path, config: DatasetConfig | No
     manifest = build_manifest(splits, config, dedup_stats, extra or {}, tokenizer)
     if changes is not None and (changed := changes(splits)) is not None:
         manifest["changes"] = changed
+    manifest["write_id"] = uuid.uuid4().hex
     write_dataset(out_dir, splits, manifest, symbols, cache)
-    return manifest
+    return Written(manifest, splits)

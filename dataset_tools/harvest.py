@@ -32,7 +32,6 @@ from .harvest_cache import (
     CachedFile,
     FileChanges,
     HarvestCache,
-    content_hash,
     extractor_version,
     file_changes,
 )
@@ -48,6 +47,7 @@ from .symbols import (
     unindexed_libraries,
 )
 from .walk import Candidate, WalkLimits, WalkResult, walk
+from .warm import file_sha
 
 
 class HarvestCancelled(FlutterTuneError):
@@ -176,15 +176,7 @@ def survey(roots: Iterable[Path | str], config: HarvestConfig | None = None) -> 
     packages = dependencies([d for dirs in projects_of_root for d in dirs], inside=tuple(limits.inside))
     files = [c.path for w in walks for c in (*w.candidates, *w.generated)]
     files += [str(package.lib / rel) for package, rel in package_files(packages)]
-    return Survey(paths, walks, projects_of_root, packages, {path: _sha_of(path) for path in files})
-
-
-def _sha_of(path: str) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            return content_hash(handle.read())
-    except OSError:
-        return None
+    return Survey(paths, walks, projects_of_root, packages, {path: file_sha(path) for path in files})
 
 
 def harvest(roots: Iterable[Path | str], config: HarvestConfig | None = None,
@@ -264,12 +256,12 @@ class _Reader:
         misses = []
         for i, cand in enumerate(cands):
             sha = self.shas.get(cand.path)
-            hit = self.cache.get(cand.path, sha) if self.cache is not None and sha else None
+            hit = self.cache.get(cand.path, sha, kind) if self.cache is not None and sha else None
             if hit is None:
                 misses.append(i)
                 continue
             outcomes[i] = (hit.skip, hit.decls)
-            self.fresh.files[cand.path] = hit
+            self.fresh.keep(cand.path, hit, self.cache)
             self.progress.advance(1, cand.rel)
         self.misses += len(misses)
         ran = _run(work, [cands[i].path for i in misses], [cands[i].rel for i in misses], self.config, self.progress)

@@ -1,6 +1,6 @@
 """The per-file harvest cache: what pass 1 made of each file read before, by path and content hash.
 
-A dataset folder written by a harvest holds ``harvest_cache.json.gz``: for every Dart file read (the
+A dataset folder written by a harvest holds ``harvest_cache.jsonl``: for every Dart file read (the
 projects' and their packages'), its absolute path, the SHA-256 of its bytes, its skip reason and its
 ``FileDecls`` (declarations, API, directives), and the MinHash values dedup computed for each record's
 output (``dedup.near_dedup``), under the extractor's version (``extractor_version``:
@@ -10,14 +10,16 @@ carried over. The cache is written into the dataset's temp folder with the recor
 with them, so it always describes the dataset beside it. An unreadable cache, or one of another
 version, is an empty one.
 
-The values are turned into JSON by cattrs (no pickle: loading the cache runs no code).
+The file is text (not compressed: writing it again after one file changed costs a join and a write):
+a JSON header line (version, size cap, signatures), then one line per file, its path as a JSON string,
+a tab, and its entry as JSON. An entry's line is kept beside it (``texts``), read or written, so a cache
+written again serialises only the entries that changed. The
+values are turned into JSON by cattrs (no pickle: loading the cache runs no code).
 """
 
 from __future__ import annotations
 
 import base64
-import dataclasses
-import gzip
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -30,7 +32,7 @@ from cattrs.preconf.json import make_converter
 from . import __version__
 from .extract import FileDecls
 
-CACHE_NAME = "harvest_cache.json.gz"
+CACHE_NAME = "harvest_cache.jsonl"
 # The modules whose code decides what pass 1 makes of a file (relative to this package).
 EXTRACTOR_MODULES = ("extract.py", "source.py", "dart/api_builder.py", "dart/api.py", "dart/directives.py",
                      "dart/parser.py", "dart/vocabulary.py", "dart/names.py")
@@ -75,39 +77,61 @@ class HarvestCache:
     max_file_kb: int = 0  # the size cap files were read under (a file over it is a cached ``too_large``)
     files: dict[str, CachedFile] = field(default_factory=dict)
     signatures: dict[str, bytes] = field(default_factory=dict)  # dedup's MinHash values by output (dedup.signature_key)
+    texts: dict[str, tuple[CachedFile, str]] = field(default_factory=dict, repr=False, compare=False)  # path → (entry, its line)
 
-    def get(self, path: str, sha: str) -> CachedFile | None:
-        """The entry of ``path`` when its content is still ``sha``, else None."""
+    def get(self, path: str, sha: str, kind: str | None = None) -> CachedFile | None:
+        """The entry of ``path`` when its content is still ``sha`` (and it was read as ``kind``), else None."""
         found = self.files.get(path)
-        return found if found is not None and found.sha == sha else None
+        if found is None or found.sha != sha or (kind is not None and found.kind != kind):
+            return None
+        return found
+
+    def keep(self, path: str, entry: CachedFile, source: HarvestCache) -> None:
+        """Hold ``entry`` (taken from ``source``) under ``path``, with its line when ``source`` has it."""
+        self.files[path] = entry
+        text = source.texts.get(path)
+        if text is not None and text[0] is entry:
+            self.texts[path] = text
 
     def save(self, path: Path) -> None:
-        """Write the cache as gzipped JSON (the caller writes into its own temp folder); the signatures
-        as their keys and one base64 text of all their values in that order."""
-        data = _converter.unstructure(dataclasses.replace(self, signatures={}))
-        data["signatures"] = {"keys": list(self.signatures),
-                              "values": base64.b64encode(b"".join(self.signatures.values())).decode("ascii")}
-        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-        with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as handle:
-            handle.write(text)
+        """Write the cache (the caller writes into its own temp folder): the header line with the
+        signatures as their keys and one base64 text of all their values in that order, then a line
+        per file; an entry's line is made only when ``texts`` does not hold it."""
+        header = {"version": self.version, "max_file_kb": self.max_file_kb,
+                  "signatures": {"keys": list(self.signatures),
+                                 "values": base64.b64encode(b"".join(self.signatures.values())).decode("ascii")}}
+        lines = [json.dumps(header, separators=(",", ":"))]
+        for name, entry in self.files.items():
+            text = self.texts.get(name)
+            if text is None or text[0] is not entry:
+                text = (entry, json.dumps(name, ensure_ascii=False) + "\t" + json.dumps(
+                    _converter.unstructure(entry, CachedFile), separators=(",", ":"), ensure_ascii=False))
+                self.texts[name] = text
+            lines.append(text[1])
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> HarvestCache:
         """The cache at ``path``; an empty one when it is missing, unreadable or of another version."""
         try:
-            with gzip.open(path, "rt", encoding="utf-8") as handle:
-                data = json.load(handle)
-            if not isinstance(data, dict) or data.get("version") != extractor_version():
+            head, *lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")  # not splitlines: U+2028 is text
+            header = json.loads(head)
+            if not isinstance(header, dict) or header.get("version") != extractor_version():
                 return cls()
-            signed = data.pop("signatures", None) or {"keys": [], "values": ""}
-            cache = _converter.structure(data, cls)
+            cache = cls(version=header["version"], max_file_kb=int(header["max_file_kb"]))
+            for line in lines:
+                name, _, text = line.partition("\t")
+                entry = _converter.structure(json.loads(text), CachedFile)
+                name = json.loads(name)
+                cache.files[name], cache.texts[name] = entry, (entry, line)
+            signed = header.get("signatures") or {"keys": [], "values": ""}
             keys, values = signed["keys"], base64.b64decode(signed["values"])
             width = len(values) // len(keys) if keys else 0
             if width * len(keys) != len(values):
                 return cache  # signatures of unequal widths: computed again
             cache.signatures = {key: values[i * width:(i + 1) * width] for i, key in enumerate(keys)}
             return cache
-        except (OSError, ValueError, EOFError, TypeError, BaseValidationError):
+        except (OSError, ValueError, EOFError, TypeError, KeyError, BaseValidationError):
             return cls()  # any damage: read every file again
 
 

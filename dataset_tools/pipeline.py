@@ -27,6 +27,7 @@ from .inputs import load_json_array
 from .progress import NULL_PROGRESS, Progress
 from .split import SPLITS, group_key
 from .symbols import summary
+from .warm import WarmDataset, recall, remember
 
 CHANGED_PATHS_LISTED = 20  # paths named per kind of change in the manifest; the counts are whole
 
@@ -59,7 +60,13 @@ def harvest_to_dataset(roots: Iterable[Path | str], out_dir: Path,
     previous = previous_manifest(out_dir)
     if previous is not None and previous.get("inputs") == inputs and not harvest_config.full:
         return PipelineResult(None, previous, out_dir, unchanged=True)
-    cache = HarvestCache.load(out_dir / CACHE_NAME) if previous is not None else None
+    known = recall(out_dir, previous)  # what this process wrote or read there, while it is still there
+    if previous is None:
+        cache = None
+    elif known is not None and known.cache is not None:
+        cache = known.cache
+    else:
+        cache = HarvestCache.load(out_dir / CACHE_NAME)
     result = harvest_survey(found, harvest_config, progress, None if harvest_config.full else cache)
     if cache is not None and harvest_config.full:
         result.changes = file_changes(cache, result.cache)
@@ -70,7 +77,7 @@ def harvest_to_dataset(roots: Iterable[Path | str], out_dir: Path,
         raise FlutterTuneError(
             f"No widgets found in {where} ({result.files_seen} Dart files read). "
             "Pass the root of a Flutter project whose lib/ defines widgets or Widget-returning functions.")
-    before = previous_splits(out_dir, previous, dataset_config)
+    before = previous_splits(out_dir, previous, dataset_config, known)
     extra = {
         "sources": result.roots,
         "projects": result.projects,
@@ -84,11 +91,12 @@ def harvest_to_dataset(roots: Iterable[Path | str], out_dir: Path,
         "symbols": summary(result.symbols, result.packages),
         "inputs": inputs,
     }
-    known = {group_key(r): split for split, records in before.items() for r in records}
-    manifest = build_dataset(result.samples + manual, out_dir, dataset_config, extra=extra, tokenizer=tokenizer,
-                             symbols=result.symbols, cache=result.cache, known_splits=known,
-                             changes=lambda splits: changes_summary(previous, result.changes, before, splits))
-    return PipelineResult(result, manifest, out_dir)
+    placed = {group_key(r): split for split, records in before.items() for r in records}
+    written = build_dataset(result.samples + manual, out_dir, dataset_config, extra=extra, tokenizer=tokenizer,
+                            symbols=result.symbols, cache=result.cache, known_splits=placed,
+                            changes=lambda splits: changes_summary(previous, result.changes, before, splits))
+    remember(out_dir, WarmDataset(written.manifest["write_id"], result.cache, written.splits))
+    return PipelineResult(result, written.manifest, out_dir)
 
 
 def _harvest_settings(config: HarvestConfig) -> tuple:
@@ -122,11 +130,15 @@ def dataset_config_of(manifest: dict) -> DatasetConfig:
         augment=augment if isinstance(augment, int) else config.augment)
 
 
-def previous_splits(out_dir: Path, manifest: dict | None, config: DatasetConfig) -> dict[str, list[dict]]:
-    """The records of the dataset being replaced, by split; empty when there is none or it was split
-    with another seed or other ratios (then every group is placed afresh)."""
+def previous_splits(out_dir: Path, manifest: dict | None, config: DatasetConfig,
+                    known: WarmDataset | None = None) -> dict[str, list[dict]]:
+    """The records of the dataset being replaced, by split (from ``known`` when this process has them);
+    empty when there is none or it was split with another seed or other ratios (then every group is
+    placed afresh)."""
     if manifest is None or manifest.get("seed") != config.seed or manifest.get("ratios") != list(config.ratios):
         return {}
+    if known is not None:
+        return known.splits
     try:
         return {split: read_jsonl(out_dir / f"{split}.jsonl") for split in SPLITS}
     except (OSError, ValueError, FlutterTuneError):

@@ -35,10 +35,10 @@ def read_split(folder, name):
 def test_harvest_writes_splits_and_manifest(project, tmp_path):
     out = tmp_path / "ds"
     result = harvest_to_dataset([project], out)
-    assert sorted(p.name for p in out.iterdir()) == [".flutter-tune.json", "harvest_cache.json.gz", "manifest.json",
+    assert sorted(p.name for p in out.iterdir()) == [".flutter-tune.json", "harvest_cache.jsonl", "manifest.json",
                                                       "symbols.json.gz", "test.jsonl", "train.jsonl", "validation.jsonl"]
     assert json.loads((out / ".flutter-tune.json").read_text())["files"] == [
-        "harvest_cache.json.gz", "manifest.json", "symbols.json.gz", "test.jsonl", "train.jsonl", "validation.jsonl"]
+        "harvest_cache.jsonl", "manifest.json", "symbols.json.gz", "test.jsonl", "train.jsonl", "validation.jsonl"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest == result.manifest
     assert manifest["version"] == __version__

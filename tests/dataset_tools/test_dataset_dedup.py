@@ -68,3 +68,41 @@ def test_signatures_kept_by_the_caller_are_used_and_give_the_same_result(monkeyp
     monkeypatch.setattr(MinHash, "bulk", staticmethod(lambda sets, **kw: hashed.append(len(sets)) or real(sets, **kw)))
     again = dedup(records + [rec("Widget z() => Z();", "d")], signatures=signatures)
     assert hashed == [1] and again[0][:2] == first[0] and again[1] == first[1]  # only the new output hashed
+
+
+def test_the_bands_propose_what_datasketchs_lsh_proposes():
+    """near_dedup bands the signatures' bytes itself: on variants of one widget it keeps exactly what
+    datasketch's MinHashLSH (the same bands) with the same exact-Jaccard check keeps."""
+    import random
+
+    from datasketch import MinHash, MinHashLSH
+
+    from dataset_tools.dedup import near_dedup, shingles
+
+    rng = random.Random(7)
+    lines = [f"        {w}(key: k{i}, child: Text('{w} {i}'))," for i, w in
+             enumerate(["Card", "Row", "Column", "Icon", "Padding", "Center", "Expanded", "SizedBox"] * 4)]
+    outputs = []
+    for i in range(80):
+        if outputs and rng.random() < 0.5:  # a near copy of an earlier one: one line changed
+            body = rng.choice(outputs).splitlines()[1:-1]
+            body[rng.randrange(len(body))] = rng.choice(lines)
+        else:
+            body = rng.sample(lines, 12)
+        outputs.append("Widget build() => Stack(children: [\n" + "\n".join(body) + "\n]);")
+    records = [rec(o, str(i)) for i, o in enumerate(outputs)]
+    config = DedupConfig(threshold=0.8)
+    kept, _ = near_dedup(records, config)
+
+    lsh = MinHashLSH(threshold=0.7, num_perm=config.num_perm)
+    reference = []
+    for index, record in enumerate(records):
+        mh = MinHash(num_perm=config.num_perm)
+        mh.update_batch(list(shingles(record["output"])))
+        mine = shingles(record["output"])
+        if not any(len(mine & shingles(records[o]["output"])) / len(mine | shingles(records[o]["output"])) >= 0.8
+                   for o in lsh.query(mh)):
+            lsh.insert(index, mh)
+            reference.append(record)
+    assert [r["name"] for r in kept] == [r["name"] for r in reference]
+    assert 10 < len(kept) < len(records) - 10  # many kept, many dropped: the test compares something

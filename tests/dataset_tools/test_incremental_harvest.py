@@ -3,13 +3,14 @@ files keep their splits, deleted files leave, and the manifest says what changed
 
 from __future__ import annotations
 
-import gzip
 import json
+import os
+import shutil
 
 import pytest
 
 from dataset_tools import harvest as harvest_module
-from dataset_tools import harvest_cache
+from dataset_tools import harvest_cache, warm
 from dataset_tools.artifacts import MARKER_NAME
 from dataset_tools.harvest import HarvestConfig
 from dataset_tools.harvest_cache import CACHE_NAME, HarvestCache
@@ -108,13 +109,15 @@ def test_a_damaged_or_outdated_cache_reads_every_file_again(app, tmp_path, parse
     out = tmp_path / "ds"
     harvest_to_dataset([app], out)
     (app / "lib" / "w1.dart").write_text(widget(1, "again"))
-    (out / CACHE_NAME).write_bytes(gzip.compress(b"{not json"))
+    (out / CACHE_NAME).write_bytes(b"{not json")
+    warm.forget()  # a new process: the cache is read from the disk
     parsed.clear()
     result = harvest_to_dataset([app], out)
     assert len(parsed) == 20 and result.manifest["counts"]["total"] == 20
     assert HarvestCache.load(out / CACHE_NAME).files  # written anew
     (app / "lib" / "w2.dart").write_text(widget(2, "again"))
     monkeypatch.setattr(harvest_cache, "extractor_version", lambda: "another extractor")
+    warm.forget()
     parsed.clear()
     harvest_to_dataset([app], out)
     assert len(parsed) == 20
@@ -140,3 +143,82 @@ def test_a_dataset_written_again_on_its_own_keeps_its_seed_and_ratios(app, tmp_p
     (app / "lib" / "w99.dart").write_text(widget(99))
     harvest_to_dataset([app], out, dataset_config=config)
     assert {key: split for key, split in splits_of(out).items() if key in before} == before
+
+
+def _written(out) -> dict[str, str]:
+    return {name: (out / name).read_text() for name in ("train.jsonl", "validation.jsonl", "test.jsonl")}
+
+
+def test_a_harvest_in_the_same_process_starts_from_what_it_wrote(app, tmp_path, parsed, monkeypatch):
+    """The cache and splits the last harvest wrote come from memory, and what is written is what a
+    harvest reading them from the disk (a new process) writes."""
+    out, cold = tmp_path / "ds", tmp_path / "cold"
+    harvest_to_dataset([app], out)
+    shutil.copytree(out, cold)  # the same dataset, in a folder this process did not write
+    (app / "lib" / "w3.dart").write_text(widget(3, "changed"))
+    (app / "lib" / "w20.dart").write_text(widget(20))
+    with monkeypatch.context() as patched:
+        def unread(*_args, **_kwargs):
+            raise AssertionError("read from the disk")
+
+        patched.setattr(HarvestCache, "load", classmethod(unread))
+        patched.setattr("dataset_tools.pipeline.read_jsonl", unread)
+        parsed.clear()
+        from_memory = harvest_to_dataset([app], out)
+    assert sorted(parsed) == sorted([str(app / "lib" / "w3.dart"), str(app / "lib" / "w20.dart")])
+    from_disk = harvest_to_dataset([app], cold)
+    assert from_memory.manifest["changes"]["files_added"] == 1 and from_memory.manifest["changes"]["files_changed"] == 1
+    for key in ("counts", "files_reread", "dedup", "token_lengths"):
+        assert from_memory.manifest[key] == from_disk.manifest[key]
+    assert {k: v for k, v in from_memory.manifest["changes"].items() if k != "files_added_paths"} == \
+        {k: v for k, v in from_disk.manifest["changes"].items() if k != "files_added_paths"}
+    assert _written(out) == _written(cold)
+    assert HarvestCache.load(out / CACHE_NAME).files == HarvestCache.load(cold / CACHE_NAME).files
+
+
+def test_a_dataset_another_writer_replaced_is_read_from_the_disk(app, tmp_path, parsed):
+    out = tmp_path / "ds"
+    harvest_to_dataset([app], out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["write_id"] = "another process"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    (out / "train.jsonl").write_text("")  # what the other writer left: nothing in train
+    (app / "lib" / "w1.dart").write_text(widget(1, "again"))
+    result = harvest_to_dataset([app], out)
+    train = result.manifest["changes"]["train"]  # compared with the disk's train split, not memory's
+    assert train == {"added": result.manifest["counts"]["train"], "removed": 0} and train["added"] > 10
+
+
+def test_a_file_is_hashed_again_only_when_it_changed_or_was_just_written(tmp_path, monkeypatch):
+    path = tmp_path / "a.dart"
+    path.write_text("class A {}")
+    hashed = []
+    real = warm.content_hash
+    monkeypatch.setattr(warm, "content_hash", lambda data: hashed.append(data) or real(data))
+    assert warm.file_sha(str(path)) == warm.file_sha(str(path)) == real(b"class A {}")
+    assert len(hashed) == 2  # written just now: a write in the same clock tick could keep its time
+    old = path.stat().st_mtime_ns - 10 * 10**9
+    os.utime(path, ns=(old, old))
+    warm.file_sha(str(path))
+    hashed.clear()
+    assert warm.file_sha(str(path)) == real(b"class A {}") and hashed == []  # unchanged: from memory
+    path.write_text("class B {}")  # the same size, another time
+    assert warm.file_sha(str(path)) == real(b"class B {}") and len(hashed) == 1
+    path.unlink()
+    assert warm.file_sha(str(path)) is None
+
+
+def test_a_cache_written_again_serialises_only_the_entries_that_changed(app, tmp_path, monkeypatch):
+    out = tmp_path / "ds"
+    harvest_to_dataset([app], out)
+    cache = HarvestCache.load(out / CACHE_NAME)
+    made = []
+    real = harvest_cache._converter.unstructure
+    monkeypatch.setattr(harvest_cache._converter, "unstructure", lambda *a: made.append(a[0]) or real(*a))
+    cache.save(tmp_path / "again.jsonl")
+    assert made == [] and (tmp_path / "again.jsonl").read_bytes() == (out / CACHE_NAME).read_bytes()
+    path = str(app / "lib" / "w1.dart")
+    cache.files[path] = harvest_cache.CachedFile("another sha", decls=cache.files[path].decls)
+    cache.save(tmp_path / "again.jsonl")
+    assert made == [cache.files[path]]
+    assert HarvestCache.load(tmp_path / "again.jsonl").files == cache.files

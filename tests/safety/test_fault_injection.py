@@ -167,7 +167,7 @@ def test_index_build_killed_or_out_of_space(examples_dir, data_home):
 
     def check():
         check_index(out, ("first", "second"))
-        assert sorted(visible(out)) == ["harvest_cache.json.gz", "manifest.json", "retrieval", "symbols.json.gz",
+        assert sorted(visible(out)) == ["harvest_cache.jsonl", "manifest.json", "retrieval", "symbols.json.gz",
                                     "test.jsonl", "train.jsonl",
                                     "validation.jsonl"]
 
