@@ -110,7 +110,27 @@ def _record(project: str, source: str, line: int, kind: str, name: str, output: 
     }
 
 
+_RECORDS: dict[tuple, dict] = {}  # a record by all it is made from: a harvest again in one process makes it once
+RECORDS_MEMO = 16384
+
+
+def _remembered(key: tuple, make: Callable[[], dict]) -> dict:
+    """A copy of the record made for ``key`` before, or of a new one from ``make``."""
+    found = _RECORDS.get(key)
+    if found is None:
+        if len(_RECORDS) >= RECORDS_MEMO:
+            _RECORDS.clear()
+        found = _RECORDS[key] = make()
+    return dict(found)
+
+
 def _class_record(project: str, source: str, d: ClassDecl, kind: str, state: ClassDecl | None) -> dict:
+    key = (project, source, kind, d.line, d.name, d.superclass, tuple(d.params), d.text, d.doc,
+           state.text if state else None, state.doc if state else None)
+    return _remembered(key, lambda: _make_class_record(project, source, d, kind, state))
+
+
+def _make_class_record(project: str, source: str, d: ClassDecl, kind: str, state: ClassDecl | None) -> dict:
     output = d.text if state is None else f"{d.text}\n\n{state.text}"
 
     def describe() -> str:
@@ -125,6 +145,7 @@ def _class_record(project: str, source: str, d: ClassDecl, kind: str, state: Cla
 
 
 def _func_record(project: str, source: str, f: FuncDecl, owner: str | None = None) -> dict:
+    key = (project, source, owner, f.line, f.kind, f.name, tuple(f.params), f.text, f.doc)
     name = f"{owner}.{f.name}" if owner else f.name
-    return _record(project, source, f.line, f.kind, name, f.text, f.doc,
-                   lambda: synthesize(f.kind, f.name, f.params, f.widgets, owner=owner))
+    return _remembered(key, lambda: _record(project, source, f.line, f.kind, name, f.text, f.doc,
+                                            lambda: synthesize(f.kind, f.name, f.params, f.widgets, owner=owner)))

@@ -66,7 +66,12 @@ def exact_dedup(records: list[dict]) -> tuple[list[dict], int]:
 
 def signature_key(output: str, config: DedupConfig) -> str:
     """The key an output's MinHash values are kept under (they depend on the permutations and shingles)."""
-    return f"{config.num_perm}:{config.shingle}:" + hashlib.sha1(output.encode("utf-8")).hexdigest()
+    return _signature_key(output, config.num_perm, config.shingle)
+
+
+@lru_cache(maxsize=NORMALIZED_MEMO)
+def _signature_key(output: str, num_perm: int, shingle: int) -> str:
+    return f"{num_perm}:{shingle}:" + hashlib.sha1(output.encode("utf-8")).hexdigest()
 
 
 @lru_cache(maxsize=16)

@@ -77,7 +77,7 @@ class HarvestCache:
     max_file_kb: int = 0  # the size cap files were read under (a file over it is a cached ``too_large``)
     files: dict[str, CachedFile] = field(default_factory=dict)
     signatures: dict[str, bytes] = field(default_factory=dict)  # dedup's MinHash values by output (dedup.signature_key)
-    texts: dict[str, tuple[CachedFile, str]] = field(default_factory=dict, repr=False, compare=False)  # path → (entry, its line)
+    texts: dict[str, tuple[CachedFile, bytes]] = field(default_factory=dict, repr=False, compare=False)  # path → (entry, its line)
 
     def get(self, path: str, sha: str, kind: str | None = None) -> CachedFile | None:
         """The entry of ``path`` when its content is still ``sha`` (and it was read as ``kind``), else None."""
@@ -100,27 +100,28 @@ class HarvestCache:
         header = {"version": self.version, "max_file_kb": self.max_file_kb,
                   "signatures": {"keys": list(self.signatures),
                                  "values": base64.b64encode(b"".join(self.signatures.values())).decode("ascii")}}
-        lines = [json.dumps(header, separators=(",", ":"))]
+        lines = [json.dumps(header, separators=(",", ":")).encode()]
         for name, entry in self.files.items():
             text = self.texts.get(name)
             if text is None or text[0] is not entry:
-                text = (entry, json.dumps(name, ensure_ascii=False) + "\t" + json.dumps(
-                    _converter.unstructure(entry, CachedFile), separators=(",", ":"), ensure_ascii=False))
+                text = (entry, (json.dumps(name, ensure_ascii=False) + "\t" + json.dumps(
+                    _converter.unstructure(entry, CachedFile), separators=(",", ":"), ensure_ascii=False)).encode())
                 self.texts[name] = text
             lines.append(text[1])
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        lines.append(b"")
+        path.write_bytes(b"\n".join(lines))
 
     @classmethod
     def load(cls, path: Path) -> HarvestCache:
         """The cache at ``path``; an empty one when it is missing, unreadable or of another version."""
         try:
-            head, *lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")  # not splitlines: U+2028 is text
+            head, *lines = path.read_bytes().rstrip(b"\n").split(b"\n")
             header = json.loads(head)
             if not isinstance(header, dict) or header.get("version") != extractor_version():
                 return cls()
             cache = cls(version=header["version"], max_file_kb=int(header["max_file_kb"]))
             for line in lines:
-                name, _, text = line.partition("\t")
+                name, _, text = line.partition(b"\t")
                 entry = _converter.structure(json.loads(text), CachedFile)
                 name = json.loads(name)
                 cache.files[name], cache.texts[name] = entry, (entry, line)

@@ -32,6 +32,7 @@ Rules:
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
@@ -56,7 +57,7 @@ _PLAIN_TYPE = re.compile(rb"[A-Za-z_$][\w$.]*(?:[<?,>][\w$.<?,>]*)?")  # a type'
 _NOT_TYPE_WORDS = frozenset({b"covariant", b"final", b"required", b"late", b"var", b"const"})
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class FileApi:
     """What one file declares (its classes' ``library`` is filled in by ``index_of``)."""
 
@@ -106,6 +107,22 @@ def file_api(root: Node, data: bytes, private: bool = False) -> FileApi:
     return out
 
 
+_IN_LIBRARY: dict[int, tuple[weakref.ref, str, list[DartClass], list[DartClass]]] = {}
+
+
+def _in_library(api: FileApi, library: str) -> tuple[list[DartClass], list[DartClass]]:
+    """``api``'s classes and mixin applications with ``library`` filled in; remembered while that
+    ``FileApi`` object lives (a harvest again in one process indexes the cached files' APIs again)."""
+    key = id(api)
+    found = _IN_LIBRARY.get(key)
+    if found is not None and found[0]() is api and found[1] == library:
+        return found[2], found[3]
+    own = [replace(c, library=library) for c in api.classes]
+    mixed = [replace(c, library=library) for c in api.mixin_applications]
+    _IN_LIBRARY[key] = (weakref.ref(api, lambda _, key=key: _IN_LIBRARY.pop(key, None)), library, own, mixed)
+    return own, mixed
+
+
 def index_of(files: Iterable[tuple[str, FileApi]], source: str = "", merge: bool = False) -> ApiIndex:
     """One index of ``(library, FileApi)`` pairs; the first declaration of a name wins, or, with
     ``merge``, a class declared again in another library is merged into it (``DartClass.merged``: a
@@ -116,15 +133,16 @@ def index_of(files: Iterable[tuple[str, FileApi]], source: str = "", merge: bool
     members: set[str] = set()
     applications: list[DartClass] = []
     for library, api in files:
-        for found in api.classes:
+        own, mixed = _in_library(api, library)
+        for found in own:
             if found.name not in classes:
-                classes[found.name] = replace(found, library=library)
+                classes[found.name] = found
             elif merge:
                 classes[found.name] = classes[found.name].merged(found)
-        for found in api.mixin_applications:
+        for found in mixed:
             if found.name not in classes:
-                applications.append(replace(found, library=library))
-                classes[found.name] = applications[-1]
+                applications.append(found)
+                classes[found.name] = found
         for signature in api.functions:
             functions.setdefault(signature.name, signature)
         members.update(api.extension_members)
