@@ -3,9 +3,13 @@ files keep their splits, deleted files leave, and the manifest says what changed
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +18,7 @@ from dataset_tools import harvest_cache, warm
 from dataset_tools.artifacts import MARKER_NAME
 from dataset_tools.harvest import HarvestConfig
 from dataset_tools.harvest_cache import CACHE_NAME, HarvestCache
-from dataset_tools.pipeline import harvest_to_dataset
+from dataset_tools.pipeline import PipelineResult, harvest_to_dataset
 from dataset_tools.split import group_key, place_new_groups
 
 WIDGET = ("/// Widget number {i}.\nclass W{i} extends StatelessWidget {{\n  const W{i}({{super.key}});\n"
@@ -149,9 +153,18 @@ def _written(out) -> dict[str, str]:
     return {name: (out / name).read_text() for name in ("train.jsonl", "validation.jsonl", "test.jsonl")}
 
 
+ROOT = Path(__file__).resolve().parents[2]
+NEW_PROCESS = """
+import sys
+from pathlib import Path
+from dataset_tools.pipeline import harvest_to_dataset
+harvest_to_dataset([Path(sys.argv[1])], Path(sys.argv[2]))
+"""
+
+
 def test_a_harvest_in_the_same_process_starts_from_what_it_wrote(app, tmp_path, parsed, monkeypatch):
     """The cache and splits the last harvest wrote come from memory, and what is written is what a
-    harvest reading them from the disk (a new process) writes."""
+    new process, reading them from the disk, writes."""
     out, cold = tmp_path / "ds", tmp_path / "cold"
     harvest_to_dataset([app], out)
     shutil.copytree(out, cold)  # the same dataset, in a folder this process did not write
@@ -166,7 +179,8 @@ def test_a_harvest_in_the_same_process_starts_from_what_it_wrote(app, tmp_path, 
         parsed.clear()
         from_memory = harvest_to_dataset([app], out)
     assert sorted(parsed) == sorted([str(app / "lib" / "w3.dart"), str(app / "lib" / "w20.dart")])
-    from_disk = harvest_to_dataset([app], cold)
+    subprocess.run([sys.executable, "-c", NEW_PROCESS, str(app), str(cold)], check=True, cwd=ROOT)
+    from_disk = PipelineResult(None, json.loads((cold / "manifest.json").read_text()), cold)
     assert from_memory.manifest["changes"]["files_added"] == 1 and from_memory.manifest["changes"]["files_changed"] == 1
     for key in ("counts", "files_reread", "dedup", "token_lengths"):
         assert from_memory.manifest[key] == from_disk.manifest[key]
@@ -174,6 +188,7 @@ def test_a_harvest_in_the_same_process_starts_from_what_it_wrote(app, tmp_path, 
         {k: v for k, v in from_disk.manifest["changes"].items() if k != "files_added_paths"}
     assert _written(out) == _written(cold)
     assert HarvestCache.load(out / CACHE_NAME).files == HarvestCache.load(cold / CACHE_NAME).files
+    assert gzip.decompress((out / "symbols.json.gz").read_bytes()) == gzip.decompress((cold / "symbols.json.gz").read_bytes())
 
 
 def test_a_dataset_another_writer_replaced_is_read_from_the_disk(app, tmp_path, parsed):
