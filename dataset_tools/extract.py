@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from tree_sitter import Node
 
@@ -333,13 +332,8 @@ def _param_names(plist: Node, data: bytes) -> list[str]:
 
 def composed_widgets(code: str) -> list[str]:
     """Distinct capitalised constructor calls in ``code`` that build widgets (``is_widget_call``), in order."""
-    return list(_composed(code))
-
-
-@lru_cache(maxsize=8192)  # a harvest again in the same process describes the same declarations
-def _composed(code: str) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for name, constructor in _CALLS.findall(code):
         if name and is_widget_call(name, constructor or None):
             seen[name] = None
-    return tuple(seen)
+    return list(seen)

@@ -13,8 +13,8 @@ version, is an empty one.
 The file is text (not compressed: writing it again after one file changed costs a join and a write):
 a JSON header line (version, size cap, signatures), then one line per file, its path as a JSON string,
 a tab, and its entry as JSON. An entry's line is kept beside it (``texts``), read or written, so a cache
-written again serialises only the entries that changed. The
-values are turned into JSON by cattrs (no pickle: loading the cache runs no code).
+written again serialises only the entries that changed. The values are turned into JSON by cattrs (no
+pickle: loading the cache runs no code).
 """
 
 from __future__ import annotations

@@ -60,10 +60,10 @@ def harvest_to_dataset(roots: Iterable[Path | str], out_dir: Path,
     previous = previous_manifest(out_dir)
     if previous is not None and previous.get("inputs") == inputs and not harvest_config.full:
         return PipelineResult(None, previous, out_dir, unchanged=True)
-    known = recall(out_dir, previous)  # what this process wrote or read there, while it is still there
+    known = recall(out_dir, previous)  # what this process wrote there, while it is still there
     if previous is None:
         cache = None
-    elif known is not None and known.cache is not None:
+    elif known is not None:
         cache = known.cache
     else:
         cache = HarvestCache.load(out_dir / CACHE_NAME)

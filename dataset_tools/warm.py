@@ -4,9 +4,9 @@ next harvest in the same process (the language server's harvest after every save
 - ``file_sha(path)``: a file's content hash, hashed again only when its size, modification time or inode
   changed — and always when it was modified less than ``RACY_S`` before it was hashed (a write in the
   same clock tick could keep the same time; git's "racy" rule).
-- ``recall(folder, manifest)`` / ``remember(folder, written)``: the harvest cache and the split records
-  of the dataset this process last wrote or read into ``folder``, valid while the folder's manifest
-  still carries the ``write_id`` they were written under (any other writer gives a new one).
+- ``remember(folder, warm)`` / ``recall(folder, manifest)``: the harvest cache and the split records of
+  the dataset this process last wrote into ``folder``, valid while the folder's manifest still carries
+  the ``write_id`` they were written under (any other writer gives a new one).
 
 A new process (the CLI) starts empty and reads everything from disk, as before.
 """
@@ -58,11 +58,11 @@ def file_sha(path: str) -> str | None:
 
 @dataclass
 class WarmDataset:
-    """A dataset folder as this process wrote or read it: its manifest's ``write_id``, its harvest cache
-    and its split records (neither is changed after it is remembered)."""
+    """A dataset folder as this process wrote it: its manifest's ``write_id``, its harvest cache and its
+    split records (neither is changed after it is remembered)."""
 
     write_id: str
-    cache: HarvestCache | None
+    cache: HarvestCache
     splits: dict[str, list[dict]]
 
 
