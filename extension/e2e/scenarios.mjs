@@ -143,7 +143,13 @@ export function scenarios(ctx) {
     const chosen = await page.locator(".action-widget .monaco-list-row.focused").first().innerText()
       .catch(() => "(no focused row)");
     log(`attempt ${attempt}: choosing "${chosen.replace(/\s+/g, " ").trim()}"`);
+    // The menu can close under the keys (the Enter then reaches the editor and types a newline).
+    if (!(await action.evaluate((row) => row.classList.contains("focused")).catch(() => false))) {
+      log(`attempt ${attempt}: the code action menu closed before Enter`);
+      return false;
+    }
     await page.keyboard.press("Enter");
+    return true;
   };
   // What the client saw when an attempt inserted nothing: its notifications and the last lines of its log.
   const reportEmptyAttempt = async (attempt) => {
@@ -279,14 +285,27 @@ export function scenarios(ctx) {
       // The tiny test model writes random tokens. Once in CI (2026-12-02) choosing the action inserted nothing
       // for 240 s while the same run passed on a rerun; most likely the random answer held no code and the
       // server refused the resolve ("the model wrote no code"). So a second attempt is allowed, and logged.
+      // The menu closing before Enter (a newline typed instead: undone) also takes another attempt.
       let inserted = false;
-      for (let attempt = 1; attempt <= 2 && !inserted; attempt++) {
-        await chooseGenerateFromComment(attempt);
+      for (let attempt = 1; attempt <= 3 && !inserted; attempt++) {
+        if (!(await chooseGenerateFromComment(attempt))) {
+          continue;
+        }
         inserted = await page.locator(".tab.active.dirty").waitFor({ state: "visible", timeout: 120_000 })
           .then(() => true, () => false);
         if (!inserted) {
           log(`attempt ${attempt}: the code action inserted nothing within 120 s`);
           await reportEmptyAttempt(attempt);
+          continue;
+        }
+        await save();
+        const written = fileText();
+        if (!written.slice(written.indexOf(comment) + comment.length).trim()) {
+          log(`attempt ${attempt}: only white space under the comment (the Enter reached the editor); undone`);
+          await focusEditor(page);
+          await page.keyboard.press("Control+Z");
+          await save();
+          inserted = false;
         }
       }
       await save();
